@@ -1,0 +1,4 @@
+import Testing
+@testable import WeChatKit
+
+@Test func versionIsSet() { #expect(!WeChatKit.version.isEmpty) }

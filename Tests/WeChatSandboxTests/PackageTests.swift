@@ -1,0 +1,4 @@
+import Testing
+@testable import WeChatSandbox
+
+@Test func sandboxModuleLoads() { #expect(String(describing: WeChatSandbox.self) == "WeChatSandbox") }

@@ -1,4 +1,0 @@
-import Testing
-@testable import WeChatKit
-
-@Test func versionIsSet() { #expect(!WeChatKit.version.isEmpty) }

@@ -8,10 +8,12 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "wechat-login",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "WeChatKit", targets: ["WeChatKit"]),
         .library(name: "WeChatSandbox", targets: ["WeChatSandbox"]),
+        .library(name: "WeChatVapor", targets: ["WeChatVapor"]),
+        .library(name: "LoginServer", targets: ["LoginServer"]),
         .executable(name: "wechat-login", targets: ["wechat-login"]),
     ],
     dependencies: [
@@ -21,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
     ],
     targets: [
         // The WeChat protocol as a framework-free library: never imports Vapor or Fluent.
@@ -47,9 +53,32 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Thin glue for any Vapor app: `app.wechat`, `req.wechat`, WeChatKit errors mapped to HTTP in one place.
+        .target(
+            name: "WeChatVapor",
+            dependencies: ["WeChatKit", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: strict
+        ),
+        // The ready login server: pages, callback, binding, sessions, JSON API (Vapor + Fluent).
+        .target(
+            name: "LoginServer",
+            dependencies: [
+                "WeChatKit",
+                "WeChatVapor",
+                "WeChatSandbox",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "wechat-login",
             dependencies: [
+                "LoginServer",
                 "WeChatKit",
                 "WeChatSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -69,6 +98,20 @@ let package = Package(
                 "WeChatSandbox",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WeChatVaporTests",
+            dependencies: ["WeChatVapor", "WeChatKit", .product(name: "VaporTesting", package: "vapor")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoginServerTests",
+            dependencies: [
+                "LoginServer",
+                "WeChatSandbox",
+                .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strict
         ),

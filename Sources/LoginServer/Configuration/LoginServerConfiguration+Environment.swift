@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+import WeChatKit
+
+extension LoginServerConfiguration {
+    /// Why the environment could not be turned into a configuration. Never echoes secret values.
+    public struct EnvironmentError: Error, CustomStringConvertible {
+        /// What is wrong, naming the variable.
+        public let description: String
+    }
+
+    /// The environment variables the server reads, documented in the README.
+    public enum Variable {
+        public static let officialAccountAppID = "WECHAT_OA_APPID"
+        public static let officialAccountSecret = "WECHAT_OA_SECRET"
+        public static let websiteAppID = "WECHAT_WEB_APPID"
+        public static let websiteSecret = "WECHAT_WEB_SECRET"
+        public static let publicURL = "PUBLIC_URL"
+        public static let databaseURL = "DATABASE_URL"
+        public static let tokenEncryptionKey = "TOKEN_ENCRYPTION_KEY"
+        public static let previousTokenEncryptionKeys = "TOKEN_ENCRYPTION_PREVIOUS_KEYS"
+        public static let adminToken = "ADMIN_API_TOKEN"
+        public static let codeWebhookURL = "CODE_WEBHOOK_URL"
+    }
+
+    /// True when the environment names no WeChat app at all: the server then runs against the embedded sandbox.
+    public static func wantsSandbox(_ environment: [String: String]) -> Bool {
+        [Variable.officialAccountAppID, Variable.websiteAppID].allSatisfy { (environment[$0] ?? "").isEmpty }
+    }
+
+    /// Reads the configuration from environment variables.
+    ///
+    /// `TOKEN_ENCRYPTION_KEY` is `ID:BASE64` (or just `BASE64`, id `k1`) of 32 random bytes; it is required unless
+    /// `sandbox` is true, where a throwaway key is generated. `DATABASE_URL` is `sqlite:PATH`, `sqlite::memory:`, or
+    /// `postgres://…`; a plain SQLite file `wechat-login.sqlite` otherwise.
+    public static func fromEnvironment(_ environment: [String: String], sandbox: Bool) throws -> LoginServerConfiguration {
+        func value(_ name: String) -> String? {
+            let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return (raw?.isEmpty ?? true) ? nil : raw
+        }
+        let key: TokenKey
+        if let raw = value(Variable.tokenEncryptionKey) {
+            key = try parseKey(raw, variable: Variable.tokenEncryptionKey)
+        } else if sandbox {
+            key = TokenKey(id: "dev", key: SymmetricKey(size: .bits256))
+        } else {
+            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) is required: 32 random bytes, base64 (`openssl rand -base64 32`)")
+        }
+        var configuration = LoginServerConfiguration(tokenKey: key)
+        configuration.previousTokenKeys = try (value(Variable.previousTokenEncryptionKeys) ?? "")
+            .split(separator: ",").map { try parseKey(String($0), variable: Variable.previousTokenEncryptionKeys) }
+        configuration.sandboxMode = sandbox
+        configuration.officialAccount = try credentials(
+            value(Variable.officialAccountAppID), value(Variable.officialAccountSecret),
+            names: (Variable.officialAccountAppID, Variable.officialAccountSecret))
+        configuration.website = try credentials(
+            value(Variable.websiteAppID), value(Variable.websiteSecret),
+            names: (Variable.websiteAppID, Variable.websiteSecret))
+        if let url = value(Variable.publicURL) {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw EnvironmentError(description: "\(Variable.publicURL) must start with http:// or https://")
+            }
+            configuration.publicURL = String(url.reversed().drop(while: { $0 == "/" }).reversed())
+        }
+        if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
+        configuration.adminToken = value(Variable.adminToken)
+        if let webhook = value(Variable.codeWebhookURL) {
+            guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
+                throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")
+            }
+            configuration.codeDelivery = .webhook(url)
+        } else if !sandbox {
+            throw EnvironmentError(description: "\(Variable.codeWebhookURL) is required with real WeChat credentials: one-time codes need an SMS/email gateway")
+        }
+        return configuration
+    }
+
+    static func parseKey(_ raw: String, variable: String) throws -> TokenKey {
+        let parts = raw.split(separator: ":", maxSplits: 1)
+        let (id, encoded) = parts.count == 2 ? (String(parts[0]), String(parts[1])) : ("k1", raw)
+        guard let bytes = Data(base64Encoded: encoded), bytes.count == 32 else {
+            throw EnvironmentError(description: "\(variable) must be base64 of exactly 32 bytes")
+        }
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw EnvironmentError(description: "\(variable): a key id may hold letters, digits, - and _ only")
+        }
+        return TokenKey(id: id, key: SymmetricKey(data: bytes))
+    }
+
+    static func parseDatabase(_ url: String) throws -> DatabaseLocation {
+        if url == "sqlite::memory:" { return .sqliteMemory }
+        if url.hasPrefix("sqlite:") {
+            var path = String(url.dropFirst("sqlite:".count))
+            while path.hasPrefix("//") { path.removeFirst() }
+            guard !path.isEmpty else { throw EnvironmentError(description: "DATABASE_URL: sqlite: needs a file path") }
+            return .sqliteFile(path)
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url) }
+        throw EnvironmentError(description: "DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…")
+    }
+
+    private static func credentials(_ appID: String?, _ secret: String?, names: (String, String)) throws -> AppCredentials? {
+        switch (appID, secret) {
+        case (nil, nil): return nil
+        case (let appID?, let secret?): return AppCredentials(appID: appID, secret: secret)
+        case (nil, _): throw EnvironmentError(description: "\(names.1) is set but \(names.0) is not")
+        case (_, nil): throw EnvironmentError(description: "\(names.0) is set but \(names.1) is not")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import WeChatKit
+
+/// Everything the login server needs to know, read once at the edge (`fromEnvironment`) and passed in.
+public struct LoginServerConfiguration: Sendable {
+    /// The official account (in-WeChat login), when configured.
+    public var officialAccount: AppCredentials?
+    /// The website app (PC QR login), when configured.
+    public var website: AppCredentials?
+    /// Where WeChat is: production, or the sandbox's base URL.
+    public var endpoint: Endpoint = .production
+    /// The public base URL of this server (`https://login.example.com`); the WeChat callback is built from it.
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// The database to use.
+    public var database: DatabaseLocation = .sqliteFile("wechat-login.sqlite")
+    /// The key that seals WeChat tokens at rest (and from which the one-time-code key is derived).
+    public var tokenKey: TokenKey
+    /// Older keys that still open tokens sealed before a rotation.
+    public var previousTokenKeys: [TokenKey] = []
+    /// Bearer token for the admin API; the admin API is closed when `nil`.
+    public var adminToken: String?
+    /// How one-time codes reach people.
+    public var codeDelivery: CodeDelivery = .developmentOutbox
+    /// True when running against the sandbox: enables the development outbox pages.
+    public var sandboxMode: Bool = false
+    /// How long a login `state` stays usable.
+    public var stateLifetime: TimeInterval = 10 * 60
+    /// How long a one-time code stays usable.
+    public var bindCodeLifetime: TimeInterval = 10 * 60
+    /// Wrong codes allowed per challenge before it is spent.
+    public var bindMaxAttempts: Int = 5
+    /// Minimum time between two codes sent to one address for one identity.
+    public var bindResendCooldown: TimeInterval = 60
+    /// How long a signed-in session lasts.
+    public var sessionLifetime: TimeInterval = 7 * 24 * 3600
+
+    /// Where the database lives.
+    public enum DatabaseLocation: Sendable, Equatable {
+        /// An in-memory SQLite database (tests).
+        case sqliteMemory
+        /// A SQLite file, created when missing.
+        case sqliteFile(String)
+        /// A PostgreSQL URL (`postgres://user:password@host:port/database`).
+        case postgres(String)
+    }
+
+    /// How one-time codes are delivered.
+    public enum CodeDelivery: Sendable, Equatable {
+        /// Written to the `dev_outbox` table and shown at `/dev/outbox` (sandbox mode).
+        case developmentOutbox
+        /// POSTed as JSON to an SMS/email gateway's webhook.
+        case webhook(URL)
+    }
+
+    /// A key that seals tokens at rest, with the short id stored beside each sealed value.
+    public struct TokenKey: Sendable {
+        /// The key's name, e.g. `k1` or `2026-11`.
+        public var id: String
+        /// 32 bytes.
+        public var key: SymmetricKey
+
+        /// A named key.
+        public init(id: String, key: SymmetricKey) {
+            self.id = id
+            self.key = key
+        }
+    }
+
+    /// A configuration with every default and the given token key.
+    public init(tokenKey: TokenKey) {
+        self.tokenKey = tokenKey
+    }
+
+    /// The cipher built from the token keys.
+    var tokenCipher: TokenCipher {
+        TokenCipher(current: (tokenKey.id, tokenKey.key), previous: previousTokenKeys.map { ($0.id, $0.key) })
+    }
+
+    /// The HMAC key for one-time codes, derived from the token key so there is one secret to manage.
+    var codeKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey.key, info: Data("wechat-login one-time codes".utf8),
+                               outputByteCount: 32)
+    }
+
+    /// True when the public URL is https, which makes cookies `Secure`.
+    var isHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
+
+    /// The callback WeChat redirects to.
+    var callbackURL: String { publicURL + "/auth/wechat/callback" }
+
+    /// The host (and port) of the public URL, which is what WeChat's domain rules compare.
+    var publicHost: String {
+        let withoutScheme = publicURL.split(separator: "://", maxSplits: 1).last.map(String.init) ?? publicURL
+        return withoutScheme.split(separator: "/", maxSplits: 1).first.map(String.init) ?? withoutScheme
+    }
+}

@@ -1,0 +1,54 @@
+import Fluent
+import Vapor
+
+/// The JSON API for the business's own pages: who is signed in, and unbinding. Described in `/openapi.json`.
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api")
+        api.get("me", use: me)
+        api.post("me", "identities", ":identityID", "unbind", use: unbind)
+        routes.get("openapi.json", use: openAPI)
+        routes.get("healthz", use: health)
+    }
+
+    private func requireUser(_ req: Request) async throws -> User {
+        guard let id = SignIn.userID(req), let user = try await User.find(id, on: req.db) else {
+            throw Abort(.unauthorized, reason: "Not signed in.")
+        }
+        return user
+    }
+
+    func me(req: Request) async throws -> MeResponse {
+        let user = try await requireUser(req)
+        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user))
+    }
+
+    func unbind(req: Request) async throws -> MeResponse {
+        let user = try await requireUser(req)
+        guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)) else {
+            throw Abort(.notFound, reason: "No such identity.")
+        }
+        let accounts = AccountService(database: req.db)
+        do {
+            try await accounts.unbind(identityID: id, from: user)
+        } catch AccountService.UnbindFailure.notFound {
+            throw Abort(.notFound, reason: "No such identity on this account.")
+        } catch AccountService.UnbindFailure.lastSignInMethod {
+            throw Abort(.conflict, reason: "The last WeChat identity cannot be unlinked: it is the only way to sign in.")
+        }
+        return try MeResponse(user: user, identities: try await accounts.identities(of: user))
+    }
+
+    func openAPI(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
+    }
+
+    func health(req: Request) async throws -> Response {
+        _ = try await User.query(on: req.db).limit(1).count()
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: #"{"status":"ok"}"#))
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import Vapor
+import WeChatVapor
+
+/// `/account`: who I am, which WeChat identities are bound, unbind, refresh a profile, sign out.
+struct AccountController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("account", use: account)
+        routes.post("account", "identities", ":identityID", "unbind", use: unbind)
+        routes.post("account", "identities", ":identityID", "refresh", use: refreshProfile)
+        routes.post("logout", use: logout)
+    }
+
+    private struct FormBody: Content {
+        var csrf: String?
+    }
+
+    func account(req: Request) async throws -> Response {
+        let user = try await SignIn.requireUser(req)
+        let identities = try await AccountService(database: req.db).identities(of: user)
+        return AccountPage.response(req, user: user, identities: identities, notice: req.query[String.self, at: "notice"])
+    }
+
+    func unbind(req: Request) async throws -> Response {
+        let user = try await SignIn.requireUser(req)
+        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        let language = req.language
+        guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)) else {
+            return req.redirect(to: "/account")
+        }
+        do {
+            try await AccountService(database: req.db).unbind(identityID: id, from: user)
+            req.logger.info("identity unbound")
+            return req.redirect(to: "/account?notice=unbound")
+        } catch AccountService.UnbindFailure.lastSignInMethod {
+            let identities = try await AccountService(database: req.db).identities(of: user)
+            return AccountPage.response(req, user: user, identities: identities, notice: nil, error: language.pick(
+                "这是你唯一的登录方式，不能解绑。", "This is your only way to sign in, so it cannot be unlinked."),
+                status: .conflict)
+        } catch AccountService.UnbindFailure.notFound {
+            return req.redirect(to: "/account")
+        }
+    }
+
+    func refreshProfile(req: Request) async throws -> Response {
+        let user = try await SignIn.requireUser(req)
+        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
+              let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
+            return req.redirect(to: "/account")
+        }
+        let client = identity.appKind == AppKind.officialAccount.rawValue
+            ? try req.wechat.requireOfficialAccount() : try req.wechat.requireWebsite()
+        let tokens = UserTokenService(database: req.db, cipher: req.login.cipher, clock: req.login.clock)
+        do {
+            let token = try await tokens.accessToken(for: identity, client: client)
+            let profile = try await client.userInfo(accessToken: token, openID: identity.openID)
+            if !profile.nickname.isEmpty { identity.nickname = profile.nickname }
+            if !profile.headImageURL.isEmpty { identity.avatarURL = profile.headImageURL }
+            try await identity.save(on: req.db)
+            return req.redirect(to: "/account?notice=refreshed")
+        } catch UserTokenService.Failure.needsReauthorization {
+            return req.redirect(to: "/account?notice=reauthorize")
+        }
+    }
+
+    func logout(req: Request) async throws -> Response {
+        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        SignIn.signOut(req)
+        return req.redirect(to: "/")
+    }
+}

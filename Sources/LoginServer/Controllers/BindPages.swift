@@ -1,0 +1,49 @@
+import Vapor
+
+/// The binding pages.
+enum BindPages {
+    static func contactForm(_ req: Request, nickname: String?, error: String?, status: HTTPResponseStatus) -> Response {
+        let language = req.language
+        let greeting = nickname.map { language.pick("\($0)，你好！", "Hello, \($0)!") } ?? ""
+        let errorHTML: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
+        let body: HTML = """
+        <p>\(greeting)\(language.pick("首次使用微信登录，请绑定你的手机号或邮箱。已有账号的将直接关联，没有账号的将自动注册。",
+            "First time signing in with WeChat: link your phone number or email. An existing account is linked; otherwise one is created."))</p>
+        \(errorHTML)
+        <form method="post" action="/bind/code">
+        <input type="hidden" name="csrf" value="\(SignIn.csrfToken(req))">
+        <label for="contact">\(language.pick("手机号或邮箱", "Phone number or email"))</label>
+        <input id="contact" name="contact" autocomplete="email tel" required maxlength="254" placeholder="13800138000 / you@example.com">
+        <button type="submit">\(language.pick("获取验证码", "Send code"))</button>
+        </form>
+        """
+        return Page(req, title: language.pick("绑定账号", "Link your account"), body: body).response(req, status: status)
+    }
+
+    static func codeForm(_ req: Request, challenge: BindChallenge, error: String?, status: HTTPResponseStatus) -> Response {
+        let language = req.language
+        let destination = challenge.contact?.masked ?? ""
+        let errorHTML: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
+        let body: HTML = """
+        <p>\(language.pick("验证码已发送至 \(destination)。", "A code was sent to \(destination)."))</p>
+        \(errorHTML)
+        <form method="post" action="/bind/verify">
+        <input type="hidden" name="csrf" value="\(SignIn.csrfToken(req))">
+        <input type="hidden" name="challenge" value="\(challenge.id?.uuidString ?? "")">
+        <label for="code">\(language.pick("6 位验证码", "6-digit code"))</label>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required>
+        <button type="submit">\(language.pick("确认绑定", "Link account"))</button>
+        </form>
+        <p class="muted"><a href="/bind">\(language.pick("重新获取验证码", "Send a new code"))</a></p>
+        """
+        return Page(req, title: language.pick("输入验证码", "Enter the code"), body: body).response(req, status: status)
+    }
+
+    static func restart(_ req: Request, message: String, status: HTTPResponseStatus) -> Response {
+        let language = req.language
+        return MessagePage(
+            title: language.pick("验证码不可用", "Code not usable"), message: message,
+            action: (language.pick("重新获取验证码", "Send a new code"), "/bind")
+        ).response(req, status: status)
+    }
+}

@@ -1,0 +1,119 @@
+import Fluent
+import Vapor
+import WeChatKit
+import WeChatVapor
+
+/// `GET /auth/wechat/callback`: where WeChat sends the person back with `code` and `state`.
+///
+/// Every parameter is untrusted. The state must exist, belong to this browser, be fresh, and be claimed by exactly
+/// one callback; a repeat of a completed callback from the same browser (WeChat's double callback, a refresh)
+/// signs in with the first result instead of exchanging a second code.
+struct CallbackController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("auth", "wechat", "callback", use: callback)
+    }
+
+    func callback(req: Request) async throws -> Response {
+        let language = req.language
+        guard let rawState = req.query[String.self, at: "state"], let state = OAuthState(rawValue: rawState) else {
+            req.logger.notice("callback without a valid state")
+            return CallbackPages.invalidState(req)
+        }
+        switch try await req.loginStates.claim(state: state.rawValue, binding: BrowserBinding(request: req)) {
+        case .unknown:
+            req.logger.notice("callback with an unknown state")
+            return CallbackPages.invalidState(req)
+        case .otherBrowser:
+            req.logger.notice("callback with a state from another browser")
+            return MessagePage(
+                title: language.pick("请在发起登录的浏览器中完成登录", "Finish signing in where you started"),
+                message: language.pick(
+                    "这个登录链接是在另一个浏览器中发起的。为了你的账号安全，请重新登录。",
+                    "This sign-in was started in another browser. For your account's safety, please sign in again."),
+                action: MessagePage.retry(req)
+            ).response(req, status: .forbidden)
+        case .expired(let record):
+            req.logger.notice("callback with an expired state")
+            return MessagePage(
+                title: language.pick("登录已过期", "Sign-in expired"),
+                message: language.pick("登录等待时间过长，请重新登录。", "The sign-in took too long. Please sign in again."),
+                action: MessagePage.retry(req, returnTo: record.returnTo)
+            ).response(req, status: .gone)
+        case .completed(let record):
+            req.logger.info("repeated callback answered with the first result")
+            return try await finish(req, record: record)
+        case .busy(let record):
+            if let completed = try await req.loginStates.awaitCompletion(of: state.rawValue) {
+                req.logger.info("concurrent callback answered with the first result")
+                return try await finish(req, record: completed)
+            }
+            return MessagePage(
+                title: language.pick("登录处理中", "Still signing in"),
+                message: language.pick("上一次登录请求仍在处理，请稍后刷新。", "The first sign-in request is still running. Refresh in a moment."),
+                action: MessagePage.retry(req, returnTo: record.returnTo)
+            ).response(req, status: .conflict)
+        case .claimed(let record, let token):
+            return try await exchange(req, record: record, claimToken: token)
+        }
+    }
+
+    private func exchange(_ req: Request, record: OAuthStateRecord, claimToken: String) async throws -> Response {
+        let states = req.loginStates
+        guard let code = req.query[String.self, at: "code"], !code.isEmpty, code.utf8.count <= 512 else {
+            try await states.release(record, token: claimToken)
+            req.logger.info("consent denied at WeChat")
+            return CallbackPages.denied(req, returnTo: record.returnTo)
+        }
+        let flow = LoginFlow(rawValue: record.flow) ?? .website
+        let client = flow == .officialAccount ? try req.wechat.requireOfficialAccount() : try req.wechat.requireWebsite()
+        let token: UserToken
+        let profile: UserInfo?
+        do {
+            token = try await client.exchange(code: code)
+            if token.isSnapshotUser {
+                try await states.release(record, token: claimToken)
+                return CallbackPages.snapshot(req, returnTo: record.returnTo)
+            }
+            let mayReadProfile = token.scopes.contains(.snsapiUserinfo) || token.scopes.contains(.snsapiLogin)
+            profile = mayReadProfile ? try await client.userInfo(accessToken: token.accessToken, openID: token.openID) : nil
+        } catch let error as WeChatError {
+            try await states.release(record, token: claimToken)
+            req.logger.warning("wechat refused the login", metadata: [
+                "errcode": "\(error.code?.rawValue ?? 0)", "error": "\(error)", "flow": "\(flow.rawValue)",
+            ])
+            return CallbackPages.weChatFailure(req, error: error, returnTo: record.returnTo)
+        }
+        let authorization = IdentityRecorder.Authorization(
+            appID: client.credentials.appID, appKind: flow == .officialAccount ? .officialAccount : .website,
+            token: token, profile: profile)
+        let identity: WeChatIdentity
+        do {
+            identity = try await req.identityRecorder.record(authorization, completing: record, claimToken: claimToken)
+        } catch {
+            try? await states.release(record, token: claimToken)
+            throw error
+        }
+        req.logger.info("wechat login completed", metadata: [
+            "flow": "\(flow.rawValue)", "bound": "\(identity.$user.id != nil)",
+        ])
+        record.identityID = identity.id
+        return try await finish(req, record: record, identity: identity)
+    }
+
+    /// Signs the identity's user in, or sends an unbound identity to `/bind`.
+    private func finish(_ req: Request, record: OAuthStateRecord, identity known: WeChatIdentity? = nil)
+        async throws -> Response {
+        let returnTo = ReturnTo.orHome(record.returnTo)
+        let found: WeChatIdentity?
+        if let known { found = known } else { found = try await WeChatIdentity.find(record.identityID, on: req.db) }
+        guard let identity = found, let identityID = identity.id else {
+            return CallbackPages.invalidState(req)
+        }
+        if let userID = identity.$user.id {
+            try await SignIn.signIn(req, userID: userID)
+            return req.redirect(to: returnTo.path)
+        }
+        try await SignIn.setPending(req, identityID: identityID, returnTo: returnTo)
+        return req.redirect(to: "/bind")
+    }
+}

@@ -1,0 +1,70 @@
+import Vapor
+import WeChatKit
+import WeChatVapor
+
+/// `GET /login`: picks the WeChat flow for this browser, stores a fresh `state`, and sends the person to WeChat.
+struct LoginController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: login)
+    }
+
+    func login(req: Request) async throws -> Response {
+        let returnTo = ReturnTo.orHome(req.query[String.self, at: "return_to"])
+        let kind = ClientKind(userAgent: req.headers.first(name: .userAgent))
+        let context = req.login
+        let binding = BrowserBinding(request: req) ?? BrowserBinding.random()
+        let state = OAuthState.random()
+
+        let response: Response
+        switch kind {
+        case .weChat:
+            let client = try req.wechat.requireOfficialAccount()
+            let scope: OAuthScope = req.query[String.self, at: "scope"] == "snsapi_base" ? .snsapiBase : .snsapiUserinfo
+            try await req.loginStates.create(
+                state: state, binding: binding, appID: client.credentials.appID, flow: .officialAccount, scope: scope,
+                returnTo: returnTo, lifetime: context.configuration.stateLifetime)
+            let url = client.officialAccountAuthorizationURL(
+                redirectURI: context.configuration.callbackURL, scope: scope, state: state)
+            response = req.redirect(to: url)
+        case .other:
+            let client = try req.wechat.requireWebsite()
+            let inline = req.query[String.self, at: "mode"] == "inline"
+            try await req.loginStates.create(
+                state: state, binding: binding, appID: client.credentials.appID,
+                flow: inline ? .websiteInline : .website, scope: .snsapiLogin, returnTo: returnTo,
+                lifetime: context.configuration.stateLifetime)
+            if inline {
+                let frame = client.inlineQRLogin(
+                    containerID: "wechat-qr", redirectURI: context.configuration.callbackURL, state: state,
+                    selfRedirect: false)
+                response = InlineLoginPage.response(
+                    req, frameURL: frame.frameURL(endpoint: client.configuration.endpoint))
+            } else {
+                let language: QRConnectLanguage = req.language == .english ? .english : .chinese
+                response = req.redirect(to: client.qrConnectURL(
+                    redirectURI: context.configuration.callbackURL, state: state, language: language))
+            }
+        }
+        response.cookies[BrowserBinding.cookieName] = binding.cookie(
+            secure: context.configuration.isHTTPS, lifetime: context.configuration.stateLifetime * 3)
+        req.logger.info("login started", metadata: ["flow": "\(kind.rawValue)", "return_to": "\(returnTo.path)"])
+        return response
+    }
+}
+
+/// The PC page that embeds WeChat's QR in an iframe (what `wxLogin.js` builds), instead of leaving for WeChat.
+enum InlineLoginPage {
+    static func response(_ req: Request, frameURL: String) -> Response {
+        let language = req.language
+        let body: HTML = """
+        <p>\(language.pick("请使用微信扫描二维码登录", "Scan the QR code with WeChat to sign in"))</p>
+        <div id="wechat-qr"><iframe src="\(frameURL)" width="300" height="400" scrolling="no" \
+        allow="local-network-access" title="WeChat QR"></iframe></div>
+        <p class="muted"><a href="/login?return_to=/">\(language.pick("在新页面打开二维码", "Open the QR code on its own page"))</a></p>
+        """
+        let response = Page(req, title: language.pick("微信扫码登录", "Sign in with WeChat"), body: body).response(req)
+        // This page frames WeChat's, not the other way round.
+        response.headers.remove(name: "X-Frame-Options")
+        return response
+    }
+}

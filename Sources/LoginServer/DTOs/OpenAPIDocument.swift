@@ -1,0 +1,90 @@
+/// The OpenAPI 3.1 description of the JSON API, served at `/openapi.json`.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "wechat-login",
+        "version": "0.1.0",
+        "description": "Sign in with WeChat: the signed-in user's account and WeChat identities. Authentication is the session cookie set by the login flow (`/login` → WeChat → `/auth/wechat/callback`). Responses never contain WeChat tokens."
+      },
+      "paths": {
+        "/api/me": {
+          "get": {
+            "summary": "The signed-in user and their WeChat identities",
+            "operationId": "getMe",
+            "responses": {
+              "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/me/identities/{identityID}/unbind": {
+          "post": {
+            "summary": "Unlink one WeChat identity (never the last one)",
+            "operationId": "unbindIdentity",
+            "parameters": [{"name": "identityID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Unlinked; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No such identity on this account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "It is the last way to sign in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/healthz": {
+          "get": {
+            "summary": "Liveness and database reachability",
+            "operationId": "health",
+            "responses": {"200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}}
+          }
+        }
+      },
+      "components": {
+        "schemas": {
+          "Error": {
+            "type": "object",
+            "properties": {"error": {"type": "boolean"}, "reason": {"type": "string"}},
+            "required": ["error", "reason"]
+          },
+          "Me": {
+            "type": "object",
+            "properties": {
+              "user": {
+                "type": "object",
+                "properties": {
+                  "id": {"type": "string", "format": "uuid"},
+                  "displayName": {"type": ["string", "null"]},
+                  "phone": {"type": ["string", "null"]},
+                  "email": {"type": ["string", "null"]},
+                  "createdAt": {"type": ["string", "null"], "format": "date-time"}
+                },
+                "required": ["id"]
+              },
+              "identities": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "appKind": {"type": "string", "enum": ["officialAccount", "website"]},
+                    "appID": {"type": "string"},
+                    "openID": {"type": "string"},
+                    "unionID": {"type": ["string", "null"]},
+                    "nickname": {"type": ["string", "null"]},
+                    "avatarURL": {"type": ["string", "null"]},
+                    "scopes": {"type": "array", "items": {"type": "string"}},
+                    "needsReauthorization": {"type": "boolean"},
+                    "lastLoginAt": {"type": ["string", "null"], "format": "date-time"}
+                  },
+                  "required": ["id", "appKind", "appID", "openID", "scopes", "needsReauthorization"]
+                }
+              }
+            },
+            "required": ["user", "identities"]
+          }
+        }
+      }
+    }
+    """#
+}

@@ -1,0 +1,37 @@
+import Fluent
+import Foundation
+
+/// What a signed-in person may do to their own account.
+struct AccountService: Sendable {
+    let database: any Database
+
+    /// Why an unbind was refused.
+    enum UnbindFailure: Error, Equatable {
+        /// No such identity on this account.
+        case notFound
+        /// It is the account's last way to sign in.
+        case lastSignInMethod
+    }
+
+    /// The user's identities, oldest first.
+    func identities(of user: User) async throws -> [WeChatIdentity] {
+        try await WeChatIdentity.query(on: database)
+            .filter(\.$user.$id == user.requireID())
+            .sort(\.$createdAt, .ascending)
+            .all()
+    }
+
+    /// Unlinks one WeChat identity, never the last one (it is the only way to sign in).
+    func unbind(identityID: UUID, from user: User) async throws {
+        try await database.transaction { tx in
+            let identities = try await WeChatIdentity.query(on: tx).filter(\.$user.$id == user.requireID()).all()
+            guard let identity = identities.first(where: { $0.id == identityID }) else { throw UnbindFailure.notFound }
+            guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }
+            // The identity row stays (its openid may come back); it is only unlinked and its tokens dropped.
+            identity.$user.id = nil
+            identity.accessTokenSealed = nil
+            identity.refreshTokenSealed = nil
+            try await identity.save(on: tx)
+        }
+    }
+}

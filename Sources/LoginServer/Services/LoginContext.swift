@@ -1,0 +1,55 @@
+import Fluent
+import Vapor
+import WeChatKit
+
+/// The server's configuration and services, stored once on the application and reached from every request.
+struct LoginContext: Sendable {
+    let configuration: LoginServerConfiguration
+    let clock: any ServerClock
+    let cipher: TokenCipher
+    let codeSender: @Sendable (Request) -> any CodeSender
+    /// The embedded sandbox's base URL, in sandbox mode.
+    let sandboxURL: String?
+
+    private struct Key: StorageKey {
+        typealias Value = LoginContext
+    }
+
+    static func install(_ context: LoginContext, on app: Application) {
+        app.storage[Key.self] = context
+    }
+
+    static func of(_ app: Application) -> LoginContext {
+        guard let context = app.storage[Key.self] else {
+            fatalError("LoginServer.configure(_:) must run before the server handles requests")
+        }
+        return context
+    }
+}
+
+extension Request {
+    /// The login server's context.
+    var login: LoginContext { LoginContext.of(application) }
+
+    /// The state store on this request's database.
+    var loginStates: LoginStateStore { LoginStateStore(database: db, clock: login.clock) }
+
+    /// The identity recorder on this request's database.
+    var identityRecorder: IdentityRecorder {
+        IdentityRecorder(database: db, cipher: login.cipher, clock: login.clock)
+    }
+
+    /// The bind service on this request's database.
+    var bindService: BindService {
+        let configuration = login.configuration
+        return BindService(
+            database: db, clock: login.clock, codeKey: configuration.codeKey, sender: login.codeSender(self),
+            codeLifetime: configuration.bindCodeLifetime, maxAttempts: configuration.bindMaxAttempts,
+            resendCooldown: configuration.bindResendCooldown)
+    }
+
+    /// The language of this request's pages.
+    var language: Language {
+        Language(query: query[String.self, at: "lang"], cookie: cookies[Language.cookieName]?.string)
+    }
+}

@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import WeChatKit
+
+/// Creates, claims and completes login `state` rows.
+///
+/// A callback first *claims* its state with one conditional UPDATE, so of two concurrent callbacks for the same
+/// state (WeChat's double callback) exactly one exchanges a code; the other waits for its result. A claim older
+/// than `staleClaimAfter` is treated as abandoned (the process that held it died).
+struct LoginStateStore: Sendable {
+    let database: any Database
+    let clock: any ServerClock
+    var staleClaimAfter: TimeInterval = 30
+
+    /// What a callback found when it tried to claim its state.
+    enum Claim {
+        /// This callback holds the claim and must exchange the code, then `complete` or `release`.
+        case claimed(OAuthStateRecord, token: String)
+        /// An earlier callback already completed this state.
+        case completed(OAuthStateRecord)
+        /// Another callback holds the claim right now.
+        case busy(OAuthStateRecord)
+        /// No such state: forged, or removed.
+        case unknown
+        /// The state exists but was started by another browser.
+        case otherBrowser
+        /// The state is past its lifetime.
+        case expired(OAuthStateRecord)
+    }
+
+    /// Stores a new state for a login that is about to leave for WeChat.
+    @discardableResult
+    func create(state: OAuthState, binding: BrowserBinding, appID: String, flow: LoginFlow, scope: OAuthScope,
+                returnTo: ReturnTo, lifetime: TimeInterval) async throws -> OAuthStateRecord {
+        let record = OAuthStateRecord(
+            state: state.rawValue, browserBindingHash: binding.hash, appID: appID, flow: flow.rawValue,
+            scope: scope.rawValue, returnTo: returnTo.path, expiresAt: clock.now().addingTimeInterval(lifetime))
+        try await record.create(on: database)
+        return record
+    }
+
+    /// Looks the state up and, when it is fresh and unclaimed, claims it for this callback.
+    func claim(state: String, binding: BrowserBinding?) async throws -> Claim {
+        guard let record = try await OAuthStateRecord.find(state, on: database) else { return .unknown }
+        guard let binding, ConstantTime.equals(binding.hash, record.browserBindingHash) else { return .otherBrowser }
+        if record.completedAt != nil { return .completed(record) }
+        let now = clock.now()
+        if now >= record.expiresAt { return .expired(record) }
+
+        let token = UUID().uuidString
+        let staleBefore = now.addingTimeInterval(-staleClaimAfter)
+        try await OAuthStateRecord.query(on: database)
+            .filter(\.$id == state)
+            .filter(\.$completedAt == nil)
+            .group(.or) { $0.filter(\.$claimToken == nil).filter(\.$claimedAt < staleBefore) }
+            .set(\.$claimToken, to: token)
+            .set(\.$claimedAt, to: now)
+            .update()
+        guard let fresh = try await OAuthStateRecord.find(state, on: database) else { return .unknown }
+        if fresh.claimToken == token { return .claimed(fresh, token: token) }
+        if fresh.completedAt != nil { return .completed(fresh) }
+        return .busy(fresh)
+    }
+
+    /// Gives the claim back after a failed exchange, so a second callback (with its own code) may try.
+    func release(_ record: OAuthStateRecord, token: String) async throws {
+        try await OAuthStateRecord.query(on: database)
+            .filter(\.$id == record.requireID())
+            .filter(\.$claimToken == token)
+            .set(\.$claimToken, to: nil)
+            .set(\.$claimedAt, to: nil)
+            .update()
+    }
+
+    /// Waits (bounded) for another callback's claim on the same state to complete; `nil` when it did not.
+    func awaitCompletion(of state: String, attempts: Int = 50, interval: Duration = .milliseconds(100))
+        async throws -> OAuthStateRecord? {
+        for _ in 0..<attempts {
+            try await Task.sleep(for: interval)
+            guard let record = try await OAuthStateRecord.find(state, on: database) else { return nil }
+            if record.completedAt != nil { return record }
+            if record.claimToken == nil { return nil }
+        }
+        return nil
+    }
+}
+
+/// Which WeChat login a state belongs to.
+enum LoginFlow: String, Sendable {
+    /// In-WeChat official-account web authorization.
+    case officialAccount
+    /// PC website QR login, full page.
+    case website
+    /// PC website QR login embedded in our own page (wxLogin.js iframe).
+    case websiteInline
+}

@@ -1,0 +1,57 @@
+import Vapor
+
+/// The account page.
+enum AccountPage {
+    static func response(_ req: Request, user: User, identities: [WeChatIdentity], notice: String?,
+                         error: String? = nil, status: HTTPResponseStatus = .ok) -> Response {
+        let language = req.language
+        let csrf = SignIn.csrfToken(req)
+        let noticeText: String? = switch notice {
+        case "unbound": language.pick("已解绑。", "Unlinked.")
+        case "refreshed": language.pick("资料已更新。", "Profile refreshed.")
+        case "reauthorize": language.pick("微信授权已失效，请重新用微信登录。", "WeChat authorization expired: sign in with WeChat again.")
+        default: nil
+        }
+        let noticeHTML: HTML = noticeText.map { "<p role=\"status\">\($0)</p>" } ?? ""
+        let errorHTML: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
+        let cards = identities.map { identity in
+            identityCard(identity, language: language, csrf: csrf, canUnbind: identities.count > 1)
+        }
+        let contact = [user.phone, user.email].compactMap { $0 }.joined(separator: " · ")
+        let body: HTML = """
+        \(noticeHTML)\(errorHTML)
+        <div class="card"><strong>\(user.displayName ?? language.pick("未命名用户", "Unnamed user"))</strong>
+        <div class="muted">\(contact)</div></div>
+        <h2>\(language.pick("已绑定的微信", "Linked WeChat identities"))</h2>
+        \(cards)
+        <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(csrf)">
+        <button class="secondary" type="submit">\(language.pick("退出登录", "Sign out"))</button></form>
+        """
+        return Page(req, title: language.pick("我的账号", "My account"), body: body).response(req, status: status)
+    }
+
+    private static func identityCard(_ identity: WeChatIdentity, language: Language, csrf: String, canUnbind: Bool) -> HTML {
+        let id = identity.id?.uuidString ?? ""
+        let kind = identity.appKind == AppKind.officialAccount.rawValue
+            ? language.pick("公众号（微信内登录）", "Official account (in WeChat)")
+            : language.pick("网站应用（扫码登录）", "Website app (QR login)")
+        let avatar: HTML = identity.avatarURL.map {
+            "<img src=\"\($0)\" alt=\"\" width=\"40\" height=\"40\" style=\"border-radius:4px;vertical-align:middle\"> "
+        } ?? ""
+        let reauth: HTML = identity.needsReauthorization
+            ? "<div class=\"error\">\(language.pick("授权已失效，请重新用微信登录", "Authorization expired: sign in with WeChat again"))</div>" : ""
+        let unbind: HTML = canUnbind ? """
+            <form method="post" action="/account/identities/\(id)/unbind" style="display:inline">
+            <input type="hidden" name="csrf" value="\(csrf)">
+            <button class="secondary" type="submit">\(language.pick("解绑", "Unlink"))</button></form>
+            """ : "<span class=\"muted\">\(language.pick("唯一的登录方式，不能解绑", "Only way to sign in: cannot be unlinked"))</span>"
+        return """
+        <div class="card" data-identity="\(id)">\(avatar)<strong>\(identity.nickname ?? "—")</strong>
+        <div class="muted">\(kind) · openid \(String(identity.openID.prefix(6)))…</div>\(reauth)
+        <form method="post" action="/account/identities/\(id)/refresh" style="display:inline">
+        <input type="hidden" name="csrf" value="\(csrf)">
+        <button class="secondary" type="submit">\(language.pick("更新资料", "Refresh profile"))</button></form>
+        \(unbind)</div>
+        """
+    }
+}

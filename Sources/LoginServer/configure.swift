@@ -1,0 +1,83 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+import WeChatKit
+import WeChatVapor
+
+/// The login server as a Vapor application.
+public enum LoginServer {
+    /// Configures `app` as the login server: database and migrations, sessions, WeChat clients, routes.
+    public static func configure(_ app: Application, _ configuration: LoginServerConfiguration,
+                                 sandboxURL: String? = nil) async throws {
+        try await configure(app, configuration, clock: SystemServerClock(), sandboxURL: sandboxURL)
+    }
+
+    static func configure(_ app: Application, _ configuration: LoginServerConfiguration, clock: any ServerClock,
+                          weChatClock: any WeChatClock = SystemWeChatClock(), sandboxURL: String? = nil) async throws {
+        try useDatabase(configuration.database, on: app)
+        addMigrations(to: app)
+        try await app.autoMigrate()
+
+        app.sessions.use(.fluent)
+        app.sessions.configuration = sessionsConfiguration(configuration)
+        app.middleware = Middlewares()
+        app.middleware.use(PageErrorMiddleware())
+        app.middleware.use(app.sessions.middleware)
+        app.routes.defaultMaxBodySize = "64kb"
+
+        let clientConfiguration = OAuthClient.Configuration(endpoint: configuration.endpoint)
+        app.wechat.configure(.init(
+            officialAccount: configuration.officialAccount.map {
+                OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
+                            clock: weChatClock, logger: app.logger)
+            },
+            website: configuration.website.map {
+                OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
+                            clock: weChatClock, logger: app.logger)
+            }))
+
+        let delivery = configuration.codeDelivery
+        LoginContext.install(LoginContext(
+            configuration: configuration, clock: clock, cipher: configuration.tokenCipher,
+            codeSender: { req in
+                switch delivery {
+                case .developmentOutbox: OutboxCodeSender(database: req.db)
+                case .webhook(let url): WebhookCodeSender(client: req.client, url: URI(string: url.absoluteString), logger: req.logger)
+                }
+            },
+            sandboxURL: sandboxURL), on: app)
+        try routes(app)
+    }
+
+    static func useDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) throws {
+        switch location {
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        case .sqliteFile(let path):
+            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        case .postgres(let url):
+            try app.databases.use(.postgres(url: url), as: .psql)
+        }
+    }
+
+    static func addMigrations(to app: Application) {
+        app.migrations.add(CreateUser())
+        app.migrations.add(CreateWeChatIdentity())
+        app.migrations.add(CreateOAuthState())
+        app.migrations.add(CreateBindChallenge())
+        app.migrations.add(CreateOutboxMessage())
+        app.migrations.add(SessionRecord.migration)
+    }
+
+    static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {
+        let secure = configuration.isHTTPS
+        let lifetime = Int(configuration.sessionLifetime)
+        // SameSite=Lax, not Strict: WeChat's redirect back to the callback is a top-level cross-site GET.
+        return SessionsConfiguration(cookieName: "wl_session") { id in
+            HTTPCookies.Value(string: id.string, maxAge: lifetime, path: "/", isSecure: secure, isHTTPOnly: true,
+                              sameSite: .lax)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Vapor
+
+extension LoginServer {
+    static func routes(_ app: Application) throws {
+        try app.register(collection: HomeController())
+        try app.register(collection: LoginController())
+        try app.register(collection: CallbackController())
+        try app.register(collection: BindController())
+        try app.register(collection: AccountController())
+        try app.register(collection: APIController())
+    }
+}

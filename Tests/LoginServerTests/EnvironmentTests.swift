@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import LoginServer
+
+@Suite struct EnvironmentTests {
+    let key = Data(repeating: 7, count: 32).base64EncodedString()
+
+    @Test func noCredentialsMeansSandbox() throws {
+        #expect(LoginServerConfiguration.wantsSandbox([:]))
+        #expect(!LoginServerConfiguration.wantsSandbox(["WECHAT_WEB_APPID": "wx0123456789abcdef"]))
+        let configuration = try LoginServerConfiguration.fromEnvironment([:], sandbox: true)
+        #expect(configuration.sandboxMode)
+        #expect(configuration.codeDelivery == .developmentOutbox)
+    }
+
+    @Test func productionNeedsAKeyAndAGateway() {
+        let env = ["WECHAT_WEB_APPID": "wx0123456789abcdef", "WECHAT_WEB_SECRET": "s3cr3t-value"]
+        #expect(throws: LoginServerConfiguration.EnvironmentError.self) {
+            try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
+        }
+        var withKey = env
+        withKey["TOKEN_ENCRYPTION_KEY"] = key
+        #expect(throws: LoginServerConfiguration.EnvironmentError.self) {
+            try LoginServerConfiguration.fromEnvironment(withKey, sandbox: false)
+        }
+    }
+
+    @Test func readsEverySetting() throws {
+        let env = [
+            "WECHAT_OA_APPID": "wx00000000000000aa", "WECHAT_OA_SECRET": "oa-secret",
+            "WECHAT_WEB_APPID": "wx00000000000000bb", "WECHAT_WEB_SECRET": "web-secret",
+            "PUBLIC_URL": "https://login.example.com/", "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
+            "TOKEN_ENCRYPTION_KEY": "2026-11:\(key)", "TOKEN_ENCRYPTION_PREVIOUS_KEYS": "k1:\(key)",
+            "ADMIN_API_TOKEN": "admin", "CODE_WEBHOOK_URL": "https://sms.example.com/send",
+        ]
+        let configuration = try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
+        #expect(configuration.officialAccount?.appID == "wx00000000000000aa")
+        #expect(configuration.website?.secret == "web-secret")
+        #expect(configuration.publicURL == "https://login.example.com")
+        #expect(configuration.callbackURL == "https://login.example.com/auth/wechat/callback")
+        #expect(configuration.publicHost == "login.example.com")
+        #expect(configuration.isHTTPS)
+        #expect(configuration.database == .postgres("postgres://u:p@127.0.0.1:5432/db"))
+        #expect(configuration.tokenKey.id == "2026-11")
+        #expect(configuration.previousTokenKeys.map(\.id) == ["k1"])
+        #expect(configuration.codeDelivery == .webhook(URL(string: "https://sms.example.com/send")!))
+    }
+
+    @Test(arguments: ["sqlite::memory:", "sqlite:data/app.sqlite", "sqlite:///var/lib/app.sqlite"])
+    func parsesSQLiteURLs(_ url: String) throws {
+        let location = try LoginServerConfiguration.parseDatabase(url)
+        switch url {
+        case "sqlite::memory:": #expect(location == .sqliteMemory)
+        case "sqlite:data/app.sqlite": #expect(location == .sqliteFile("data/app.sqlite"))
+        default: #expect(location == .sqliteFile("/var/lib/app.sqlite"))
+        }
+    }
+
+    @Test func errorsNameTheVariableButNotTheValue() {
+        let env = ["TOKEN_ENCRYPTION_KEY": "not-base64-secret-material", "WECHAT_WEB_APPID": "wx1", "WECHAT_WEB_SECRET": "s"]
+        do {
+            _ = try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("TOKEN_ENCRYPTION_KEY"))
+            #expect(!"\(error)".contains("not-base64-secret-material"))
+        }
+    }
+}

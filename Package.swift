@@ -111,7 +111,9 @@ let package = Package(
             dependencies: [
                 "LoginServer",
                 "WeChatSandbox",
+                "WeChatKit",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

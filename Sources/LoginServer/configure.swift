@@ -27,7 +27,7 @@ public enum LoginServer {
         app.middleware.use(app.sessions.middleware)
         app.routes.defaultMaxBodySize = "64kb"
 
-        let clientConfiguration = OAuthClient.Configuration(endpoint: configuration.endpoint)
+        let clientConfiguration = OAuthClient.Configuration(endpoint: configuration.endpoint, http: configuration.weChatHTTP)
         app.wechat.configure(.init(
             officialAccount: configuration.officialAccount.map {
                 OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,

@@ -10,6 +10,8 @@ public struct LoginServerConfiguration: Sendable {
     public var website: AppCredentials?
     /// Where WeChat is: production, or the sandbox's base URL.
     public var endpoint: Endpoint = .production
+    /// Timeouts, body cap and retries of calls to WeChat.
+    public var weChatHTTP = WeChatHTTPConfiguration()
     /// The public base URL of this server (`https://login.example.com`); the WeChat callback is built from it.
     public var publicURL: String = "http://127.0.0.1:8080"
     /// The database to use.

@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import Testing
+import Vapor
+import VaporTesting
+import WeChatKit
+import WeChatSandbox
+@testable import LoginServer
+
+/// The login server (in memory, SQLite in memory) and the sandbox (a real port), wired as in sandbox mode.
+///
+/// The server's public URL is `http://login.test`; a `Browser` sends requests for that host to the server in
+/// process and everything else over real HTTP, so redirects between the two work as in a real browser.
+final class LoginWorld: Sendable {
+    static let serverBase = "http://login.test"
+
+    let server: Application
+    let sandboxApp: Application
+    let sandbox: Sandbox
+    let sandboxBase: String
+    let http: HTTPClient
+    let clock: ManualServerClock
+    let logs: LogStore
+    let officialAccountID: String
+    let websiteAppID: String
+
+    private init(server: Application, sandboxApp: Application, sandbox: Sandbox, sandboxBase: String,
+                 clock: ManualServerClock, logs: LogStore, officialAccountID: String, websiteAppID: String) {
+        self.server = server
+        self.sandboxApp = sandboxApp
+        self.sandbox = sandbox
+        self.sandboxBase = sandboxBase
+        self.clock = clock
+        self.logs = logs
+        self.officialAccountID = officialAccountID
+        self.websiteAppID = websiteAppID
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Runs `body` against a fresh world; `adjust` may change the server's configuration first.
+    static func with(
+        database: LoginServerConfiguration.DatabaseLocation = LoginWorld.defaultDatabase,
+        adjust: (inout LoginServerConfiguration) -> Void = { _ in },
+        _ body: (LoginWorld) async throws -> Void
+    ) async throws {
+        var sandboxConfiguration = SandboxConfiguration()
+        sandboxConfiguration.lifetimes.longPollHold = 0.2
+        let sandboxApp = try await Application.make(.testing)
+        sandboxApp.logger.logLevel = .critical
+        let sandbox = Sandbox(configuration: sandboxConfiguration, clock: SandboxClock())
+        sandbox.register(on: sandboxApp)
+        try await sandboxApp.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = sandboxApp.http.server.shared.localAddress?.port ?? 0
+        let sandboxBase = "http://127.0.0.1:\(port)"
+
+        let logs = LogStore()
+        let server = try await Application.make(.testing)
+        server.logger = Logger(label: "login-server") { _ in CapturingLogHandler(store: logs) }
+        server.logger.logLevel = .trace
+        let clock = ManualServerClock()
+        do {
+            let officialAccount = try #require(await sandbox.app(SandboxConfiguration.defaultOfficialAccountID))
+            let website = try #require(await sandbox.app(SandboxConfiguration.defaultWebsiteAppID))
+            var configuration = LoginServerConfiguration(
+                tokenKey: .init(id: "test", key: SymmetricKey(size: .bits256)))
+            configuration.officialAccount = AppCredentials(appID: officialAccount.appID, secret: officialAccount.secret)
+            configuration.website = AppCredentials(appID: website.appID, secret: website.secret)
+            configuration.endpoint = .sandbox(baseURL: sandboxBase)
+            configuration.publicURL = serverBase
+            configuration.database = database
+            configuration.sandboxMode = true
+            adjust(&configuration)
+            try await LoginServer.configure(server, configuration, clock: clock, sandboxURL: sandboxBase)
+
+            let world = LoginWorld(
+                server: server, sandboxApp: sandboxApp, sandbox: sandbox, sandboxBase: sandboxBase, clock: clock,
+                logs: logs, officialAccountID: officialAccount.appID, websiteAppID: website.appID)
+            do {
+                try await world.registerServerWithSandbox()
+                try await body(world)
+            } catch {
+                try? await world.http.shutdown()
+                throw error
+            }
+            try await world.http.shutdown()
+        } catch {
+            try? await server.autoRevert()
+            try await server.asyncShutdown()
+            await sandboxApp.server.shutdown()
+            try await sandboxApp.asyncShutdown()
+            throw error
+        }
+        try? await server.autoRevert()
+        try await server.asyncShutdown()
+        await sandboxApp.server.shutdown()
+        try await sandboxApp.asyncShutdown()
+    }
+
+    /// SQLite in memory, unless `TEST_DATABASE_URL` names a PostgreSQL database for the whole suite.
+    static var defaultDatabase: LoginServerConfiguration.DatabaseLocation {
+        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], url.hasPrefix("postgres") {
+            return .postgres(url)
+        }
+        return .sqliteMemory
+    }
+
+    /// Points both sandbox apps' domains at `login.test`, as the server does at start-up in sandbox mode.
+    func registerServerWithSandbox() async throws {
+        for (appID, field) in [(officialAccountID, "webAuthDomain"), (websiteAppID, "callbackDomain")] {
+            var request = HTTPClientRequest(url: "\(sandboxBase)/sandbox/api/apps/\(appID)")
+            request.method = .PATCH
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"\#(field)":"login.test"}"#))
+            let response = try await http.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok, "PATCH \(appID) \(field)")
+            _ = try await response.body.collect(upTo: 1 << 20)
+        }
+    }
+
+    /// A new browser with an empty cookie jar.
+    func browser(userAgent: String = Browser.desktopUserAgent) -> Browser {
+        Browser(world: self, userAgent: userAgent)
+    }
+
+    /// A JSON control call on the sandbox.
+    @discardableResult
+    func control(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> Browser.Result {
+        var request = HTTPClientRequest(url: sandboxBase + "/sandbox/api/" + path)
+        request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 8 << 20)
+        return Browser.Result(status: Int(response.status.code), headers: response.headers,
+                              body: String(buffer: body), url: sandboxBase + "/sandbox/api/" + path)
+    }
+
+    /// Rows of a model, straight from the server's database.
+    func count<M: Model>(_ model: M.Type) async throws -> Int {
+        try await M.query(on: server.db).count()
+    }
+}

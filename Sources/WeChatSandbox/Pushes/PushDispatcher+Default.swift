@@ -2,6 +2,6 @@ import Foundation
 import Vapor
 
 extension PushDispatcher {
-    /// The deliverer used in production. Without the push encoder (`Push/`), pushes are only recorded.
-    static let defaultDeliverer: @Sendable (any Client) -> (any PushDelivering)? = { _ in nil }
+    /// The deliverer used in production: signed, encrypted HTTP POSTs to the app's server URL.
+    static let defaultDeliverer: @Sendable (any Client) -> (any PushDelivering)? = { HTTPPushDeliverer(client: $0) }
 }

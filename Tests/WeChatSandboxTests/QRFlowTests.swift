@@ -31,6 +31,7 @@ struct QRFlowTests {
             let uuid = try #require(Self.uuid(in: page.body))
             let image = try await h.get("/connect/qrcode/\(uuid)")
             #expect(image.status == 200)
+            #expect(image.headers.first(name: "content-type") == "image/png")
             #expect(try await h.get("/connect/qrcode/AAAAAAAAAAAAAAAA").status == 404)
         }
     }

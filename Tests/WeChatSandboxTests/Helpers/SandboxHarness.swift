@@ -54,6 +54,7 @@ final class SandboxHarness: Sendable {
     /// Runs `body` against a fresh sandbox on port 0.
     static func with(
         _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
+        routes: (Application) -> Void = { _ in },
         _ body: (SandboxHarness) async throws -> Void
     ) async throws {
         var configuration = SandboxConfiguration()
@@ -63,6 +64,7 @@ final class SandboxHarness: Sendable {
         app.logger.logLevel = .critical
         let sandbox = Sandbox(configuration: configuration, clock: SandboxClock())
         sandbox.register(on: app)
+        routes(app)
         do {
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = app.http.server.shared.localAddress?.port ?? 0

@@ -66,6 +66,7 @@ struct FollowerAndTemplateTests {
             let first = try await h.sendTemplate(token: token, body)
             let second = try await h.sendTemplate(token: token, body)
             #expect(first.body == second.body)
+            #expect(first.body.hasPrefix(#"{"errcode":0,"errmsg":"ok","msgid":"#))
             await h.advance(601)
             let token2 = try await h.serverToken()
             let third = try await h.sendTemplate(token: token2, body)

@@ -14,6 +14,7 @@ struct ServerTokenTests {
         ("appid=A&secret=S", 40002, "invalid grant_type"),
         ("grant_type=authorization_code&appid=A&secret=S", 40002, "invalid grant_type"),
         ("grant_type=client_credential&secret=S", 41002, "appid missing"),
+        ("secret=S", 41002, "appid missing"),
         ("grant_type=client_credential&appid=A", 41004, "appsecret missing"),
         ("grant_type=client_credential&appid=wx0000000000000000&secret=S", 40013, "invalid appid"),
         ("grant_type=client_credential&appid=\(SandboxHarness.oa)&secret=bad", 40125, "invalid appsecret"),

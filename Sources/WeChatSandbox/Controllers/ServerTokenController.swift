@@ -12,9 +12,9 @@ struct ServerTokenController: RouteCollection {
 
     func token(_ req: Request) async throws -> Response {
         let query = try req.apiParameters()
-        guard query["grant_type"] == "client_credential" else { throw WeChatAPIError.invalidGrantType }
         guard let appID = query.nonEmpty("appid") else { throw WeChatAPIError.appIDMissing }
         guard let secret = query.nonEmpty("secret") else { throw WeChatAPIError.appSecretMissing }
+        guard query["grant_type"] == "client_credential" else { throw WeChatAPIError.invalidGrantType }
         let now = await sandbox.clock.now()
         let view = try await sandbox.state.fetchToken(appID: appID, secret: secret, now: now)
         return WeChatReply.json(view, family: .cgi)
@@ -22,9 +22,9 @@ struct ServerTokenController: RouteCollection {
 
     func stableToken(_ req: Request) async throws -> Response {
         let object = try req.jsonObjectBody()
-        guard object["grant_type"] as? String == "client_credential" else { throw WeChatAPIError.invalidGrantType }
         guard let appID = object["appid"] as? String, !appID.isEmpty else { throw WeChatAPIError.appIDMissing }
         guard let secret = object["secret"] as? String, !secret.isEmpty else { throw WeChatAPIError.appSecretMissing }
+        guard object["grant_type"] as? String == "client_credential" else { throw WeChatAPIError.invalidGrantType }
         let force: Bool
         switch object["force_refresh"] {
         case nil, is NSNull: force = false

@@ -42,8 +42,8 @@ struct SnsController: RouteCollection {
     func refreshToken(_ req: Request) async throws -> Response {
         let query = try req.apiParameters()
         guard let appID = query.nonEmpty("appid") else { throw WeChatAPIError.appIDMissing }
-        guard query["grant_type"] == "refresh_token" else { throw WeChatAPIError.invalidGrantType }
         guard let token = query.nonEmpty("refresh_token") else { throw WeChatAPIError.refreshTokenMissing }
+        guard query["grant_type"] == "refresh_token" else { throw WeChatAPIError.invalidGrantType }
         let now = await sandbox.clock.now()
         let view = try await sandbox.state.refresh(appID: appID, refreshToken: token, now: now)
         return WeChatReply.json(TokenBody(view), family: .sns)

@@ -1,0 +1,102 @@
+import Foundation
+
+extension SandboxConfiguration {
+    /// The kind of a sandbox app, which decides the pages and APIs it may use.
+    public enum AppKind: String, Sendable, Codable {
+        /// A verified service account: both web-auth scopes, server APIs, template messages.
+        case officialAccount
+        /// An Open Platform website app: QR login (`snsapi_login`) only.
+        case website
+        /// An official-account test account: the user must follow it (10006), token quota 200/day.
+        case testAccount
+    }
+
+    /// How the app's server receives pushes.
+    public enum EncryptionMode: String, Sendable, Codable {
+        /// Plain XML.
+        case plaintext
+        /// Plain fields plus `<Encrypt>`.
+        case compatible
+        /// Only `<Encrypt>` (AES safe mode).
+        case safe
+    }
+
+    /// A template message template of an official account.
+    public struct Template: Sendable, Codable, Equatable {
+        /// The template id (43 characters like WeChat's).
+        public var id: String
+        /// A short title.
+        public var title: String
+        /// The content with `{{key.DATA}}` placeholders.
+        public var content: String
+
+        /// Creates a template.
+        public init(id: String, title: String, content: String) {
+            self.id = id
+            self.title = title
+            self.content = content
+        }
+    }
+
+    /// One app of the world.
+    public struct App: Sendable, Codable, Equatable {
+        /// `wx` + 16 lowercase hex.
+        public var appID: String
+        /// The AppSecret.
+        public var secret: String
+        /// What kind of app this is.
+        public var kind: AppKind
+        /// Display name (shown on consent and confirm pages).
+        public var name: String
+        /// Original id `gh_` + 12 hex (official and test accounts).
+        public var originalID: String?
+        /// Open Platform account id; apps sharing it share unionids.
+        public var openPlatformID: String?
+        /// The web-auth domain (host, optionally `host:port`) for `connect/oauth2/authorize`.
+        public var webAuthDomain: String?
+        /// The authorization callback domain of a website app.
+        public var callbackDomain: String?
+        /// Scopes the account owns.
+        public var scopes: [String]
+        /// The developer server URL receiving pushes, if any.
+        public var serverURL: String?
+        /// The server Token used for signatures.
+        public var token: String?
+        /// The 43-character EncodingAESKey.
+        public var encodingAESKey: String?
+        /// The push encryption mode.
+        public var encryptionMode: EncryptionMode
+        /// Templates added to the account.
+        public var templates: [Template]
+        /// Whether the authorize page demands a non-empty `state` (10013).
+        public var requiresState: Bool
+        /// Whether the account is banned (10004).
+        public var banned: Bool
+
+        /// Creates an app.
+        public init(
+            appID: String, secret: String, kind: AppKind, name: String, originalID: String? = nil,
+            openPlatformID: String? = nil, webAuthDomain: String? = nil, callbackDomain: String? = nil,
+            scopes: [String]? = nil, serverURL: String? = nil, token: String? = nil,
+            encodingAESKey: String? = nil, encryptionMode: EncryptionMode = .safe,
+            templates: [Template] = [], requiresState: Bool = false, banned: Bool = false
+        ) {
+            self.appID = appID
+            self.secret = secret
+            self.kind = kind
+            self.name = name
+            self.originalID = originalID
+            self.openPlatformID = openPlatformID
+            self.webAuthDomain = webAuthDomain
+            self.callbackDomain = callbackDomain
+            self.scopes = scopes ?? (kind == .website ? ["snsapi_login"] : ["snsapi_base", "snsapi_userinfo"])
+            self.serverURL = serverURL
+            self.token = token
+            self.encodingAESKey = encodingAESKey
+            self.encryptionMode = encryptionMode
+            self.templates = templates
+            self.requiresState = requiresState
+            self.banned = banned
+        }
+    }
+}

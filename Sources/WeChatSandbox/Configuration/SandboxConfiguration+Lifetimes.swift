@@ -1,0 +1,111 @@
+import Foundation
+
+extension SandboxConfiguration {
+    /// Lifetimes in seconds (spec §13).
+    public struct Lifetimes: Sendable, Codable, Equatable {
+        /// Official-account OAuth code (`snsapi_base` / `snsapi_userinfo`): 300 s.
+        public var officialAccountCode: Double = 300
+        /// Website QR login code (`snsapi_login`): 600 s.
+        public var websiteCode: Double = 600
+        /// `sns` access_token: 7200 s.
+        public var snsAccessToken: Double = 7200
+        /// `sns` refresh_token: 30 days, never extended.
+        public var snsRefreshToken: Double = 30 * 86400
+        /// `cgi-bin/token` and `stable_token`: 7200 s.
+        public var serverAccessToken: Double = 7200
+        /// How long a superseded `cgi-bin/token` stays valid: 300 s.
+        public var supersededOverlap: Double = 300
+        /// `stable_token` renews in the last 300 s of a token's life.
+        public var stableRenewWindow: Double = 300
+        /// Minimum spacing of forced stable_token refreshes: 30 s.
+        public var stableForceSpacing: Double = 30
+        /// QR login session: 300 s.
+        public var qrSession: Double = 300
+        /// Long-poll hold before answering 408 (real seconds, not sandbox-clock seconds): 25 s.
+        public var longPollHold: Double = 25
+        /// `client_msg_id` dedup window: 600 s.
+        public var clientMsgIDWindow: Double = 600
+
+        /// Creates the default lifetimes.
+        public init() {}
+
+        /// Decodes lifetimes; missing keys take their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Lifetimes()
+            func v(_ k: CodingKeys, _ def: Double) throws -> Double { try c.decodeIfPresent(Double.self, forKey: k) ?? def }
+            officialAccountCode = try v(.officialAccountCode, d.officialAccountCode)
+            websiteCode = try v(.websiteCode, d.websiteCode)
+            snsAccessToken = try v(.snsAccessToken, d.snsAccessToken)
+            snsRefreshToken = try v(.snsRefreshToken, d.snsRefreshToken)
+            serverAccessToken = try v(.serverAccessToken, d.serverAccessToken)
+            supersededOverlap = try v(.supersededOverlap, d.supersededOverlap)
+            stableRenewWindow = try v(.stableRenewWindow, d.stableRenewWindow)
+            stableForceSpacing = try v(.stableForceSpacing, d.stableForceSpacing)
+            qrSession = try v(.qrSession, d.qrSession)
+            longPollHold = try v(.longPollHold, d.longPollHold)
+            clientMsgIDWindow = try v(.clientMsgIDWindow, d.clientMsgIDWindow)
+        }
+    }
+
+    /// Quotas and input limits.
+    public struct Limits: Sendable, Codable, Equatable {
+        /// `cgi-bin/token` fetches per app per day: 2000.
+        public var tokenDailyQuota: Int = 2000
+        /// `cgi-bin/token` fetches per test account per day: 200.
+        public var testAccountTokenDailyQuota: Int = 200
+        /// `stable_token` calls per app per day: 500,000.
+        public var stableTokenDailyQuota: Int = 500_000
+        /// Forced `stable_token` refreshes per app per day: 20.
+        public var stableForceDailyQuota: Int = 20
+        /// Template sends per app per day: 100,000.
+        public var templateDailyQuota: Int = 100_000
+        /// Largest accepted query value, in bytes.
+        public var maxParameterBytes: Int = 2048
+        /// Largest accepted request body, in bytes.
+        public var maxBodyBytes: Int = 65536
+
+        /// Creates the default limits.
+        public init() {}
+
+        /// Decodes limits; missing keys take their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Limits()
+            func v(_ k: CodingKeys, _ def: Int) throws -> Int { try c.decodeIfPresent(Int.self, forKey: k) ?? def }
+            tokenDailyQuota = try v(.tokenDailyQuota, d.tokenDailyQuota)
+            testAccountTokenDailyQuota = try v(.testAccountTokenDailyQuota, d.testAccountTokenDailyQuota)
+            stableTokenDailyQuota = try v(.stableTokenDailyQuota, d.stableTokenDailyQuota)
+            stableForceDailyQuota = try v(.stableForceDailyQuota, d.stableForceDailyQuota)
+            templateDailyQuota = try v(.templateDailyQuota, d.templateDailyQuota)
+            maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)
+            maxBodyBytes = try v(.maxBodyBytes, d.maxBodyBytes)
+        }
+    }
+
+    /// What a stale OAuth code answers.
+    public enum StaleCodeAnswer: String, Sendable, Codable {
+        /// `40029 invalid code` (what real servers are reported to send; the default).
+        case invalidCode
+        /// `42003 code expired` (the documented code).
+        case codeExpired
+    }
+
+    /// Behaviours the spec marks uncertain.
+    public struct Choices: Sendable, Codable, Equatable {
+        /// Stale code → 40029 (default) or 42003.
+        public var staleCode: StaleCodeAnswer = .invalidCode
+        /// Whether a snapshot user's token gets 48001 from `sns/userinfo`.
+        public var snapshotUserinfoUnauthorized: Bool = true
+
+        /// Creates the default choices.
+        public init() {}
+
+        /// Decodes choices; missing keys take their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            staleCode = try c.decodeIfPresent(StaleCodeAnswer.self, forKey: .staleCode) ?? .invalidCode
+            snapshotUserinfoUnauthorized = try c.decodeIfPresent(Bool.self, forKey: .snapshotUserinfoUnauthorized) ?? true
+        }
+    }
+}

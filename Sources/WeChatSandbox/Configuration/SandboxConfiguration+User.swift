@@ -1,0 +1,35 @@
+import Foundation
+
+extension SandboxConfiguration {
+    /// A simulated WeChat user.
+    public struct User: Sendable, Codable, Equatable {
+        /// The sandbox id (`u1`); also the `X-Sandbox-User` header value.
+        public var id: String
+        /// The WeChat nickname.
+        public var nickname: String
+        /// Privilege tags returned by `sns/userinfo`.
+        public var privilege: [String]
+        /// Whether the user is a snapshot-mode virtual account (`is_snapshotuser: 1`).
+        public var isSnapshotUser: Bool
+        /// App ids of the official accounts the user follows.
+        public var follows: [String]
+        /// App ids that blacklisted the user (template send → 43019).
+        public var blockedBy: [String]
+        /// App ids whose template messages the user refuses (`failed:user block`).
+        public var refusesMessagesFrom: [String]
+
+        /// Creates a user.
+        public init(
+            id: String, nickname: String, privilege: [String] = [], isSnapshotUser: Bool = false,
+            follows: [String] = [], blockedBy: [String] = [], refusesMessagesFrom: [String] = []
+        ) {
+            self.id = id
+            self.nickname = nickname
+            self.privilege = privilege
+            self.isSnapshotUser = isSnapshotUser
+            self.follows = follows
+            self.blockedBy = blockedBy
+            self.refusesMessagesFrom = refusesMessagesFrom
+        }
+    }
+}

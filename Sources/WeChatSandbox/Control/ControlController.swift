@@ -1,0 +1,134 @@
+import Foundation
+import Vapor
+
+/// The control API under `/sandbox/api/` (documented in README.md).
+struct ControlController: RouteCollection {
+    let sandbox: Sandbox
+
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("sandbox", "api")
+        api.get("apps", use: apps)
+        api.get("apps", ":appid", use: app)
+        api.patch("apps", ":appid", use: patchApp)
+        api.get("users", use: users)
+        api.post("users", use: createUser)
+        api.get("users", ":user", use: user)
+        api.post("users", ":user", "follow", use: { try await follow($0, true) })
+        api.post("users", ":user", "unfollow", use: { try await follow($0, false) })
+        api.post("users", ":user", "flags", use: flags)
+        api.get("users", ":user", "messages", use: messages)
+        api.post("reset", use: reset)
+        try api.register(collection: ControlClockController(sandbox: sandbox))
+        try api.register(collection: ControlQRController(sandbox: sandbox))
+        try api.register(collection: ControlFaultController(sandbox: sandbox))
+    }
+
+    func apps(_ req: Request) async throws -> Response {
+        ControlReply.json(await sandbox.apps())
+    }
+
+    func app(_ req: Request) async throws -> Response {
+        guard let app = await sandbox.app(req.parameters.get("appid") ?? "") else {
+            return ControlReply.error(.notFound, "unknown app")
+        }
+        return ControlReply.json(app)
+    }
+
+    func patchApp(_ req: Request) async throws -> Response {
+        guard var app = await sandbox.app(req.parameters.get("appid") ?? "") else {
+            return ControlReply.error(.notFound, "unknown app")
+        }
+        let patch = try req.controlBody(ControlDTO.AppPatch.self)
+        if let value = patch.webAuthDomain { app.webAuthDomain = value }
+        if let value = patch.callbackDomain { app.callbackDomain = value }
+        if let value = patch.serverURL { app.serverURL = value.isEmpty ? nil : value }
+        if let value = patch.token { app.token = value }
+        if let value = patch.encodingAESKey {
+            guard value.count == 43 else { return ControlReply.error(.badRequest, "EncodingAESKey must be 43 characters") }
+            app.encodingAESKey = value
+        }
+        if let value = patch.encryptionMode { app.encryptionMode = value }
+        if let value = patch.requiresState { app.requiresState = value }
+        if let value = patch.banned { app.banned = value }
+        await sandbox.state.updateApp(app)
+        return ControlReply.json(app)
+    }
+
+    func view(_ user: SandboxConfiguration.User) async -> ControlDTO.UserView {
+        var openids: [String: String] = [:]
+        var unionids: [String: String] = [:]
+        var following: [String] = []
+        for app in await sandbox.apps() {
+            openids[app.appID] = sandbox.openID(userID: user.id, appID: app.appID)
+            if let union = await sandbox.unionID(userID: user.id, appID: app.appID) { unionids[app.appID] = union }
+            if await sandbox.state.followRecord(appID: app.appID, userID: user.id)?.subscribed == true {
+                following.append(app.appID)
+            }
+        }
+        return ControlDTO.UserView(
+            id: user.id, nickname: user.nickname, isSnapshotUser: user.isSnapshotUser, privilege: user.privilege,
+            avatar: "\(sandbox.configuration.publicBaseURL)/sandbox/avatar/\(user.id).svg",
+            openids: openids, unionids: unionids, following: following)
+    }
+
+    func users(_ req: Request) async throws -> Response {
+        var views: [ControlDTO.UserView] = []
+        for user in await sandbox.users() { views.append(await view(user)) }
+        return ControlReply.json(views)
+    }
+
+    func user(_ req: Request) async throws -> Response {
+        guard let user = await sandbox.state.users[req.parameters.get("user") ?? ""] else {
+            return ControlReply.error(.notFound, "unknown user")
+        }
+        return ControlReply.json(await view(user))
+    }
+
+    func createUser(_ req: Request) async throws -> Response {
+        let body = try req.controlBody(ControlDTO.NewUser.self)
+        let existing = await sandbox.users()
+        let id = body.id ?? "u\(existing.count + 1)"
+        guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            return ControlReply.error(.badRequest, "user id must be 1-64 letters, digits, _ or -")
+        }
+        guard !existing.contains(where: { $0.id == id }) else { return ControlReply.error(.conflict, "user exists") }
+        let user = SandboxConfiguration.User(
+            id: id, nickname: String((body.nickname ?? "微信用户\(id)").prefix(64)),
+            privilege: body.privilege ?? [], isSnapshotUser: body.isSnapshotUser ?? false)
+        await sandbox.state.addUser(user, at: sandbox.clock.now())
+        return ControlReply.json(await view(user), status: .created)
+    }
+
+    func follow(_ req: Request, _ following: Bool) async throws -> Response {
+        let id = req.parameters.get("user") ?? ""
+        let body = try req.controlBody(ControlDTO.AppRef.self)
+        guard await sandbox.state.users[id] != nil, let app = await sandbox.app(body.appid), app.kind != .website else {
+            return ControlReply.error(.notFound, "unknown user or official account")
+        }
+        await sandbox.setFollowing(following, appID: app.appID, userID: id, client: req.application.client)
+        return ControlReply.json(ControlDTO.Done())
+    }
+
+    func flags(_ req: Request) async throws -> Response {
+        let id = req.parameters.get("user") ?? ""
+        let body = try req.controlBody(ControlDTO.Flags.self)
+        guard await sandbox.state.users[id] != nil, await sandbox.app(body.appid) != nil else {
+            return ControlReply.error(.notFound, "unknown user or app")
+        }
+        await sandbox.state.setFlags(
+            appID: body.appid, userID: id, blocked: body.blocked, refusesMessages: body.refusesMessages,
+            now: sandbox.clock.now())
+        return ControlReply.json(ControlDTO.Done())
+    }
+
+    func messages(_ req: Request) async throws -> Response {
+        let id = req.parameters.get("user") ?? ""
+        guard await sandbox.state.users[id] != nil else { return ControlReply.error(.notFound, "unknown user") }
+        return ControlReply.json(await sandbox.state.messages(userID: id))
+    }
+
+    func reset(_ req: Request) async throws -> Response {
+        await sandbox.reset()
+        return ControlReply.json(ControlDTO.Done())
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A validated `template/send` request.
+struct TemplateSendRequest: Sendable {
+    let touser: String
+    let templateID: String
+    let url: String?
+    let clientMsgID: String?
+    let data: [String: String]
+}
+
+/// The result of a send: the msgid and, for a new send, the job-finish status to push.
+struct TemplateSendOutcome: Sendable {
+    let msgID: Int64
+    let userID: String
+    let pushStatus: String?
+}
+
+extension SandboxState {
+    /// `template/send` after the token and JSON checks, in the spec's order (§13).
+    func sendTemplate(app: SandboxConfiguration.App, request: TemplateSendRequest, now: Date) throws(WeChatAPIError) -> TemplateSendOutcome {
+        guard let owner = openIDIndex[request.touser], owner.appID == app.appID else { throw .invalidOpenID }
+        guard let template = app.templates.first(where: { $0.id == request.templateID }) else { throw .invalidTemplateID }
+        if let bad = Self.invalidKeyword(in: request.data) { throw .argumentInvalid(bad) }
+        let record = follows[Self.key(app.appID, owner.userID)]
+        if record?.blocked == true { throw .requireRemoveBlacklist }
+        guard record?.subscribed == true else { throw .requireSubscribe }
+        let dedupKey = request.clientMsgID.map { Self.key(app.appID, request.touser, $0) }
+        if let dedupKey, let entry = dedup[dedupKey], now < entry.expiresAt {
+            return TemplateSendOutcome(msgID: entry.msgID, userID: owner.userID, pushStatus: nil)
+        }
+        guard consumeQuota("template/send", appID: app.appID, limit: configuration.limits.templateDailyQuota, now: now) else {
+            throw .dailyQuota
+        }
+        let msgID = Identifiers.msgID()
+        if let dedupKey {
+            dedup[dedupKey] = DedupEntry(msgID: msgID, expiresAt: now.addingTimeInterval(configuration.lifetimes.clientMsgIDWindow))
+        }
+        let refused = record?.refusesMessages == true
+        let status = refused ? "failed:user block" : "success"
+        if !refused {
+            inbox[owner.userID, default: []].append(ReceivedMessage(
+                msgid: msgID, appid: app.appID, templateID: template.id, title: template.title,
+                text: Self.render(template.content, data: request.data), url: request.url,
+                receivedAt: Int(now.timeIntervalSince1970), status: status))
+        }
+        return TemplateSendOutcome(msgID: msgID, userID: owner.userID, pushStatus: status)
+    }
+
+    /// Replaces `{{key.DATA}}` placeholders with the values.
+    static func render(_ content: String, data: [String: String]) -> String {
+        var text = content
+        for (key, value) in data {
+            text = text.replacingOccurrences(of: "{{\(key).DATA}}", with: value)
+        }
+        return text.replacing(/\{\{[A-Za-z0-9_]+\.DATA\}\}/, with: "")
+    }
+
+    /// The first keyword violating its category rule (spec §9.1), if any.
+    static func invalidKeyword(in data: [String: String]) -> String? {
+        for key in data.keys.sorted() {
+            let value = data[key] ?? ""
+            let count = value.count
+            let ok: Bool
+            if key.hasPrefix("thing") { ok = count <= 20 }
+            else if key.hasPrefix("character_string") { ok = count <= 32 && value.allSatisfy { $0.isASCII } }
+            else if key.hasPrefix("phone_number") { ok = count <= 17 }
+            else if key.hasPrefix("car_number") { ok = count <= 8 }
+            else if key.hasPrefix("const") { ok = count <= 20 }
+            else if key.hasPrefix("phrase") { ok = count <= 5 }
+            else { ok = true }
+            if !ok { return key }
+        }
+        return nil
+    }
+}

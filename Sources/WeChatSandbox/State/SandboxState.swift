@@ -1,0 +1,134 @@
+import Foundation
+
+/// All mutable state of the sandbox world. Methods take `now` from the caller's `SandboxClock` read, so each
+/// call is one atomic step of the actor.
+actor SandboxState {
+    let configuration: SandboxConfiguration
+    var apps: [String: SandboxConfiguration.App]
+    var appOrder: [String]
+    var users: [String: SandboxConfiguration.User]
+    var userOrder: [String]
+    var openIDIndex: [String: (appID: String, userID: String)]
+    var follows: [String: FollowRecord]
+    var consents: Set<String> = []
+    var codes: [String: CodeRecord] = [:]
+    var grants: [Int: SnsGrant] = [:]
+    var grantByAccess: [String: Int] = [:]
+    var grantByRefresh: [String: Int] = [:]
+    var retiredAccessTokens: Set<String> = []
+    var nextGrantID = 0
+    var serverTokens: [String: ServerTokenRecord] = [:]
+    var currentServerToken: [String: String] = [:]
+    var lastForcedRefresh: [String: Date] = [:]
+    var quotaUsage: [String: Int] = [:]
+    var counters: [String: Int] = [:]
+    var inbox: [String: [ReceivedMessage]] = [:]
+    var dedup: [String: DedupEntry] = [:]
+    var qrSessions: [String: QRSession] = [:]
+    var qrWaiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
+    var cancelledWaiters: Set<UUID> = []
+    var faults: [FaultRule] = []
+    var pushes: [PushRecord] = []
+
+    init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        let seed = Self.seed(configuration)
+        apps = seed.apps; appOrder = seed.appOrder; users = seed.users; userOrder = seed.userOrder
+        openIDIndex = seed.openIDIndex; follows = seed.follows
+    }
+
+    /// The seeded part of the world.
+    struct Seed {
+        var apps: [String: SandboxConfiguration.App] = [:]
+        var appOrder: [String] = []
+        var users: [String: SandboxConfiguration.User] = [:]
+        var userOrder: [String] = []
+        var openIDIndex: [String: (appID: String, userID: String)] = [:]
+        var follows: [String: FollowRecord] = [:]
+
+        mutating func add(_ user: SandboxConfiguration.User, identitySeed: String, at now: Date) {
+            if users[user.id] == nil { userOrder.append(user.id) }
+            users[user.id] = user
+            for appID in appOrder {
+                openIDIndex[SandboxState.openID(seed: identitySeed, userID: user.id, appID: appID)] = (appID, user.id)
+                let related = user.follows.contains(appID) || user.blockedBy.contains(appID)
+                    || user.refusesMessagesFrom.contains(appID)
+                guard related else { continue }
+                follows[SandboxState.key(appID, user.id)] = FollowRecord(
+                    subscribed: user.follows.contains(appID), subscribeTime: now,
+                    blocked: user.blockedBy.contains(appID), refusesMessages: user.refusesMessagesFrom.contains(appID))
+            }
+        }
+    }
+
+    static func seed(_ configuration: SandboxConfiguration) -> Seed {
+        var seed = Seed()
+        for app in configuration.apps {
+            seed.apps[app.appID] = app
+            seed.appOrder.append(app.appID)
+        }
+        for user in configuration.users {
+            seed.add(user, identitySeed: configuration.identitySeed, at: Date(timeIntervalSince1970: 1_700_000_000))
+        }
+        return seed
+    }
+
+    /// Restores the seeded world (faults, counters and state cleared).
+    func reset() {
+        let seed = Self.seed(configuration)
+        apps = seed.apps; appOrder = seed.appOrder; users = seed.users; userOrder = seed.userOrder
+        openIDIndex = seed.openIDIndex; follows = seed.follows
+        consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
+        retiredAccessTokens = []; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
+        quotaUsage = [:]; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
+        wakeAllWaiters()
+        qrSessions = [:]
+    }
+
+    /// Adds (or replaces) a user, deriving openids for every app.
+    func addUser(_ user: SandboxConfiguration.User, at now: Date) {
+        var seed = Seed(
+            apps: apps, appOrder: appOrder, users: users, userOrder: userOrder, openIDIndex: openIDIndex, follows: follows)
+        seed.add(user, identitySeed: configuration.identitySeed, at: now)
+        users = seed.users; userOrder = seed.userOrder; openIDIndex = seed.openIDIndex; follows = seed.follows
+    }
+
+    static func openID(seed: String, userID: String, appID: String) -> String {
+        Identifiers.derived(seed: seed, "openid", appID, userID)
+    }
+
+    nonisolated func openID(userID: String, appID: String) -> String {
+        Self.openID(seed: configuration.identitySeed, userID: userID, appID: appID)
+    }
+
+    func unionID(userID: String, appID: String) -> String? {
+        guard let platform = apps[appID]?.openPlatformID else { return nil }
+        return Identifiers.derived(seed: configuration.identitySeed, "unionid", platform, userID)
+    }
+
+    static func key(_ parts: String...) -> String {
+        parts.joined(separator: "|")
+    }
+
+    /// The day number in Asia/Shanghai (UTC+8), for daily quotas.
+    static func day(_ now: Date) -> Int {
+        Int(((now.timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down))
+    }
+
+    /// Counts one use of a daily quota; false when the quota is already used up.
+    func consumeQuota(_ name: String, appID: String, limit: Int, now: Date) -> Bool {
+        let key = Self.key(name, appID, String(Self.day(now)))
+        let used = quotaUsage[key, default: 0]
+        guard used < limit else { return false }
+        quotaUsage[key] = used + 1
+        return true
+    }
+
+    func count(_ endpoint: String) {
+        counters[endpoint, default: 0] += 1
+    }
+
+    func resetCounters() {
+        counters = [:]
+    }
+}

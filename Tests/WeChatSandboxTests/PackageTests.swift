@@ -1,4 +1,0 @@
-import Testing
-@testable import WeChatSandbox
-
-@Test func sandboxModuleLoads() { #expect(String(describing: WeChatSandbox.self) == "WeChatSandbox") }

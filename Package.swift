@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         // Thin glue for any Vapor app: `app.wechat`, `req.wechat`, WeChatKit errors mapped to HTTP in one place.
@@ -83,6 +84,7 @@ let package = Package(
                 "WeChatSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -31,8 +31,9 @@ import WeChatKit
             let firstCode = try #require(try await phone.get(authorizeURL).location)
             let secondCode = try #require(try await phone.get(authorizeURL).location)
             #expect(Browser.query(firstCode, "code") != Browser.query(secondCode, "code"))
-            async let a = phone.send(.GET, firstCode)
-            async let b = phone.send(.GET, secondCode)
+            let cookie = phone.serverCookieHeader
+            async let a = world.serverGET(firstCode, cookie: cookie, userAgent: Browser.weChatUserAgent)
+            async let b = world.serverGET(secondCode, cookie: cookie, userAgent: Browser.weChatUserAgent)
             let results = try await [a, b]
             for result in results { #expect(result.location == "/bind", "both callbacks end on the same result") }
             #expect(try await world.calls("/sns/oauth2/access_token") == 1)

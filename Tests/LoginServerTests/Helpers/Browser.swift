@@ -44,6 +44,11 @@ final class Browser {
         self.userAgent = userAgent
     }
 
+    /// The `Cookie` header this browser sends to the login server.
+    var serverCookieHeader: String {
+        (cookies["login.test"] ?? [:]).map { "\($0)=\($1)" }.sorted().joined(separator: "; ")
+    }
+
     /// Acts as WeChat user `id` on the sandbox's pages, consenting (or not) when asked.
     func actAsWeChatUser(_ id: String, consent: String = "allow") {
         sandboxHeaders = [("X-Sandbox-User", id), ("X-Sandbox-Consent", consent)]

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import Fluent
 import Foundation
 import Logging
 import Testing
@@ -139,6 +140,18 @@ final class LoginWorld: Sendable {
         let body = try await response.body.collect(upTo: 8 << 20)
         return Browser.Result(status: Int(response.status.code), headers: response.headers,
                               body: String(buffer: body), url: sandboxBase + "/sandbox/api/" + path)
+    }
+
+    /// One GET to the login server with the given cookies, outside any `Browser` (for concurrent requests);
+    /// returns the status and the `Location` header.
+    func serverGET(_ url: String, cookie: String, userAgent: String) async throws -> (status: Int, location: String?) {
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: cookie)
+        headers.add(name: .userAgent, value: userAgent)
+        let path = String(url.dropFirst(LoginWorld.serverBase.count))
+        let response = try await server.testing().performTest(
+            request: TestingHTTPRequest(method: .GET, url: URI(string: path), headers: headers, body: ByteBuffer()))
+        return (Int(response.status.code), response.headers.first(name: .location))
     }
 
     /// Rows of a model, straight from the server's database.

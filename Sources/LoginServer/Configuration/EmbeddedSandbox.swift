@@ -1,0 +1,68 @@
+import Foundation
+import Vapor
+import WeChatKit
+import WeChatSandbox
+
+/// Sandbox mode: the WeChat sandbox started in this process, on its own port, standing in for WeChat.
+public struct EmbeddedSandbox: Sendable {
+    /// The sandbox's Vapor application (shut it down when the server stops).
+    public let application: Application
+    /// The sandbox itself.
+    public let sandbox: Sandbox
+    /// Where it listens, e.g. `http://127.0.0.1:8081`.
+    public let baseURL: String
+
+    /// Starts the sandbox with its default world on `hostname:port`. The port must be a real one: the sandbox's
+    /// QR codes and avatar links carry it.
+    public static func start(hostname: String, port: Int, logger: Logger) async throws -> EmbeddedSandbox {
+        let application = try await Application.make(Environment(name: "development", arguments: ["sandbox"]))
+        application.logger = logger
+        do {
+            let base = "http://\(Self.displayHost(hostname)):\(port)"
+            let sandbox = Sandbox(configuration: SandboxConfiguration(publicBaseURL: base))
+            sandbox.register(on: application)
+            try await application.server.start(address: .hostname(hostname, port: port))
+            return EmbeddedSandbox(application: application, sandbox: sandbox, baseURL: base)
+        } catch {
+            try? await application.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Points `configuration` at the sandbox: its seeded apps' credentials and its base URL.
+    public func configure(_ configuration: inout LoginServerConfiguration) async throws {
+        guard let officialAccount = await sandbox.app(SandboxConfiguration.defaultOfficialAccountID),
+              let website = await sandbox.app(SandboxConfiguration.defaultWebsiteAppID) else {
+            throw Abort(.internalServerError, reason: "the sandbox's default apps are missing")
+        }
+        configuration.officialAccount = AppCredentials(appID: officialAccount.appID, secret: officialAccount.secret)
+        configuration.website = AppCredentials(appID: website.appID, secret: website.secret)
+        configuration.endpoint = .sandbox(baseURL: baseURL)
+        configuration.sandboxMode = true
+    }
+
+    /// Registers the login server with the sandbox, as one would in WeChat's consoles: the official account's
+    /// web-auth domain and the website app's callback domain become the server's public host.
+    public func register(publicHost: String, client: any Client) async throws {
+        for (appID, field) in [(SandboxConfiguration.defaultOfficialAccountID, "webAuthDomain"),
+                               (SandboxConfiguration.defaultWebsiteAppID, "callbackDomain")] {
+            let response = try await client.patch(URI(string: "\(baseURL)/sandbox/api/apps/\(appID)")) { request in
+                try request.content.encode([field: publicHost], as: .json)
+            }
+            guard response.status == .ok else {
+                throw Abort(.internalServerError, reason: "the sandbox refused to register \(field) (\(response.status.code))")
+            }
+        }
+    }
+
+    /// Stops the sandbox.
+    public func shutdown() async throws {
+        await application.server.shutdown()
+        try await application.asyncShutdown()
+    }
+
+    /// A host others can reach: `0.0.0.0` and `::` listen everywhere, but links need a concrete address.
+    static func displayHost(_ hostname: String) -> String {
+        hostname == "0.0.0.0" || hostname == "::" ? "127.0.0.1" : hostname
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import LoginServer
+
+/// `wechat-login sandbox`: only the offline WeChat, for developing against WeChat without WeChat.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run the offline WeChat sandbox on its own.")
+
+    @Option(help: "Address to listen on.")
+    var hostname = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8081
+
+    @Option(help: "A JSON file describing the sandbox's world (apps, users, lifetimes); the default world otherwise.")
+    var world: String?
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1…65535") }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrap()
+        try await SandboxRunner.run(hostname: hostname, port: port, worldFile: world)
+    }
+}

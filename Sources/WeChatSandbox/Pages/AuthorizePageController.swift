@@ -52,6 +52,7 @@ struct AuthorizePageController: RouteCollection {
         let state = query["state"] ?? ""
         if app.requiresState && state.isEmpty { return .failure(.code(10013)) }
         guard state.utf8.count <= 128 else { return .failure(.cannotAccess) }
+        if app.thirdPartyUnauthorized { return .failure(.code(10015)) }
         return .success(Checked(app: app, redirectURI: redirectURI, scope: scope, state: state))
     }
 

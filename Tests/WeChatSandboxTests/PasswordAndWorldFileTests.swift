@@ -43,3 +43,25 @@ struct PasswordAndWorldFileTests {
         #expect(configuration.users.first?.isSnapshotUser == false)
     }
 }
+
+@Suite("redaction and landing page")
+struct RedactionTests {
+    @Test func descriptionsNeverCarrySecrets() {
+        let configuration = SandboxConfiguration()
+        let printed = String(describing: configuration) + String(reflecting: configuration)
+            + configuration.apps.map { String(describing: $0) + String(reflecting: $0) }.joined()
+        for app in configuration.apps {
+            #expect(!printed.contains(app.secret))
+            if let key = app.encodingAESKey { #expect(!printed.contains(key)) }
+        }
+        #expect(printed.contains(SandboxConfiguration.defaultOfficialAccountID))
+    }
+
+    @Test func landingPageListsPhonesWithoutSecrets() async throws {
+        try await SandboxHarness.with { h in
+            let page = try await h.get("/sandbox")
+            #expect(page.body.contains("/sandbox/phone/u1") && page.body.contains(SandboxHarness.web))
+            #expect(!page.body.contains(SandboxHarness.oaSecret))
+        }
+    }
+}

@@ -107,6 +107,9 @@ actor SandboxState {
         return Identifiers.derived(seed: configuration.identitySeed, "unionid", platform, userID)
     }
 
+    /// Table size at which expired codes and QR sessions are dropped.
+    static let purgeThreshold = 10_000
+
     static func key(_ parts: String...) -> String {
         parts.joined(separator: "|")
     }

@@ -22,6 +22,7 @@ struct ControlController: RouteCollection {
         try api.register(collection: ControlClockController(sandbox: sandbox))
         try api.register(collection: ControlQRController(sandbox: sandbox))
         try api.register(collection: ControlFaultController(sandbox: sandbox))
+        try api.register(collection: ControlBrowserController(sandbox: sandbox))
     }
 
     func apps(_ req: Request) async throws -> Response {

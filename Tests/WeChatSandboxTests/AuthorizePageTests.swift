@@ -129,3 +129,34 @@ struct AuthorizePageTests {
         }
     }
 }
+
+@Suite("simulated in-app browser")
+struct BrowserOpenTests {
+    typealias H = SandboxHarness
+
+    func open(_ h: H, _ url: String, user: String = "u1", consent: String? = nil) async throws -> HTTPResult {
+        let consentJSON = consent.map { #","consent":"\#($0)""# } ?? ""
+        return try await h.postJSON("/sandbox/api/browser/open", #"{"url":"\#(url)","user":"\#(user)"\#(consentJSON)}"#)
+    }
+
+    @Test func fragmentIsRequired() async throws {
+        try await H.with { h in
+            let link = "https://open.weixin.qq.com" + H.authorizePath()
+            let missing = try await open(h, link)
+            #expect(missing.int("status") == 200 && missing.string("page")?.contains("该链接无法访问") == true)
+            let ok = try await open(h, link + "#wechat_redirect")
+            #expect(ok.int("status") == 302)
+            #expect(ok.string("location")?.hasPrefix("http://localhost:9000/cb?code=") == true)
+        }
+    }
+
+    @Test func consentThroughTheBrowserAPI() async throws {
+        try await H.with { h in
+            let link = "https://open.weixin.qq.com" + H.authorizePath(scope: "snsapi_userinfo", state: "z") + "#wechat_redirect"
+            let first = try await open(h, link)
+            #expect(first.string("page")?.contains("id=\"consent\"") == true)
+            #expect(try await open(h, link, consent: "deny").string("location") == "http://localhost:9000/cb?state=z")
+            #expect(try await open(h, link, user: "nobody").string("page")?.contains("未知的沙盒用户") == true)
+        }
+    }
+}

@@ -80,6 +80,15 @@ struct ControlAPITests {
         }
     }
 
+    @Test func pageFaultShowsWeChatErrorPage() async throws {
+        try await H.with { h in
+            _ = try await h.postJSON("/sandbox/api/faults", #"{"path":"/connect/oauth2/authorize","errcode":10009,"count":1}"#)
+            let limited = try await h.get(H.authorizePath(), user: "u1")
+            #expect(limited.body.contains("错误码：10009") && limited.body.contains("操作太频繁了"))
+            #expect(try await h.get(H.authorizePath(), user: "u1").status == 302)
+        }
+    }
+
     @Test func faultDropClosesConnection() async throws {
         try await H.with { h in
             _ = try await h.postJSON("/sandbox/api/faults", #"{"path":"/cgi-bin/token","drop":true,"count":1}"#)

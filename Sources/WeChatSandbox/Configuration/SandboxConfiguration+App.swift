@@ -72,6 +72,8 @@ extension SandboxConfiguration {
         public var requiresState: Bool
         /// Whether the account is banned (10004).
         public var banned: Bool
+        /// Whether web authorization is delegated to a third-party platform the account has not authorized (10015).
+        public var thirdPartyUnauthorized: Bool
 
         /// Creates an app.
         public init(
@@ -79,7 +81,8 @@ extension SandboxConfiguration {
             openPlatformID: String? = nil, webAuthDomain: String? = nil, callbackDomain: String? = nil,
             scopes: [String]? = nil, serverURL: String? = nil, token: String? = nil,
             encodingAESKey: String? = nil, encryptionMode: EncryptionMode = .safe,
-            templates: [Template] = [], requiresState: Bool = false, banned: Bool = false
+            templates: [Template] = [], requiresState: Bool = false, banned: Bool = false,
+            thirdPartyUnauthorized: Bool = false
         ) {
             self.appID = appID
             self.secret = secret
@@ -97,6 +100,28 @@ extension SandboxConfiguration {
             self.templates = templates
             self.requiresState = requiresState
             self.banned = banned
+            self.thirdPartyUnauthorized = thirdPartyUnauthorized
+        }
+
+        /// Decodes an app; only `appID`, `secret`, `kind` and `name` are required.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                appID: try c.decode(String.self, forKey: .appID), secret: try c.decode(String.self, forKey: .secret),
+                kind: try c.decode(AppKind.self, forKey: .kind), name: try c.decode(String.self, forKey: .name),
+                originalID: try c.decodeIfPresent(String.self, forKey: .originalID),
+                openPlatformID: try c.decodeIfPresent(String.self, forKey: .openPlatformID),
+                webAuthDomain: try c.decodeIfPresent(String.self, forKey: .webAuthDomain),
+                callbackDomain: try c.decodeIfPresent(String.self, forKey: .callbackDomain),
+                scopes: try c.decodeIfPresent([String].self, forKey: .scopes),
+                serverURL: try c.decodeIfPresent(String.self, forKey: .serverURL),
+                token: try c.decodeIfPresent(String.self, forKey: .token),
+                encodingAESKey: try c.decodeIfPresent(String.self, forKey: .encodingAESKey),
+                encryptionMode: try c.decodeIfPresent(EncryptionMode.self, forKey: .encryptionMode) ?? .safe,
+                templates: try c.decodeIfPresent([Template].self, forKey: .templates) ?? [],
+                requiresState: try c.decodeIfPresent(Bool.self, forKey: .requiresState) ?? false,
+                banned: try c.decodeIfPresent(Bool.self, forKey: .banned) ?? false,
+                thirdPartyUnauthorized: try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized) ?? false)
         }
     }
 }

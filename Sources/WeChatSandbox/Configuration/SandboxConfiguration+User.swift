@@ -31,5 +31,17 @@ extension SandboxConfiguration {
             self.blockedBy = blockedBy
             self.refusesMessagesFrom = refusesMessagesFrom
         }
+
+        /// Decodes a user; only `id` and `nickname` are required.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                id: try c.decode(String.self, forKey: .id), nickname: try c.decode(String.self, forKey: .nickname),
+                privilege: try c.decodeIfPresent([String].self, forKey: .privilege) ?? [],
+                isSnapshotUser: try c.decodeIfPresent(Bool.self, forKey: .isSnapshotUser) ?? false,
+                follows: try c.decodeIfPresent([String].self, forKey: .follows) ?? [],
+                blockedBy: try c.decodeIfPresent([String].self, forKey: .blockedBy) ?? [],
+                refusesMessagesFrom: try c.decodeIfPresent([String].self, forKey: .refusesMessagesFrom) ?? [])
+        }
     }
 }

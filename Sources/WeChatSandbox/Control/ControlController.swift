@@ -16,11 +16,13 @@ struct ControlController: RouteCollection {
         api.post("users", ":user", "follow", use: { try await follow($0, true) })
         api.post("users", ":user", "unfollow", use: { try await follow($0, false) })
         api.post("users", ":user", "flags", use: flags)
+        api.post("users", ":user", "password-changed", use: passwordChanged)
         api.get("users", ":user", "messages", use: messages)
         api.post("reset", use: reset)
         try api.register(collection: ControlClockController(sandbox: sandbox))
         try api.register(collection: ControlQRController(sandbox: sandbox))
         try api.register(collection: ControlFaultController(sandbox: sandbox))
+        try api.register(collection: ControlBrowserController(sandbox: sandbox))
     }
 
     func apps(_ req: Request) async throws -> Response {
@@ -50,6 +52,7 @@ struct ControlController: RouteCollection {
         if let value = patch.encryptionMode { app.encryptionMode = value }
         if let value = patch.requiresState { app.requiresState = value }
         if let value = patch.banned { app.banned = value }
+        if let value = patch.thirdPartyUnauthorized { app.thirdPartyUnauthorized = value }
         await sandbox.state.updateApp(app)
         return ControlReply.json(app)
     }
@@ -118,6 +121,13 @@ struct ControlController: RouteCollection {
         await sandbox.state.setFlags(
             appID: body.appid, userID: id, blocked: body.blocked, refusesMessages: body.refusesMessages,
             now: sandbox.clock.now())
+        return ControlReply.json(ControlDTO.Done())
+    }
+
+    func passwordChanged(_ req: Request) async throws -> Response {
+        let id = req.parameters.get("user") ?? ""
+        guard await sandbox.state.users[id] != nil else { return ControlReply.error(.notFound, "unknown user") }
+        await sandbox.state.changePassword(userID: id, now: sandbox.clock.now())
         return ControlReply.json(ControlDTO.Done())
     }
 

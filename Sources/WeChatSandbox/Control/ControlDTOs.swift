@@ -12,6 +12,7 @@ enum ControlDTO {
         var encryptionMode: SandboxConfiguration.EncryptionMode?
         var requiresState: Bool?
         var banned: Bool?
+        var thirdPartyUnauthorized: Bool?
     }
 
     struct NewUser: Codable {

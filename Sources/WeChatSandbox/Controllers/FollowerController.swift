@@ -6,7 +6,8 @@ struct FollowerController: RouteCollection {
     let sandbox: Sandbox
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.wechat(.GET, "cgi-bin", "user", "info", use: info)
+        let maxBody = sandbox.configuration.limits.maxBodyBytes
+        routes.wechat(.GET, "cgi-bin", "user", "info", maxBody: maxBody, use: info)
     }
 
     func info(_ req: Request) async throws -> Response {

@@ -6,8 +6,9 @@ struct ServerTokenController: RouteCollection {
     let sandbox: Sandbox
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.wechat(.GET, "cgi-bin", "token", use: token)
-        routes.wechat(.POST, "cgi-bin", "stable_token", use: stableToken)
+        let maxBody = sandbox.configuration.limits.maxBodyBytes
+        routes.wechat(.GET, "cgi-bin", "token", maxBody: maxBody, use: token)
+        routes.wechat(.POST, "cgi-bin", "stable_token", maxBody: maxBody, use: stableToken)
     }
 
     func token(_ req: Request) async throws -> Response {

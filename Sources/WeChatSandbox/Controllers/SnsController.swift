@@ -22,10 +22,11 @@ struct SnsController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.wechat(.GET, "sns", "oauth2", "access_token", use: accessToken)
-        routes.wechat(.GET, "sns", "oauth2", "refresh_token", use: refreshToken)
-        routes.wechat(.GET, "sns", "auth", use: auth)
-        routes.wechat(.GET, "sns", "userinfo", use: userInfo)
+        let maxBody = sandbox.configuration.limits.maxBodyBytes
+        routes.wechat(.GET, "sns", "oauth2", "access_token", maxBody: maxBody, use: accessToken)
+        routes.wechat(.GET, "sns", "oauth2", "refresh_token", maxBody: maxBody, use: refreshToken)
+        routes.wechat(.GET, "sns", "auth", maxBody: maxBody, use: auth)
+        routes.wechat(.GET, "sns", "userinfo", maxBody: maxBody, use: userInfo)
     }
 
     func accessToken(_ req: Request) async throws -> Response {

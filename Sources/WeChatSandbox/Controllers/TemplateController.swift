@@ -12,7 +12,8 @@ struct TemplateController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.wechat(.POST, "cgi-bin", "message", "template", "send", use: send)
+        let maxBody = sandbox.configuration.limits.maxBodyBytes
+        routes.wechat(.POST, "cgi-bin", "message", "template", "send", maxBody: maxBody, use: send)
     }
 
     func send(_ req: Request) async throws -> Response {

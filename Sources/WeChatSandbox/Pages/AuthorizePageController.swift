@@ -52,19 +52,26 @@ struct AuthorizePageController: RouteCollection {
         let state = query["state"] ?? ""
         if app.requiresState && state.isEmpty { return .failure(.code(10013)) }
         guard state.utf8.count <= 128 else { return .failure(.cannotAccess) }
+        if app.thirdPartyUnauthorized { return .failure(.code(10015)) }
         return .success(Checked(app: app, redirectURI: redirectURI, scope: scope, state: state))
     }
 
     func authorize(_ req: Request) async throws -> Response {
-        let query = RawQuery(req.url.query)
+        await respond(
+            to: RawQuery(req.url.query), identity: sandbox.identity(of: req),
+            consent: req.headers.first(name: "X-Sandbox-Consent"), whoami: Sandbox.whoamiRedirect(for: req))
+    }
+
+    /// The authorize page for a query, a browser identity and an optional automated consent answer.
+    func respond(to query: RawQuery, identity: BrowserIdentity, consent: String?, whoami: Response) async -> Response {
         let checked: Checked
         switch await check(query) {
         case .failure(let error): return error.page
         case .success(let value): checked = value
         }
         let user: SandboxConfiguration.User
-        switch await sandbox.identity(of: req) {
-        case .none: return Sandbox.whoamiRedirect(for: req)
+        switch identity {
+        case .none: return whoami
         case .unknown: return HTML.cannotAccess("未知的沙盒用户")
         case .user(let found): user = found
         }
@@ -77,7 +84,7 @@ struct AuthorizePageController: RouteCollection {
             let remembered = await state.hasConsent(userID: user.id, appID: checked.app.appID)
             let forced = query["forcePopup"] == "true"
             if !remembered || forced {
-                switch req.headers.first(name: "X-Sandbox-Consent")?.lowercased() {
+                switch consent?.lowercased() {
                 case "allow": await state.recordConsent(userID: user.id, appID: checked.app.appID)
                 case "deny": return HTML.redirect(Sandbox.callbackURL(checked.redirectURI, code: nil, state: checked.state))
                 default: return ConsentPage.render(checked: checked, user: user)

@@ -37,7 +37,8 @@ struct QRConnectController: RouteCollection {
         let state = sandbox.state
         var answer = await state.qrPoll(uuid, now: sandbox.clock.now())
         if Self.answersAtOnce(answer.errcode, last: last) { return Self.script(answer.errcode, answer.code) }
-        let hold = sandbox.configuration.lifetimes.longPollHold
+        let configured = sandbox.configuration.lifetimes.longPollHold
+        let hold = configured.isFinite ? min(max(configured, 0), 600) : 25
         let waiter = UUID()
         let version = answer.version
         let changed = await withTaskGroup(of: Bool.self) { group in

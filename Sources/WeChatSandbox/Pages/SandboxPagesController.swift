@@ -11,6 +11,7 @@ struct SandboxPagesController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
+        routes.get("sandbox", use: index)
         routes.get("sandbox", "whoami", use: whoami)
         routes.post("sandbox", "whoami", use: choose)
         routes.get("sandbox", "avatar", ":file", use: avatar)
@@ -22,6 +23,20 @@ struct SandboxPagesController: RouteCollection {
     static func safeReturn(_ value: String?) -> String {
         guard let value, value.hasPrefix("/"), !value.hasPrefix("//") else { return "/sandbox/whoami" }
         return value
+    }
+
+    /// A landing page for humans: the apps (ids only) and each user's phone.
+    func index(_ req: Request) async throws -> Response {
+        let e = HTML.escape
+        let apps = await sandbox.apps().map { "<li>\(e($0.name))：<code>\(e($0.appID))</code>（\($0.kind.rawValue)）</li>" }.joined()
+        let users = await sandbox.users().map {
+            "<li><a href=\"/sandbox/phone/\(e($0.id))\">\(e($0.nickname))（\(e($0.id))）的手机</a></li>"
+        }.joined()
+        return HTML.page(title: "微信沙盒", body: """
+        <div class="card" style="text-align:left"><h1>微信沙盒</h1><h2>应用</h2><ul>\(apps)</ul>
+        <h2>用户</h2><ul>\(users)</ul><p class="muted"><a href="/sandbox/whoami?return=/sandbox">切换当前微信用户</a> ·
+        控制接口：<code>/sandbox/api/</code></p></div>
+        """)
     }
 
     func whoami(_ req: Request) async throws -> Response {

@@ -18,6 +18,7 @@ struct SnsGrant: Sendable {
     let appID: String
     let userID: String
     let scope: String
+    let issuedAt: Date
 }
 
 /// Which family a server token belongs to; the two are isolated.

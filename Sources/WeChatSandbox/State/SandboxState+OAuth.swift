@@ -16,6 +16,7 @@ extension SandboxState {
     func issueCode(appID: String, userID: String, scope: String, now: Date) -> String {
         let lifetime = scope == "snsapi_login"
             ? configuration.lifetimes.websiteCode : configuration.lifetimes.officialAccountCode
+        if codes.count >= Self.purgeThreshold { codes = codes.filter { !$0.value.used && now < $0.value.expiresAt } }
         let code = Identifiers.code()
         codes[code] = CodeRecord(
             appID: appID, userID: userID, scope: scope, expiresAt: now.addingTimeInterval(lifetime), used: false)
@@ -43,7 +44,7 @@ extension SandboxState {
         let grant = SnsGrant(
             accessToken: Identifiers.token(), accessExpiresAt: now.addingTimeInterval(lifetimes.snsAccessToken),
             refreshToken: Identifiers.token(), refreshExpiresAt: now.addingTimeInterval(lifetimes.snsRefreshToken),
-            appID: appID, userID: record.userID, scope: record.scope)
+            appID: appID, userID: record.userID, scope: record.scope, issuedAt: now)
         nextGrantID += 1
         grants[nextGrantID] = grant
         grantByAccess[grant.accessToken] = nextGrantID
@@ -57,6 +58,7 @@ extension SandboxState {
         guard let id = grantByRefresh[refreshToken], var grant = grants[id], grant.appID == appID else {
             throw .invalidRefreshToken
         }
+        guard !voidedByPasswordChange(grant) else { throw .tokenException }
         guard now < grant.refreshExpiresAt else { throw .refreshTokenExpired }
         if now >= grant.accessExpiresAt {
             grantByAccess[grant.accessToken] = nil
@@ -74,8 +76,19 @@ extension SandboxState {
         guard let id = grantByAccess[accessToken], let grant = grants[id] else {
             throw retiredAccessTokens.contains(accessToken) ? .accessTokenExpired : .invalidCredential
         }
+        guard !voidedByPasswordChange(grant) else { throw .tokenException }
         guard now < grant.accessExpiresAt else { throw .accessTokenExpired }
         return grant
+    }
+
+    /// The user changed their WeChat password: every earlier grant answers 42007.
+    func changePassword(userID: String, now: Date) {
+        passwordChanges[userID] = now
+    }
+
+    private func voidedByPasswordChange(_ grant: SnsGrant) -> Bool {
+        guard let changed = passwordChanges[grant.userID] else { return false }
+        return grant.issuedAt <= changed
     }
 
     /// `sns/auth`: 0 when the token is valid for this openid.

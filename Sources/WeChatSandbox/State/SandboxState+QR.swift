@@ -9,6 +9,9 @@ enum QRFailure: Error, Sendable {
 
 extension SandboxState {
     func createQRSession(appID: String, redirectURI: String, state: String, selfRedirect: String, now: Date) -> String {
+        if qrSessions.count >= Self.purgeThreshold {
+            qrSessions = qrSessions.filter { now < $0.value.expiresAt || qrWaiters[$0.key] != nil }
+        }
         let uuid = Identifiers.qrUUID()
         qrSessions[uuid] = QRSession(
             uuid: uuid, appID: appID, redirectURI: redirectURI, state: state, selfRedirect: selfRedirect,

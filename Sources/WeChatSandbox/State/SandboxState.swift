@@ -16,6 +16,7 @@ actor SandboxState {
     var grantByAccess: [String: Int] = [:]
     var grantByRefresh: [String: Int] = [:]
     var retiredAccessTokens: Set<String> = []
+    var passwordChanges: [String: Date] = [:]
     var nextGrantID = 0
     var serverTokens: [String: ServerTokenRecord] = [:]
     var currentServerToken: [String: String] = [:]
@@ -79,7 +80,7 @@ actor SandboxState {
         apps = seed.apps; appOrder = seed.appOrder; users = seed.users; userOrder = seed.userOrder
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
-        retiredAccessTokens = []; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
+        retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
         quotaUsage = [:]; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
         wakeAllWaiters()
         qrSessions = [:]
@@ -105,6 +106,9 @@ actor SandboxState {
         guard let platform = apps[appID]?.openPlatformID else { return nil }
         return Identifiers.derived(seed: configuration.identitySeed, "unionid", platform, userID)
     }
+
+    /// Table size at which expired codes and QR sessions are dropped.
+    static let purgeThreshold = 10_000
 
     static func key(_ parts: String...) -> String {
         parts.joined(separator: "|")

@@ -23,6 +23,8 @@ struct TrafficMiddleware: AsyncMiddleware {
             }))
         }
         if let errcode = fault.errcode {
+            let isAPI = path.hasPrefix("/sns/") || path.hasPrefix("/cgi-bin/")
+            if !isAPI, (10000..<11000).contains(errcode) { return PageError.code(errcode).page }
             return WeChatReply.error(.forCode(errcode), family: family)
         }
         if let status = fault.httpStatus {

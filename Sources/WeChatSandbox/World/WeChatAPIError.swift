@@ -25,6 +25,7 @@ struct WeChatAPIError: Error, Equatable, Sendable {
     static let accessTokenExpired = WeChatAPIError(errcode: 42001, errmsg: "access_token expired")
     static let refreshTokenExpired = WeChatAPIError(errcode: 42002, errmsg: "refresh_token expired")
     static let codeExpired = WeChatAPIError(errcode: 42003, errmsg: "code expired")
+    static let tokenException = WeChatAPIError(errcode: 42007, errmsg: "access_token and refresh_token exception")
     static let requireGET = WeChatAPIError(errcode: 43001, errmsg: "require GET method")
     static let requirePOST = WeChatAPIError(errcode: 43002, errmsg: "require POST method")
     static let requireSubscribe = WeChatAPIError(errcode: 43004, errmsg: "require subscribe")
@@ -48,7 +49,7 @@ struct WeChatAPIError: Error, Equatable, Sendable {
             emptyPostData, dailyQuota, dataFormatError, argumentInvalid(nil), apiUnauthorized,
             WeChatAPIError(errcode: 40014, errmsg: "invalid access_token"),
             WeChatAPIError(errcode: 40164, errmsg: "invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist"),
-            WeChatAPIError(errcode: 42007, errmsg: "access_token and refresh_token exception"),
+            tokenException,
             WeChatAPIError(errcode: 45011, errmsg: "api minute-quota reach limit, must slower, retry next minute"),
             WeChatAPIError(errcode: 50004, errmsg: "user not allow to use accesstoken, maybe for punishment"),
         ]

@@ -122,7 +122,11 @@ let package = Package(
         // WeChatKit's real client against the sandbox in-process: a real HTTP round trip for every flow.
         .testTarget(
             name: "SandboxRoundTripTests",
-            dependencies: ["WeChatKit", "WeChatSandbox", .product(name: "Vapor", package: "vapor")],
+            dependencies: [
+                "WeChatKit", "WeChatSandbox",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
     ]

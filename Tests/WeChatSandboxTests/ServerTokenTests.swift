@@ -81,7 +81,7 @@ struct ServerTokenTests {
     }
 
     @Test func stableTokenIsReusedUntilLastFiveMinutes() async throws {
-        try await SandboxHarness.with { h in
+        try await SandboxHarness.with(frozenClock: true) { h in
             let first = try await stable(h)
             let token = try #require(first.string("access_token"))
             await h.advance(6800)

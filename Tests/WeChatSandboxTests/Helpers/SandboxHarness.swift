@@ -52,8 +52,10 @@ final class SandboxHarness: Sendable {
     }
 
     /// Runs `body` against a fresh sandbox on port 0.
+    /// `frozenClock`: the sandbox's time moves only when the test advances it, for exact lifetimes under load.
     static func with(
         _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
+        frozenClock: Bool = false,
         routes: (Application) -> Void = { _ in },
         _ body: (SandboxHarness) async throws -> Void
     ) async throws {
@@ -62,7 +64,9 @@ final class SandboxHarness: Sendable {
         adjust(&configuration)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .critical
-        let sandbox = Sandbox(configuration: configuration, clock: SandboxClock())
+        let start = Date()
+        let clock = frozenClock ? SandboxClock(reference: { start }) : SandboxClock()
+        let sandbox = Sandbox(configuration: configuration, clock: clock)
         sandbox.register(on: app)
         routes(app)
         do {

@@ -111,6 +111,17 @@ import WeChatSandbox
         }
     }
 
+    @Test func anonymousVisitorsGetNoSession() async throws {
+        try await LoginWorld.with { world in
+            let browser = world.browser()
+            let home = try await browser.get("\(LoginWorld.serverBase)/")
+            #expect(home.status == 200)
+            #expect(home.body.contains("微信扫码登录"))
+            #expect(Browser.setCookieLine(home, named: "wl_session") == nil)
+            #expect(try await world.count(SessionRecord.self) == 0)
+        }
+    }
+
     @Test func inlineQRPageEmbedsWeChatsFrame() async throws {
         try await LoginWorld.with { world in
             let browser = world.browser()

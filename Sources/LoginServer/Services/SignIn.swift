@@ -12,7 +12,8 @@ enum SignIn {
 
     /// The signed-in user's id, when the session has one that has not outlived the session lifetime.
     static func userID(_ req: Request) -> UUID? {
-        guard let raw = req.session.data[userKey], let id = UUID(uuidString: raw),
+        // Reading `req.session` creates one; anonymous visitors must not each get a database row.
+        guard req.hasSession, let raw = req.session.data[userKey], let id = UUID(uuidString: raw),
               let at = req.session.data[signedInAtKey].flatMap(TimeInterval.init) else { return nil }
         let age = req.login.clock.now().timeIntervalSince1970 - at
         return age < req.login.configuration.sessionLifetime ? id : nil
@@ -44,7 +45,7 @@ enum SignIn {
 
     /// The identity waiting to be bound, and where to go afterwards.
     static func pending(_ req: Request) -> (identityID: UUID, returnTo: ReturnTo)? {
-        guard let raw = req.session.data[pendingIdentityKey], let id = UUID(uuidString: raw) else { return nil }
+        guard req.hasSession, let raw = req.session.data[pendingIdentityKey], let id = UUID(uuidString: raw) else { return nil }
         return (id, ReturnTo.orHome(req.session.data[pendingReturnKey]))
     }
 
@@ -63,7 +64,7 @@ enum SignIn {
 
     /// Checks a submitted form's CSRF token.
     static func checkCSRF(_ req: Request, submitted: String?) throws {
-        guard let expected = req.session.data[csrfKey], let submitted, ConstantTime.equals(expected, submitted) else {
+        guard req.hasSession, let expected = req.session.data[csrfKey], let submitted, ConstantTime.equals(expected, submitted) else {
             throw Abort(.forbidden, reason: "The form has expired. Reload the page and try again.")
         }
     }

@@ -31,7 +31,7 @@ import Testing
             "WECHAT_WEB_APPID": "wx00000000000000bb", "WECHAT_WEB_SECRET": "web-secret",
             "PUBLIC_URL": "https://login.example.com/", "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
             "TOKEN_ENCRYPTION_KEY": "2026-11:\(key)", "TOKEN_ENCRYPTION_PREVIOUS_KEYS": "k1:\(key)",
-            "ADMIN_API_TOKEN": "admin", "CODE_WEBHOOK_URL": "https://sms.example.com/send",
+            "CODE_WEBHOOK_URL": "https://sms.example.com/send",
         ]
         let configuration = try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
         #expect(configuration.officialAccount?.appID == "wx00000000000000aa")

@@ -19,7 +19,6 @@ extension LoginServerConfiguration {
         public static let databaseURL = "DATABASE_URL"
         public static let tokenEncryptionKey = "TOKEN_ENCRYPTION_KEY"
         public static let previousTokenEncryptionKeys = "TOKEN_ENCRYPTION_PREVIOUS_KEYS"
-        public static let adminToken = "ADMIN_API_TOKEN"
         public static let codeWebhookURL = "CODE_WEBHOOK_URL"
     }
 
@@ -63,7 +62,6 @@ extension LoginServerConfiguration {
             configuration.publicURL = String(url.reversed().drop(while: { $0 == "/" }).reversed())
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
-        configuration.adminToken = value(Variable.adminToken)
         if let webhook = value(Variable.codeWebhookURL) {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")

@@ -20,8 +20,6 @@ public struct LoginServerConfiguration: Sendable {
     public var tokenKey: TokenKey
     /// Older keys that still open tokens sealed before a rotation.
     public var previousTokenKeys: [TokenKey] = []
-    /// Bearer token for the admin API; the admin API is closed when `nil`.
-    public var adminToken: String?
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
     /// True when running against the sandbox: enables the development outbox pages.

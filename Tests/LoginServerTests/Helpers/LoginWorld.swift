@@ -48,6 +48,22 @@ final class LoginWorld: Sendable {
         adjust: (inout LoginServerConfiguration) -> Void = { _ in },
         _ body: (LoginWorld) async throws -> Void
     ) async throws {
+        let shared = database != .sqliteMemory
+        if shared { await ExclusiveGate.shared.acquire() }
+        do {
+            try await run(database: database, adjust: adjust, body)
+        } catch {
+            if shared { await ExclusiveGate.shared.release() }
+            throw error
+        }
+        if shared { await ExclusiveGate.shared.release() }
+    }
+
+    private static func run(
+        database: LoginServerConfiguration.DatabaseLocation,
+        adjust: (inout LoginServerConfiguration) -> Void,
+        _ body: (LoginWorld) async throws -> Void
+    ) async throws {
         var sandboxConfiguration = SandboxConfiguration()
         sandboxConfiguration.lifetimes.longPollHold = 0.2
         let sandboxApp = try await Application.make(.testing)

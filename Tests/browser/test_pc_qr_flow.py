@@ -1,0 +1,95 @@
+"""A person signs in on a PC with WeChat's QR code, in real headless Chromium, against `wechat-login serve`.
+
+The PC browser opens the site and follows it to the sandbox's QR page. The "phone" is a second browser with
+WeChat's user agent: it reads the QR code from the image with an independent decoder (zbarimg), as a camera
+would, picks the sandbox user 张三, and allows the login. The PC page's long-poll then takes the PC browser back
+to the site, which asks to bind a phone number; the code comes from the development outbox. The flow ends on the
+account page, which is screenshotted.
+"""
+import json
+import os
+import subprocess
+import tempfile
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+SITE = os.environ["WECHAT_LOGIN_SITE"]
+SANDBOX = os.environ["WECHAT_LOGIN_SANDBOX"]
+ARTIFACTS = os.environ.get("WECHAT_LOGIN_ARTIFACTS", tempfile.gettempdir())
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+             "Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560 NetType/WIFI Language/zh_CN")
+
+
+def chrome(user_agent=None, size="1280,900"):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 f"--window-size={size}", "--lang=zh-CN"):
+        options.add_argument(flag)
+    if user_agent:
+        options.add_argument(f"--user-agent={user_agent}")
+    service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def decode_qr(png_url):
+    with urllib.request.urlopen(png_url, timeout=10) as response:
+        png = response.read()
+    with tempfile.NamedTemporaryFile(suffix=".png") as image:
+        image.write(png)
+        image.flush()
+        return subprocess.run(["zbarimg", "--raw", "-q", image.name], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+
+def latest_code(contact):
+    with urllib.request.urlopen(f"{SITE}/dev/outbox.json?destination={contact}", timeout=10) as response:
+        entries = json.load(response)
+    return entries[0]["code"]
+
+
+def test_pc_qr_login_from_home_page_to_account_page():
+    pc = chrome()
+    phone = chrome(user_agent=WECHAT_UA, size="390,844")
+    try:
+        wait = WebDriverWait(pc, 20)
+        pc.get(SITE + "/")
+        pc.find_element(By.LINK_TEXT, "微信扫码登录").click()
+        wait.until(EC.url_contains("/connect/qrconnect"))
+        assert pc.current_url.startswith(SANDBOX)
+        image = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "img.qrcode")))
+        pc.save_screenshot(os.path.join(ARTIFACTS, "1-qr-page.png"))
+
+        confirm_url = decode_qr(image.get_attribute("src"))
+        assert confirm_url.startswith(SANDBOX + "/connect/confirm?uuid=")
+
+        phone.get(confirm_url)
+        if "/sandbox/whoami" in phone.current_url:
+            phone.find_element(By.CSS_SELECTOR, "button[value='u1']").click()
+        allow = WebDriverWait(phone, 10).until(
+            EC.element_to_be_clickable((By.CSS_SELECTOR, "button[value='allow']")))
+        phone.save_screenshot(os.path.join(ARTIFACTS, "2-phone-confirm.png"))
+        allow.click()
+
+        wait.until(EC.url_to_be(SITE + "/bind"))
+        pc.find_element(By.ID, "contact").send_keys("13800138000")
+        pc.find_element(By.CSS_SELECTOR, "form[action='/bind/code'] button").click()
+        wait.until(EC.url_contains("/bind/verify"))
+        pc.find_element(By.ID, "code").send_keys(latest_code("13800138000"))
+        pc.find_element(By.CSS_SELECTOR, "form[action='/bind/verify'] button").click()
+
+        wait.until(EC.url_to_be(SITE + "/account"))
+        body = pc.find_element(By.TAG_NAME, "body").text
+        assert "我的账号" in body
+        assert "张三" in body
+        assert "13800138000" in body
+        pc.save_screenshot(os.path.join(ARTIFACTS, "3-account.png"))
+        cookies = {cookie["name"]: cookie for cookie in pc.get_cookies()}
+        assert cookies["wl_session"]["httpOnly"]
+    finally:
+        pc.quit()
+        phone.quit()

@@ -111,6 +111,17 @@ import WeChatSandbox
         }
     }
 
+    @Test func clientWeChatAsksForTheInWeChatFlowOnlyInSandboxMode() async throws {
+        try await LoginWorld.with { world in
+            let login = try await world.browser().get("\(LoginWorld.serverBase)/login?return_to=/account&client=wechat")
+            #expect(login.location?.contains("/connect/oauth2/authorize?appid=\(world.officialAccountID)") == true)
+        }
+        try await LoginWorld.with(adjust: { $0.sandboxMode = false }) { world in
+            let login = try await world.browser().get("\(LoginWorld.serverBase)/login?return_to=/account&client=wechat")
+            #expect(login.location?.contains("/connect/qrconnect?appid=\(world.websiteAppID)") == true)
+        }
+    }
+
     @Test func anonymousVisitorsGetNoSession() async throws {
         try await LoginWorld.with { world in
             let browser = world.browser()

@@ -32,6 +32,7 @@ struct HomeController: RouteCollection {
             \(body)<div class="card"><strong>\(language.pick("沙箱模式", "Sandbox mode"))</strong>
             <p class="muted">\(language.pick("未配置微信凭据，正在使用内置的微信沙箱。", "No WeChat credentials are configured: the embedded WeChat sandbox stands in."))</p>
             <ul><li><a href="\(sandbox)/sandbox/">\(language.pick("沙箱首页（模拟手机、用户）", "Sandbox home (simulated phones and users)"))</a></li>
+            <li><a href="/login?return_to=/account&amp;client=wechat">\(language.pick("模拟在微信内打开：公众号网页授权登录", "As if inside WeChat: official-account authorization"))</a></li>
             <li><a href="/dev/outbox">\(language.pick("验证码发件箱", "Code outbox"))</a></li></ul></div>
             """
         }

@@ -10,7 +10,7 @@ struct LoginController: RouteCollection {
 
     func login(req: Request) async throws -> Response {
         let returnTo = ReturnTo.orHome(req.query[String.self, at: "return_to"])
-        let kind = ClientKind(userAgent: req.headers.first(name: .userAgent))
+        let kind = Self.clientKind(req)
         let context = req.login
         let binding = BrowserBinding(request: req) ?? BrowserBinding.random()
         let state = OAuthState.random()
@@ -49,6 +49,15 @@ struct LoginController: RouteCollection {
             secure: context.configuration.isHTTPS, lifetime: context.configuration.stateLifetime * 3)
         req.logger.info("login started", metadata: ["flow": "\(kind.rawValue)", "return_to": "\(returnTo.path)"])
         return response
+    }
+}
+
+extension LoginController {
+    /// WeChat's browser by its user agent; in sandbox mode `client=wechat` also asks for the in-WeChat flow, so a
+    /// person on a desktop can walk it against the sandbox (there is no real WeChat browser to open it in).
+    static func clientKind(_ req: Request) -> ClientKind {
+        if req.login.configuration.sandboxMode, req.query[String.self, at: "client"] == "wechat" { return .weChat }
+        return ClientKind(userAgent: req.headers.first(name: .userAgent))
     }
 }
 

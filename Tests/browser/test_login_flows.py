@@ -1,4 +1,6 @@
-"""A person signs in on a PC with WeChat's QR code, in real headless Chromium, against `wechat-login serve`.
+"""Both logins in real headless Chromium against `wechat-login serve`.
+
+PC: a person signs in with WeChat's QR code, in real headless Chromium, against `wechat-login serve`.
 
 The PC browser opens the site and follows it to the sandbox's QR page. The "phone" is a second browser with
 WeChat's user agent: it reads the QR code from the image with an independent decoder (zbarimg), as a camera
@@ -92,4 +94,36 @@ def test_pc_qr_login_from_home_page_to_account_page():
         assert cookies["wl_session"]["httpOnly"]
     finally:
         pc.quit()
+        phone.quit()
+
+
+def test_in_wechat_login_with_consent_then_binding_by_email():
+    """Inside WeChat (its user agent): the site sends the person to WeChat's authorize page; the sandbox asks which
+    WeChat user this is and for consent to share the profile; back on the site, an email is bound."""
+    phone = chrome(user_agent=WECHAT_UA, size="390,844")
+    try:
+        wait = WebDriverWait(phone, 20)
+        phone.get(SITE + "/")
+        phone.find_element(By.LINK_TEXT, "微信授权登录").click()
+        wait.until(EC.url_contains(SANDBOX))
+        if "/sandbox/whoami" in phone.current_url:
+            phone.find_element(By.CSS_SELECTOR, "button[value='u2']").click()
+        allow = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button[value='allow']")))
+        phone.save_screenshot(os.path.join(ARTIFACTS, "4-consent.png"))
+        allow.click()
+
+        wait.until(EC.url_to_be(SITE + "/bind"))
+        phone.find_element(By.ID, "contact").send_keys("lisi@example.com")
+        phone.find_element(By.CSS_SELECTOR, "form[action='/bind/code'] button").click()
+        wait.until(EC.url_contains("/bind/verify"))
+        phone.find_element(By.ID, "code").send_keys(latest_code("lisi@example.com"))
+        phone.find_element(By.CSS_SELECTOR, "form[action='/bind/verify'] button").click()
+
+        wait.until(EC.url_to_be(SITE + "/account"))
+        body = phone.find_element(By.TAG_NAME, "body").text
+        assert "李四" in body
+        assert "lisi@example.com" in body
+        assert "公众号" in body
+        phone.save_screenshot(os.path.join(ARTIFACTS, "5-account-in-wechat.png"))
+    finally:
         phone.quit()

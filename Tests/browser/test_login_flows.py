@@ -54,6 +54,19 @@ def latest_code(contact):
     return entries[0]["code"]
 
 
+def bind_and_sign_in(driver, contact):
+    """On /bind: ask for a code to `contact`, read it from the development outbox, and submit it."""
+    wait = WebDriverWait(driver, 20)
+    wait.until(EC.url_to_be(SITE + "/bind"))
+    driver.find_element(By.ID, "contact").send_keys(contact)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/bind/code'] button").click()
+    wait.until(EC.url_contains("/bind/verify"))
+    driver.find_element(By.ID, "code").send_keys(latest_code(contact))
+    driver.find_element(By.CSS_SELECTOR, "form[action='/bind/verify'] button").click()
+    wait.until(EC.url_to_be(SITE + "/account"))
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
 def test_pc_qr_login_from_home_page_to_account_page():
     pc = chrome()
     phone = chrome(user_agent=WECHAT_UA, size="390,844")
@@ -77,15 +90,7 @@ def test_pc_qr_login_from_home_page_to_account_page():
         phone.save_screenshot(os.path.join(ARTIFACTS, "2-phone-confirm.png"))
         allow.click()
 
-        wait.until(EC.url_to_be(SITE + "/bind"))
-        pc.find_element(By.ID, "contact").send_keys("13800138000")
-        pc.find_element(By.CSS_SELECTOR, "form[action='/bind/code'] button").click()
-        wait.until(EC.url_contains("/bind/verify"))
-        pc.find_element(By.ID, "code").send_keys(latest_code("13800138000"))
-        pc.find_element(By.CSS_SELECTOR, "form[action='/bind/verify'] button").click()
-
-        wait.until(EC.url_to_be(SITE + "/account"))
-        body = pc.find_element(By.TAG_NAME, "body").text
+        body = bind_and_sign_in(pc, "13800138000")
         assert "我的账号" in body
         assert "张三" in body
         assert "13800138000" in body
@@ -112,15 +117,7 @@ def test_in_wechat_login_with_consent_then_binding_by_email():
         phone.save_screenshot(os.path.join(ARTIFACTS, "4-consent.png"))
         allow.click()
 
-        wait.until(EC.url_to_be(SITE + "/bind"))
-        phone.find_element(By.ID, "contact").send_keys("lisi@example.com")
-        phone.find_element(By.CSS_SELECTOR, "form[action='/bind/code'] button").click()
-        wait.until(EC.url_contains("/bind/verify"))
-        phone.find_element(By.ID, "code").send_keys(latest_code("lisi@example.com"))
-        phone.find_element(By.CSS_SELECTOR, "form[action='/bind/verify'] button").click()
-
-        wait.until(EC.url_to_be(SITE + "/account"))
-        body = phone.find_element(By.TAG_NAME, "body").text
+        body = bind_and_sign_in(phone, "lisi@example.com")
         assert "李四" in body
         assert "lisi@example.com" in body
         assert "公众号" in body

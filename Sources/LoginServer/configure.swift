@@ -19,6 +19,10 @@ public enum LoginServer {
         try useDatabase(configuration.database, on: app)
         addMigrations(to: app)
         try await app.autoMigrate()
+        if let messageServer = configuration.messageServer {
+            // Validated at the edge, so a bad key fails at start-up rather than on the first push.
+            _ = try MessageServer(configuration: messageServer)
+        }
 
         app.sessions.use(.fluent)
         app.sessions.configuration = sessionsConfiguration(configuration)
@@ -69,6 +73,7 @@ public enum LoginServer {
         app.migrations.add(CreateBindChallenge())
         app.migrations.add(CreateOutboxMessage())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateInboundEvent())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -8,5 +8,6 @@ extension LoginServer {
         try app.register(collection: BindController())
         try app.register(collection: AccountController())
         try app.register(collection: APIController())
+        try app.register(collection: WeChatEventsController())
     }
 }

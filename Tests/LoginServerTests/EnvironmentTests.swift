@@ -66,4 +66,33 @@ import Testing
             #expect(!"\(error)".contains("not-base64-secret-material"))
         }
     }
+
+    @Test func readsTheServerEndpointSettings() throws {
+        var env = [
+            "WECHAT_OA_APPID": "wx00000000000000aa", "WECHAT_OA_SECRET": "s", "TOKEN_ENCRYPTION_KEY": key,
+            "CODE_WEBHOOK_URL": "https://sms.example.com/send", "WECHAT_SERVER_TOKEN": "pamtest",
+            "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        ]
+        let safe = try #require(try LoginServerConfiguration.fromEnvironment(env, sandbox: false).messageServer)
+        #expect(safe.mode == .safe && safe.appID == "wx00000000000000aa" && safe.token == "pamtest")
+        env["WECHAT_MESSAGE_MODE"] = "compatible"
+        #expect(try LoginServerConfiguration.fromEnvironment(env, sandbox: false).messageServer?.mode == .compatible)
+        for (name, bad) in [("WECHAT_MESSAGE_MODE", "secure"), ("WECHAT_ENCODING_AES_KEY", "too-short")] {
+            var broken = env
+            broken[name] = bad
+            #expect(throws: LoginServerConfiguration.EnvironmentError.self) {
+                try LoginServerConfiguration.fromEnvironment(broken, sandbox: false)
+            }
+        }
+        env["WECHAT_ENCODING_AES_KEY"] = nil
+        env["WECHAT_MESSAGE_MODE"] = nil
+        #expect(try LoginServerConfiguration.fromEnvironment(env, sandbox: false).messageServer?.mode == .plaintext)
+        env["WECHAT_OA_APPID"] = nil
+        env["WECHAT_OA_SECRET"] = nil
+        env["WECHAT_WEB_APPID"] = "wx00000000000000bb"
+        env["WECHAT_WEB_SECRET"] = "s"
+        #expect(throws: LoginServerConfiguration.EnvironmentError.self) {
+            try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
+        }
+    }
 }

@@ -39,18 +39,36 @@ public struct EmbeddedSandbox: Sendable {
         configuration.website = AppCredentials(appID: website.appID, secret: website.secret)
         configuration.endpoint = .sandbox(baseURL: baseURL)
         configuration.sandboxMode = true
+        configuration.messageServer = try Self.messageServer(for: officialAccount)
+    }
+
+    /// The `/wechat/events` settings matching a sandbox app's Token, EncodingAESKey and mode.
+    public static func messageServer(for app: SandboxConfiguration.App) throws -> MessageServer.Configuration? {
+        guard let token = app.token else { return nil }
+        let key = try app.encodingAESKey.map { try EncodingAESKey($0) }
+        let mode: MessageServer.Configuration.Mode = switch app.encryptionMode {
+        case .plaintext: .plaintext
+        case .compatible: .compatible
+        case .safe: .safe
+        }
+        return MessageServer.Configuration(token: token, appID: app.appID, mode: key == nil ? .plaintext : mode,
+                                           encodingAESKey: key)
     }
 
     /// Registers the login server with the sandbox, as one would in WeChat's consoles: the official account's
-    /// web-auth domain and the website app's callback domain become the server's public host.
-    public func register(publicHost: String, client: any Client) async throws {
-        for (appID, field) in [(SandboxConfiguration.defaultOfficialAccountID, "webAuthDomain"),
-                               (SandboxConfiguration.defaultWebsiteAppID, "callbackDomain")] {
+    /// web-auth domain and server URL, and the website app's callback domain.
+    public func register(publicURL: String, publicHost: String, client: any Client) async throws {
+        let settings: [(String, [String: String])] = [
+            (SandboxConfiguration.defaultOfficialAccountID,
+             ["webAuthDomain": publicHost, "serverURL": publicURL + "/wechat/events"]),
+            (SandboxConfiguration.defaultWebsiteAppID, ["callbackDomain": publicHost]),
+        ]
+        for (appID, fields) in settings {
             let response = try await client.patch(URI(string: "\(baseURL)/sandbox/api/apps/\(appID)")) { request in
-                try request.content.encode([field: publicHost], as: .json)
+                try request.content.encode(fields, as: .json)
             }
             guard response.status == .ok else {
-                throw Abort(.internalServerError, reason: "the sandbox refused to register \(field) (\(response.status.code))")
+                throw Abort(.internalServerError, reason: "the sandbox refused to register \(appID) (\(response.status.code))")
             }
         }
     }

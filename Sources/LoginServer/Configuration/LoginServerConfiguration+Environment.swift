@@ -20,6 +20,10 @@ extension LoginServerConfiguration {
         public static let tokenEncryptionKey = "TOKEN_ENCRYPTION_KEY"
         public static let previousTokenEncryptionKeys = "TOKEN_ENCRYPTION_PREVIOUS_KEYS"
         public static let codeWebhookURL = "CODE_WEBHOOK_URL"
+        public static let serverToken = "WECHAT_SERVER_TOKEN"
+        public static let encodingAESKey = "WECHAT_ENCODING_AES_KEY"
+        public static let previousEncodingAESKey = "WECHAT_PREVIOUS_ENCODING_AES_KEY"
+        public static let messageMode = "WECHAT_MESSAGE_MODE"
     }
 
     /// True when the environment names no WeChat app at all: the server then runs against the embedded sandbox.
@@ -62,6 +66,7 @@ extension LoginServerConfiguration {
             configuration.publicURL = String(url.reversed().drop(while: { $0 == "/" }).reversed())
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
+        configuration.messageServer = try messageServer(value, appID: configuration.officialAccount?.appID)
         if let webhook = value(Variable.codeWebhookURL) {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")
@@ -71,6 +76,41 @@ extension LoginServerConfiguration {
             throw EnvironmentError(description: "\(Variable.codeWebhookURL) is required with real WeChat credentials: one-time codes need an SMS/email gateway")
         }
         return configuration
+    }
+
+    /// The `/wechat/events` settings: a Token (and, for compatible/safe mode, an EncodingAESKey) and the official
+    /// account they belong to.
+    static func messageServer(_ value: (String) -> String?, appID: String?) throws -> MessageServer.Configuration? {
+        guard let token = value(Variable.serverToken) else {
+            if value(Variable.encodingAESKey) != nil {
+                throw EnvironmentError(description: "\(Variable.encodingAESKey) is set but \(Variable.serverToken) is not")
+            }
+            return nil
+        }
+        guard let appID else {
+            throw EnvironmentError(description: "\(Variable.serverToken) needs \(Variable.officialAccountAppID): pushes belong to the official account")
+        }
+        func key(_ name: String) throws -> EncodingAESKey? {
+            guard let raw = value(name) else { return nil }
+            do { return try EncodingAESKey(raw) } catch {
+                throw EnvironmentError(description: "\(name) must be the 43-character EncodingAESKey from WeChat's console")
+            }
+        }
+        let current = try key(Variable.encodingAESKey)
+        let mode: MessageServer.Configuration.Mode
+        switch value(Variable.messageMode)?.lowercased() {
+        case nil: mode = current == nil ? .plaintext : .safe
+        case "plaintext": mode = .plaintext
+        case "compatible": mode = .compatible
+        case "safe": mode = .safe
+        default: throw EnvironmentError(description: "\(Variable.messageMode) must be plaintext, compatible or safe")
+        }
+        if mode != .plaintext, current == nil {
+            throw EnvironmentError(description: "\(Variable.messageMode)=\(mode) needs \(Variable.encodingAESKey)")
+        }
+        return MessageServer.Configuration(
+            token: token, appID: appID, mode: mode, encodingAESKey: current,
+            previousEncodingAESKey: try key(Variable.previousEncodingAESKey))
     }
 
     static func parseKey(_ raw: String, variable: String) throws -> TokenKey {

@@ -20,6 +20,9 @@ public struct LoginServerConfiguration: Sendable {
     public var tokenKey: TokenKey
     /// Older keys that still open tokens sealed before a rotation.
     public var previousTokenKeys: [TokenKey] = []
+    /// The official account's server endpoint (`/wechat/events`): Token, EncodingAESKey and encryption mode as set
+    /// in WeChat's console. The endpoint answers 404 while this is `nil`.
+    public var messageServer: MessageServer.Configuration?
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
     /// True when running against the sandbox: enables the development outbox pages.

@@ -24,7 +24,7 @@ public enum LoginServerRunner {
         app.http.server.configuration.port = port
         do {
             try await LoginServer.configure(app, configuration, sandboxURL: sandbox?.baseURL)
-            if let sandbox { try await sandbox.register(publicHost: configuration.publicHost, client: app.client) }
+            if let sandbox { try await sandbox.register(publicURL: configuration.publicURL, publicHost: configuration.publicHost, client: app.client) }
             print(banner(configuration: configuration, sandbox: sandbox))
             try await app.execute()
         } catch {

@@ -20,6 +20,7 @@ struct CreateWeChatIdentity: AsyncMigration {
             .field("refresh_token_sealed", .string)
             .field("refresh_token_expires_at", .datetime)
             .field("needs_reauthorization", .bool, .required)
+            .field("following", .bool)
             .field("last_login_at", .datetime)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)

@@ -28,6 +28,9 @@ final class WeChatIdentity: Model, @unchecked Sendable {
     @OptionalField(key: "refresh_token_expires_at") var refreshTokenExpiresAt: Date?
     /// Set when the refresh token died (42002/40030/42007): the person must authorize again.
     @Field(key: "needs_reauthorization") var needsReauthorization: Bool
+    /// Whether the person follows the official account, as the last subscribe/unsubscribe push said; `nil` until
+    /// one arrived (website identities never get one).
+    @OptionalField(key: "following") var following: Bool?
     @Timestamp(key: "last_login_at", on: .none) var lastLoginAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

@@ -90,6 +90,7 @@ final class LoginWorld: Sendable {
             configuration.publicURL = serverBase
             configuration.database = database
             configuration.sandboxMode = true
+            configuration.messageServer = try EmbeddedSandbox.messageServer(for: officialAccount)
             adjust(&configuration)
             try await LoginServer.configure(server, configuration, clock: clock, sandboxURL: sandboxBase)
 
@@ -105,15 +106,17 @@ final class LoginWorld: Sendable {
             }
             try await world.http.shutdown()
         } catch {
+            await sandboxApp.server.shutdown()
+            await server.server.shutdown()
             try? await server.autoRevert()
             try await server.asyncShutdown()
-            await sandboxApp.server.shutdown()
             try await sandboxApp.asyncShutdown()
             throw error
         }
+        await sandboxApp.server.shutdown()
+        await server.server.shutdown()
         try? await server.autoRevert()
         try await server.asyncShutdown()
-        await sandboxApp.server.shutdown()
         try await sandboxApp.asyncShutdown()
     }
 
@@ -123,6 +126,16 @@ final class LoginWorld: Sendable {
             return .postgres(url)
         }
         return .sqliteMemory
+    }
+
+    /// Starts the login server on a real port too and makes it the official account's server URL, so the sandbox's
+    /// pushes reach `/wechat/events` over HTTP. Returns the events URL.
+    @discardableResult
+    func listenForPushes() async throws -> String {
+        try await server.server.start(address: .hostname("127.0.0.1", port: 0))
+        let url = "http://127.0.0.1:\(server.http.server.shared.localAddress?.port ?? 0)/wechat/events"
+        try await control(.PATCH, "apps/\(officialAccountID)", json: #"{"serverURL":"\#(url)"}"#)
+        return url
     }
 
     /// Points both sandbox apps' domains at `login.test`, as the server does at start-up in sandbox mode.

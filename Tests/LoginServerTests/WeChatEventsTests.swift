@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import Testing
+import WeChatKit
+import WeChatSandbox
+@testable import LoginServer
+
+/// `/wechat/events`: URL verification, pushes from the sandbox over real HTTP, and everything a push can get wrong.
+@Suite(.serialized) struct WeChatEventsTests {
+    /// A push signed (and in safe mode encrypted) like WeChat's, for the sandbox's official account.
+    func signedPush(_ world: LoginWorld, xml: String, nonce: String = UUID().uuidString.prefix(8).lowercased(),
+                    timestamp: Int? = nil, token: String? = nil) throws -> (query: String, body: String) {
+        let configuration = try #require(LoginContext.of(world.server).configuration.messageServer)
+        let ts = String(timestamp ?? Int(world.clock.now().timeIntervalSince1970))
+        let signature = MessageSignature.plain(token: token ?? configuration.token, timestamp: ts, nonce: nonce)
+        var query = "signature=\(signature)&timestamp=\(ts)&nonce=\(nonce)"
+        guard configuration.mode != .plaintext, let key = configuration.encodingAESKey else { return (query, xml) }
+        let crypto = MessageCrypto(token: configuration.token, appID: configuration.appID, key: key)
+        let encrypted = try crypto.encrypt(xml, timestamp: ts, nonce: nonce)
+        query += "&encrypt_type=aes&msg_signature=\(encrypted.msgSignature)"
+        return (query, "<xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><Encrypt><![CDATA[\(encrypted.encrypt)]]></Encrypt></xml>")
+    }
+
+    func subscribeXML(_ openID: String, time: Int = 1_700_000_000) -> String {
+        "<xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><FromUserName><![CDATA[\(openID)]]></FromUserName><CreateTime>\(time)</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[]]></EventKey></xml>"
+    }
+
+    func post(_ world: LoginWorld, _ push: (query: String, body: String)) async throws -> Browser.Result {
+        try await world.browser().send(.POST, "\(LoginWorld.serverBase)/wechat/events?\(push.query)",
+                                       body: push.body, contentType: "text/xml")
+    }
+
+    @Test func urlVerificationEchoesOnlyForAValidSignature() async throws {
+        try await LoginWorld.with { world in
+            let configuration = try #require(LoginContext.of(world.server).configuration.messageServer)
+            let ts = String(Int(world.clock.now().timeIntervalSince1970))
+            let signature = MessageSignature.plain(token: configuration.token, timestamp: ts, nonce: "n1")
+            let ok = try await world.browser().get(
+                "\(LoginWorld.serverBase)/wechat/events?signature=\(signature)&timestamp=\(ts)&nonce=n1&echostr=hello123")
+            #expect(ok.status == 200)
+            #expect(ok.body == "hello123")
+            let forged = try await world.browser().get(
+                "\(LoginWorld.serverBase)/wechat/events?signature=\(String(repeating: "0", count: 40))&timestamp=\(ts)&nonce=n1&echostr=hello123")
+            #expect(forged.status == 403)
+            #expect(!forged.body.contains("hello123"))
+        }
+    }
+
+    @Test func theEndpointIsClosedWhenNotConfigured() async throws {
+        try await LoginWorld.with(adjust: { $0.messageServer = nil }) { world in
+            let closed = try await world.browser().get("\(LoginWorld.serverBase)/wechat/events?echostr=x")
+            #expect(closed.status == 404)
+        }
+    }
+
+    @Test func followAndUnfollowFromTheSandboxUpdateTheIdentity() async throws {
+        try await LoginWorld.with { world in
+            try await world.listenForPushes()
+            let phone = world.browser(userAgent: Browser.weChatUserAgent)
+            _ = try await phone.weChatLogin(as: "u3")
+            let identity = try #require(try await WeChatIdentity.query(on: world.server.db).first())
+            #expect(identity.following == nil)
+            try await world.control(.POST, "users/u3/follow", json: #"{"appid":"\#(world.officialAccountID)"}"#)
+            try await world.waitFor { try await WeChatIdentity.find(identity.id, on: world.server.db)?.following == true }
+            try await world.control(.POST, "users/u3/unfollow", json: #"{"appid":"\#(world.officialAccountID)"}"#)
+            try await world.waitFor { try await WeChatIdentity.find(identity.id, on: world.server.db)?.following == false }
+            #expect(try await world.count(InboundEvent.self) == 2)
+            let pushes = try await world.control(.GET, "pushes").body
+            #expect(pushes.contains("acknowledged"))
+            #expect(!pushes.contains("\"failed\""))
+        }
+    }
+
+    @Test func aRepeatedPushIsAcknowledgedAndRecordedOnce() async throws {
+        try await LoginWorld.with { world in
+            let push = try signedPush(world, xml: subscribeXML("oRepeatxxxxxxxxxxxxxxxxxxxxx"))
+            let first = try await post(world, push)
+            #expect(first.status == 200 && first.body == "success")
+            let again = try await post(world, push)
+            #expect(again.status == 200 && again.body == "success", "WeChat's retry is acknowledged")
+            let sameMessageNewNonce = try signedPush(world, xml: subscribeXML("oRepeatxxxxxxxxxxxxxxxxxxxxx"))
+            #expect(try await post(world, sameMessageNewNonce).body == "success")
+            #expect(try await world.count(InboundEvent.self) == 1)
+        }
+    }
+
+    @Test func forgedStaleAndMalformedPushesAreRefused() async throws {
+        try await LoginWorld.with { world in
+            let forged = try signedPush(world, xml: subscribeXML("oForgedxxxxxxxxxxxxxxxxxxxxx"), token: "wrong")
+            #expect(try await post(world, forged).status == 403)
+            let stale = try signedPush(world, xml: subscribeXML("oStalexxxxxxxxxxxxxxxxxxxxxx"),
+                                       timestamp: Int(world.clock.now().timeIntervalSince1970) - 3600)
+            #expect(try await post(world, stale).status == 403)
+            let bomb = """
+            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\
+            <xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><FromUserName>&lol2;</FromUserName></xml>
+            """
+            #expect(try await post(world, try signedPush(world, xml: bomb)).status == 400)
+            #expect(try await post(world, try signedPush(world, xml: "<xml><unclosed>")).status == 400)
+            let huge = try signedPush(world, xml: "<xml>" + String(repeating: "a", count: 100_000) + "</xml>")
+            #expect(try await post(world, huge).status == 413)
+            #expect(try await world.count(InboundEvent.self) == 0)
+        }
+    }
+}
+
+extension LoginWorld {
+    /// Waits (bounded, real time) until `condition` holds; records an issue when it never does.
+    func waitFor(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<100 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the condition never held")
+    }
+}

@@ -42,6 +42,43 @@ import Testing
         }
     }
 
+    @Test func theJSONAPIRefreshesAProfileAndSignsOut() async throws {
+        try await LoginWorld.with { world in
+            let browser = world.browser()
+            _ = try await browser.pcLogin(as: "u1")
+            _ = try await browser.bind(contact: "13800138000")
+            let identity = try #require(try await WeChatIdentity.query(on: world.server.db).first())
+            world.clock.advance(by: 7300)
+            try await world.control(.POST, "clock/advance", json: #"{"seconds":7300}"#)
+            let refreshed = try await browser.post(
+                "\(LoginWorld.serverBase)/api/me/identities/\(try identity.requireID())/refresh", form: [])
+            #expect(refreshed.status == 200)
+            #expect((refreshed.json["identities"] as? [[String: Any]])?.first?["nickname"] as? String == "张三")
+            #expect(try await world.calls("/sns/oauth2/refresh_token") == 1)
+            let unknown = try await browser.post("\(LoginWorld.serverBase)/api/me/identities/\(UUID())/refresh", form: [])
+            #expect(unknown.status == 404)
+            let out = try await browser.post("\(LoginWorld.serverBase)/api/logout", form: [])
+            #expect(out.status == 204)
+            #expect(try await browser.get("\(LoginWorld.serverBase)/api/me").status == 401)
+        }
+    }
+
+    @Test func theOpenAPIDocumentDescribesEveryAPIRoute() async throws {
+        try await LoginWorld.with { world in
+            let document = try await world.browser().get("\(LoginWorld.serverBase)/openapi.json")
+            #expect(document.status == 200)
+            let paths = try #require(document.json["paths"] as? [String: Any])
+            let routes = world.server.routes.all
+                .map { "/" + $0.path.map { component -> String in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return "\(component)"
+                }.joined(separator: "/") }
+                .filter { $0.hasPrefix("/api/") || $0 == "/healthz" }
+            #expect(!routes.isEmpty)
+            for route in routes { #expect(paths[route] != nil, "\(route) is missing from /openapi.json") }
+        }
+    }
+
     @Test func anExpiredUserTokenIsRefreshedWhenUsed() async throws {
         try await LoginWorld.with { world in
             let browser = world.browser()

@@ -7,6 +7,8 @@ struct APIController: RouteCollection {
         let api = routes.grouped("api")
         api.get("me", use: me)
         api.post("me", "identities", ":identityID", "unbind", use: unbind)
+        api.post("me", "identities", ":identityID", "refresh", use: refresh)
+        api.post("logout", use: logout)
         routes.get("openapi.json", use: openAPI)
         routes.get("healthz", use: health)
     }
@@ -37,6 +39,27 @@ struct APIController: RouteCollection {
             throw Abort(.conflict, reason: "The last WeChat identity cannot be unlinked: it is the only way to sign in.")
         }
         return try MeResponse(user: user, identities: try await accounts.identities(of: user))
+    }
+
+    /// Re-reads the identity's WeChat profile with its stored user token (refreshed first when expired).
+    func refresh(req: Request) async throws -> MeResponse {
+        let user = try await requireUser(req)
+        guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
+              let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
+            throw Abort(.notFound, reason: "No such identity on this account.")
+        }
+        do {
+            try await ProfileRefresher.refresh(identity, on: req)
+        } catch UserTokenService.Failure.needsReauthorization {
+            throw Abort(.conflict, reason: "WeChat authorization expired: the person must sign in with WeChat again.")
+        }
+        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user))
+    }
+
+    /// Ends the session.
+    func logout(req: Request) async throws -> HTTPStatus {
+        SignIn.signOut(req)
+        return .noContent
     }
 
     func openAPI(req: Request) async throws -> Response {

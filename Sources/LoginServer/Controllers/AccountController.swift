@@ -49,15 +49,8 @@ struct AccountController: RouteCollection {
               let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
             return req.redirect(to: "/account")
         }
-        let client = identity.appKind == AppKind.officialAccount.rawValue
-            ? try req.wechat.requireOfficialAccount() : try req.wechat.requireWebsite()
-        let tokens = UserTokenService(database: req.db, cipher: req.login.cipher, clock: req.login.clock)
         do {
-            let token = try await tokens.accessToken(for: identity, client: client)
-            let profile = try await client.userInfo(accessToken: token, openID: identity.openID)
-            if !profile.nickname.isEmpty { identity.nickname = profile.nickname }
-            if !profile.headImageURL.isEmpty { identity.avatarURL = profile.headImageURL }
-            try await identity.save(on: req.db)
+            try await ProfileRefresher.refresh(identity, on: req)
             return req.redirect(to: "/account?notice=refreshed")
         } catch UserTokenService.Failure.needsReauthorization {
             return req.redirect(to: "/account?notice=reauthorize")

@@ -32,6 +32,27 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/identities/{identityID}/refresh": {
+          "post": {
+            "summary": "Re-read one identity's WeChat profile (the stored user token is refreshed first when expired)",
+            "operationId": "refreshIdentity",
+            "parameters": [{"name": "identityID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Refreshed; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No such identity on this account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "WeChat authorization expired: sign in with WeChat again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "502": {"description": "WeChat refused or failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/logout": {
+          "post": {
+            "summary": "End the session",
+            "operationId": "logout",
+            "responses": {"204": {"description": "Signed out"}}
+          }
+        },
         "/healthz": {
           "get": {
             "summary": "Liveness and database reachability",

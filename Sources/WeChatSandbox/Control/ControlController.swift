@@ -53,6 +53,15 @@ struct ControlController: RouteCollection {
         if let value = patch.requiresState { app.requiresState = value }
         if let value = patch.banned { app.banned = value }
         if let value = patch.thirdPartyUnauthorized { app.thirdPartyUnauthorized = value }
+        switch patch.ipWhitelist {
+        case .unchanged: break
+        case .remove: app.ipWhitelist = nil
+        case .set(let entries):
+            guard entries.count <= 256, entries.allSatisfy(CallerAddress.isValid) else {
+                return ControlReply.error(.badRequest, "ipWhitelist must hold at most 256 IPv4 or IPv6 addresses")
+            }
+            app.ipWhitelist = entries
+        }
         await sandbox.state.updateApp(app)
         return ControlReply.json(app)
     }

@@ -129,7 +129,7 @@ struct ControlController: RouteCollection {
         }
         await sandbox.state.setFlags(
             appID: body.appid, userID: id, blocked: body.blocked, refusesMessages: body.refusesMessages,
-            now: sandbox.clock.now())
+            systemFails: body.systemFails,            now: sandbox.clock.now())
         return ControlReply.json(ControlDTO.Done())
     }
 

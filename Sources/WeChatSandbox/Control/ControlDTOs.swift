@@ -75,6 +75,7 @@ enum ControlDTO {
         var appid: String
         var blocked: Bool?
         var refusesMessages: Bool?
+        var systemFails: Bool?
     }
 
     struct Advance: Codable {

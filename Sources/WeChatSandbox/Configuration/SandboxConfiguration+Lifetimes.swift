@@ -25,6 +25,9 @@ extension SandboxConfiguration {
         public var longPollHold: Double = 25
         /// `client_msg_id` dedup window: 600 s.
         public var clientMsgIDWindow: Double = 600
+        /// Pause between push delivery attempts, after an attempt failed or hit its 5 s timeout
+        /// (real seconds, not sandbox-clock seconds): 1 s.
+        public var pushRetryInterval: Double = 1
 
         /// Creates the default lifetimes.
         public init() {}
@@ -45,6 +48,7 @@ extension SandboxConfiguration {
             qrSession = try v(.qrSession, d.qrSession)
             longPollHold = try v(.longPollHold, d.longPollHold)
             clientMsgIDWindow = try v(.clientMsgIDWindow, d.clientMsgIDWindow)
+            pushRetryInterval = try v(.pushRetryInterval, d.pushRetryInterval)
         }
     }
 

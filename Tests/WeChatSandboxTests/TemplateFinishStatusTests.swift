@@ -33,6 +33,18 @@ struct TemplateFinishStatusTests {
         }
     }
 
+    @Test func worldFileSeedsTheSystemFailure() async throws {
+        let json = #"{"id":"u9","nickname":"赵六","follows":["\#(H.oa)"],"systemFailsFrom":["\#(H.oa)"]}"#
+        let user = try JSONDecoder().decode(SandboxConfiguration.User.self, from: Data(json.utf8))
+        #expect(user.systemFailsFrom == [H.oa])
+        #expect(SandboxConfiguration().users.allSatisfy { $0.systemFailsFrom.isEmpty })
+        try await H.with({ $0.users.append(user) }) { h in
+            let token = try await h.serverToken()
+            #expect(try await h.sendTemplate(token: token, H.templateBody(to: h.openID("u9"))).errcode == 0)
+            #expect(try await pushes(h).last?["status"] as? String == "failed: system failed")
+        }
+    }
+
     @Test func systemFailedReachesTheServerInThePushXML() async throws {
         let received = ReceivedPushes()
         try await H.with(routes: PushDeliveryTests.developerServer(received, answer: "success")) { h in

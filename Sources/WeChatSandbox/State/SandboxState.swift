@@ -55,11 +55,12 @@ actor SandboxState {
             for appID in appOrder {
                 openIDIndex[SandboxState.openID(seed: identitySeed, userID: user.id, appID: appID)] = (appID, user.id)
                 let related = user.follows.contains(appID) || user.blockedBy.contains(appID)
-                    || user.refusesMessagesFrom.contains(appID)
+                    || user.refusesMessagesFrom.contains(appID) || user.systemFailsFrom.contains(appID)
                 guard related else { continue }
                 follows[SandboxState.key(appID, user.id)] = FollowRecord(
                     subscribed: user.follows.contains(appID), subscribeTime: now,
-                    blocked: user.blockedBy.contains(appID), refusesMessages: user.refusesMessagesFrom.contains(appID))
+                    blocked: user.blockedBy.contains(appID), refusesMessages: user.refusesMessagesFrom.contains(appID),
+                    systemFails: user.systemFailsFrom.contains(appID))
             }
         }
     }

@@ -74,6 +74,8 @@ extension SandboxConfiguration {
         public var banned: Bool
         /// Whether web authorization is delegated to a third-party platform the account has not authorized (10015).
         public var thirdPartyUnauthorized: Bool
+        /// The API IP whitelist of `cgi-bin/token` and `stable_token` (40164 for other callers); nil: no whitelist.
+        public var ipWhitelist: [String]?
 
         /// Creates an app.
         public init(
@@ -82,7 +84,7 @@ extension SandboxConfiguration {
             scopes: [String]? = nil, serverURL: String? = nil, token: String? = nil,
             encodingAESKey: String? = nil, encryptionMode: EncryptionMode = .safe,
             templates: [Template] = [], requiresState: Bool = false, banned: Bool = false,
-            thirdPartyUnauthorized: Bool = false
+            thirdPartyUnauthorized: Bool = false, ipWhitelist: [String]? = nil
         ) {
             self.appID = appID
             self.secret = secret
@@ -101,6 +103,7 @@ extension SandboxConfiguration {
             self.requiresState = requiresState
             self.banned = banned
             self.thirdPartyUnauthorized = thirdPartyUnauthorized
+            self.ipWhitelist = ipWhitelist
         }
 
         /// Decodes an app; only `appID`, `secret`, `kind` and `name` are required.
@@ -121,7 +124,8 @@ extension SandboxConfiguration {
                 templates: try c.decodeIfPresent([Template].self, forKey: .templates) ?? [],
                 requiresState: try c.decodeIfPresent(Bool.self, forKey: .requiresState) ?? false,
                 banned: try c.decodeIfPresent(Bool.self, forKey: .banned) ?? false,
-                thirdPartyUnauthorized: try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized) ?? false)
+                thirdPartyUnauthorized: try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized) ?? false,
+                ipWhitelist: try c.decodeIfPresent([String].self, forKey: .ipWhitelist))
         }
     }
 }

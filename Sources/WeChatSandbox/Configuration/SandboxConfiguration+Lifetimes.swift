@@ -25,6 +25,9 @@ extension SandboxConfiguration {
         public var longPollHold: Double = 25
         /// `client_msg_id` dedup window: 600 s.
         public var clientMsgIDWindow: Double = 600
+        /// Pause between push delivery attempts, after an attempt failed or hit its 5 s timeout
+        /// (real seconds, not sandbox-clock seconds): 1 s.
+        public var pushRetryInterval: Double = 1
 
         /// Creates the default lifetimes.
         public init() {}
@@ -45,6 +48,7 @@ extension SandboxConfiguration {
             qrSession = try v(.qrSession, d.qrSession)
             longPollHold = try v(.longPollHold, d.longPollHold)
             clientMsgIDWindow = try v(.clientMsgIDWindow, d.clientMsgIDWindow)
+            pushRetryInterval = try v(.pushRetryInterval, d.pushRetryInterval)
         }
     }
 
@@ -60,6 +64,10 @@ extension SandboxConfiguration {
         public var stableForceDailyQuota: Int = 20
         /// Template sends per app per day: 100,000.
         public var templateDailyQuota: Int = 100_000
+        /// Calls of each `sns` endpoint per app per sandbox-clock minute: 50,000 (then 45011).
+        public var snsMinuteQuota: Int = 50_000
+        /// `stable_token` calls per app per sandbox-clock minute: 10,000 (then 45011).
+        public var stableTokenMinuteQuota: Int = 10_000
         /// Largest accepted query value, in bytes.
         public var maxParameterBytes: Int = 2048
         /// Largest accepted request body, in bytes.
@@ -78,6 +86,8 @@ extension SandboxConfiguration {
             stableTokenDailyQuota = try v(.stableTokenDailyQuota, d.stableTokenDailyQuota)
             stableForceDailyQuota = try v(.stableForceDailyQuota, d.stableForceDailyQuota)
             templateDailyQuota = try v(.templateDailyQuota, d.templateDailyQuota)
+            snsMinuteQuota = try v(.snsMinuteQuota, d.snsMinuteQuota)
+            stableTokenMinuteQuota = try v(.stableTokenMinuteQuota, d.stableTokenMinuteQuota)
             maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)
             maxBodyBytes = try v(.maxBodyBytes, d.maxBodyBytes)
         }

@@ -17,11 +17,14 @@ extension SandboxConfiguration {
         public var blockedBy: [String]
         /// App ids whose template messages the user refuses (`failed:user block`).
         public var refusesMessagesFrom: [String]
+        /// App ids whose template messages to this user fail (`failed: system failed`), an injected fault.
+        public var systemFailsFrom: [String]
 
         /// Creates a user.
         public init(
             id: String, nickname: String, privilege: [String] = [], isSnapshotUser: Bool = false,
-            follows: [String] = [], blockedBy: [String] = [], refusesMessagesFrom: [String] = []
+            follows: [String] = [], blockedBy: [String] = [], refusesMessagesFrom: [String] = [],
+            systemFailsFrom: [String] = []
         ) {
             self.id = id
             self.nickname = nickname
@@ -30,6 +33,7 @@ extension SandboxConfiguration {
             self.follows = follows
             self.blockedBy = blockedBy
             self.refusesMessagesFrom = refusesMessagesFrom
+            self.systemFailsFrom = systemFailsFrom
         }
 
         /// Decodes a user; only `id` and `nickname` are required.
@@ -41,7 +45,8 @@ extension SandboxConfiguration {
                 isSnapshotUser: try c.decodeIfPresent(Bool.self, forKey: .isSnapshotUser) ?? false,
                 follows: try c.decodeIfPresent([String].self, forKey: .follows) ?? [],
                 blockedBy: try c.decodeIfPresent([String].self, forKey: .blockedBy) ?? [],
-                refusesMessagesFrom: try c.decodeIfPresent([String].self, forKey: .refusesMessagesFrom) ?? [])
+                refusesMessagesFrom: try c.decodeIfPresent([String].self, forKey: .refusesMessagesFrom) ?? [],
+                systemFailsFrom: try c.decodeIfPresent([String].self, forKey: .systemFailsFrom) ?? [])
         }
     }
 }

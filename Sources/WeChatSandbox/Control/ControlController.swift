@@ -53,6 +53,15 @@ struct ControlController: RouteCollection {
         if let value = patch.requiresState { app.requiresState = value }
         if let value = patch.banned { app.banned = value }
         if let value = patch.thirdPartyUnauthorized { app.thirdPartyUnauthorized = value }
+        switch patch.ipWhitelist {
+        case .unchanged: break
+        case .remove: app.ipWhitelist = nil
+        case .set(let entries):
+            guard entries.count <= 256, entries.allSatisfy(CallerAddress.isValid) else {
+                return ControlReply.error(.badRequest, "ipWhitelist must hold at most 256 IPv4 or IPv6 addresses")
+            }
+            app.ipWhitelist = entries
+        }
         await sandbox.state.updateApp(app)
         return ControlReply.json(app)
     }
@@ -120,7 +129,7 @@ struct ControlController: RouteCollection {
         }
         await sandbox.state.setFlags(
             appID: body.appid, userID: id, blocked: body.blocked, refusesMessages: body.refusesMessages,
-            now: sandbox.clock.now())
+            systemFails: body.systemFails,            now: sandbox.clock.now())
         return ControlReply.json(ControlDTO.Done())
     }
 

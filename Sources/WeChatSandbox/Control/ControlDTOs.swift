@@ -3,7 +3,7 @@ import Vapor
 
 /// Control API bodies and views.
 enum ControlDTO {
-    struct AppPatch: Codable {
+    struct AppPatch: Decodable {
         var webAuthDomain: String?
         var callbackDomain: String?
         var serverURL: String?
@@ -13,6 +13,40 @@ enum ControlDTO {
         var requiresState: Bool?
         var banned: Bool?
         var thirdPartyUnauthorized: Bool?
+        /// `["203.0.113.7", …]` sets the whitelist; an explicit `null` removes it; absent leaves it unchanged.
+        var ipWhitelist: IPWhitelistPatch
+
+        enum CodingKeys: String, CodingKey {
+            case webAuthDomain, callbackDomain, serverURL, token, encodingAESKey, encryptionMode, requiresState, banned
+            case thirdPartyUnauthorized, ipWhitelist
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            webAuthDomain = try c.decodeIfPresent(String.self, forKey: .webAuthDomain)
+            callbackDomain = try c.decodeIfPresent(String.self, forKey: .callbackDomain)
+            serverURL = try c.decodeIfPresent(String.self, forKey: .serverURL)
+            token = try c.decodeIfPresent(String.self, forKey: .token)
+            encodingAESKey = try c.decodeIfPresent(String.self, forKey: .encodingAESKey)
+            encryptionMode = try c.decodeIfPresent(SandboxConfiguration.EncryptionMode.self, forKey: .encryptionMode)
+            requiresState = try c.decodeIfPresent(Bool.self, forKey: .requiresState)
+            banned = try c.decodeIfPresent(Bool.self, forKey: .banned)
+            thirdPartyUnauthorized = try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized)
+            if !c.contains(.ipWhitelist) {
+                ipWhitelist = .unchanged
+            } else if try c.decodeNil(forKey: .ipWhitelist) {
+                ipWhitelist = .remove
+            } else {
+                ipWhitelist = .set(try c.decode([String].self, forKey: .ipWhitelist))
+            }
+        }
+    }
+
+    /// What a PATCH does to an app's IP whitelist.
+    enum IPWhitelistPatch {
+        case unchanged
+        case remove
+        case set([String])
     }
 
     struct NewUser: Codable {
@@ -41,6 +75,7 @@ enum ControlDTO {
         var appid: String
         var blocked: Bool?
         var refusesMessages: Bool?
+        var systemFails: Bool?
     }
 
     struct Advance: Codable {

@@ -13,6 +13,7 @@ struct ServerTokenController: RouteCollection {
 
     func token(_ req: Request) async throws -> Response {
         let query = try req.apiParameters()
+        try await sandbox.state.checkIPWhitelist(appID: query.nonEmpty("appid"), caller: req.remoteAddress?.ipAddress)
         guard let appID = query.nonEmpty("appid") else { throw WeChatAPIError.appIDMissing }
         guard let secret = query.nonEmpty("secret") else { throw WeChatAPIError.appSecretMissing }
         guard query["grant_type"] == "client_credential" else { throw WeChatAPIError.invalidGrantType }
@@ -23,6 +24,7 @@ struct ServerTokenController: RouteCollection {
 
     func stableToken(_ req: Request) async throws -> Response {
         let object = try req.jsonObjectBody()
+        try await sandbox.state.checkIPWhitelist(appID: object["appid"] as? String, caller: req.remoteAddress?.ipAddress)
         guard let appID = object["appid"] as? String, !appID.isEmpty else { throw WeChatAPIError.appIDMissing }
         guard let secret = object["secret"] as? String, !secret.isEmpty else { throw WeChatAPIError.appSecretMissing }
         guard object["grant_type"] as? String == "client_credential" else { throw WeChatAPIError.invalidGrantType }

@@ -13,19 +13,26 @@ protocol PushDelivering: Sendable {
     func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date) async -> PushAttemptResult
 }
 
-/// Records pushes and, when a deliverer exists, delivers them in the background with up to three retries.
+/// Records pushes and, when a deliverer exists, delivers them in the background: one attempt plus up to three
+/// retries, each retry after `lifetimes.pushRetryInterval` (WeChat re-sends after its 5-second timeout).
 final class PushDispatcher: Sendable {
+    /// Attempts per push: the first one and three retries.
+    static let maxAttempts = 4
+
     let state: SandboxState
     let clock: SandboxClock
     let makeDeliverer: @Sendable (any Client) -> (any PushDelivering)?
+    let pause: @Sendable (Double) async -> Void
 
     init(
         state: SandboxState, clock: SandboxClock,
-        makeDeliverer: @escaping @Sendable (any Client) -> (any PushDelivering)? = PushDispatcher.defaultDeliverer
+        makeDeliverer: @escaping @Sendable (any Client) -> (any PushDelivering)? = PushDispatcher.defaultDeliverer,
+        pause: @escaping @Sendable (Double) async -> Void = { seconds in try? await Task.sleep(for: .seconds(seconds)) }
     ) {
         self.state = state
         self.clock = clock
         self.makeDeliverer = makeDeliverer
+        self.pause = pause
     }
 
     /// Records the push and starts its delivery (through `client`) without waiting for it.
@@ -34,19 +41,25 @@ final class PushDispatcher: Sendable {
         let now = await clock.now()
         let record = await state.recordPush(appID: appID, userID: userID, kind: kind, canDeliver: deliverer != nil, now: now)
         guard record.delivery == "pending", let deliverer, let app = await state.apps[appID] else { return }
-        let state = self.state
-        Task {
-            var last = PushAttemptResult(acknowledged: false, responseStatus: nil, error: nil)
-            for attempt in 1...4 {
-                last = await deliverer.deliver(app: app, openID: record.openid, kind: kind, createdAt: now)
-                if last.acknowledged {
-                    await state.updatePush(id: record.id, delivery: "acknowledged", attempts: attempt,
-                                           responseStatus: last.responseStatus, error: nil)
-                    return
-                }
-                await state.updatePush(id: record.id, delivery: attempt == 4 ? "failed" : "pending", attempts: attempt,
-                                       responseStatus: last.responseStatus, error: last.error)
+        Task { await self.deliver(record, app: app, kind: kind, createdAt: now, with: deliverer) }
+    }
+
+    /// Runs the attempts of one recorded push, pausing between them, and records each outcome.
+    func deliver(
+        _ record: PushRecord, app: SandboxConfiguration.App, kind: PushEventKind, createdAt: Date,
+        with deliverer: any PushDelivering
+    ) async {
+        let interval = max(0, state.configuration.lifetimes.pushRetryInterval)
+        for attempt in 1...Self.maxAttempts {
+            if attempt > 1 { await pause(interval) }
+            let result = await deliverer.deliver(app: app, openID: record.openid, kind: kind, createdAt: createdAt)
+            if result.acknowledged {
+                await state.updatePush(id: record.id, delivery: "acknowledged", attempts: attempt,
+                                       responseStatus: result.responseStatus, error: nil)
+                return
             }
+            await state.updatePush(id: record.id, delivery: attempt == Self.maxAttempts ? "failed" : "pending",
+                                   attempts: attempt, responseStatus: result.responseStatus, error: result.error)
         }
     }
 }

@@ -43,6 +43,8 @@ struct FollowRecord: Sendable {
     var subscribeTime: Date
     var blocked: Bool
     var refusesMessages: Bool
+    /// Injected fault: template messages to this follower fail (`failed: system failed`).
+    var systemFails = false
 }
 
 /// A template message a user received, as their phone shows it.

@@ -38,12 +38,13 @@ extension SandboxState {
         return true
     }
 
-    /// Sets the blacklist and refuse-messages flags of (app, user).
-    func setFlags(appID: String, userID: String, blocked: Bool?, refusesMessages: Bool?, now: Date) {
+    /// Sets the blacklist, refuse-messages and system-failure flags of (app, user).
+    func setFlags(appID: String, userID: String, blocked: Bool?, refusesMessages: Bool?, systemFails: Bool?, now: Date) {
         let key = Self.key(appID, userID)
         var record = follows[key] ?? FollowRecord(subscribed: false, subscribeTime: now, blocked: false, refusesMessages: false)
         if let blocked { record.blocked = blocked }
         if let refusesMessages { record.refusesMessages = refusesMessages }
+        if let systemFails { record.systemFails = systemFails }
         follows[key] = record
     }
 

@@ -33,6 +33,7 @@ extension SandboxState {
     /// `sns/oauth2/access_token` after parameter checks.
     func exchange(appID: String, secret: String, code: String, now: Date) throws(WeChatAPIError) -> SnsTokenGrantView {
         _ = try authenticate(appID: appID, secret: secret)
+        try consumeSnsMinuteQuota("sns/oauth2/access_token", appID: appID, now: now)
         guard var record = codes[code], record.appID == appID else { throw .invalidCode }
         guard !record.used else { throw .codeBeenUsed }
         guard now < record.expiresAt else {
@@ -55,6 +56,7 @@ extension SandboxState {
     /// `sns/oauth2/refresh_token` after parameter checks (§4: same token renewed before expiry, new after).
     func refresh(appID: String, refreshToken: String, now: Date) throws(WeChatAPIError) -> SnsTokenGrantView {
         guard apps[appID] != nil else { throw .invalidAppID }
+        try consumeSnsMinuteQuota("sns/oauth2/refresh_token", appID: appID, now: now)
         guard let id = grantByRefresh[refreshToken], var grant = grants[id], grant.appID == appID else {
             throw .invalidRefreshToken
         }
@@ -81,6 +83,13 @@ extension SandboxState {
         return grant
     }
 
+    /// 45011 once an sns endpoint's per-minute quota of the app is used up (spec §3: 50,000 calls/minute).
+    private func consumeSnsMinuteQuota(_ endpoint: String, appID: String, now: Date) throws(WeChatAPIError) {
+        guard consumeMinuteQuota(endpoint, appID: appID, limit: configuration.limits.snsMinuteQuota, now: now) else {
+            throw .minuteQuota
+        }
+    }
+
     /// The user changed their WeChat password: every earlier grant answers 42007.
     func changePassword(userID: String, now: Date) {
         passwordChanges[userID] = now
@@ -94,12 +103,14 @@ extension SandboxState {
     /// `sns/auth`: 0 when the token is valid for this openid.
     func checkSnsToken(accessToken: String, openID: String, now: Date) throws(WeChatAPIError) {
         let grant = try snsGrant(accessToken: accessToken, now: now)
+        try consumeSnsMinuteQuota("sns/auth", appID: grant.appID, now: now)
         guard self.openID(userID: grant.userID, appID: grant.appID) == openID else { throw .invalidOpenID }
     }
 
     /// `sns/userinfo`: the profile behind a userinfo/login-scope token.
     func userInfo(accessToken: String, openID: String, now: Date) throws(WeChatAPIError) -> SnsUserInfo {
         let grant = try snsGrant(accessToken: accessToken, now: now)
+        try consumeSnsMinuteQuota("sns/userinfo", appID: grant.appID, now: now)
         guard grant.scope != "snsapi_base", let user = users[grant.userID] else { throw .apiUnauthorized }
         if user.isSnapshotUser && configuration.choices.snapshotUserinfoUnauthorized { throw .apiUnauthorized }
         guard self.openID(userID: grant.userID, appID: grant.appID) == openID else { throw .invalidOpenID }

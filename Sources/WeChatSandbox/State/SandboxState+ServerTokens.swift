@@ -23,6 +23,9 @@ extension SandboxState {
         let app = try authenticate(appID: appID, secret: secret)
         guard app.kind != .website else { throw .apiUnauthorized }
         let limits = configuration.limits
+        guard consumeMinuteQuota("stable_token", appID: appID, limit: limits.stableTokenMinuteQuota, now: now) else {
+            throw .minuteQuota
+        }
         guard consumeQuota("stable_token", appID: appID, limit: limits.stableTokenDailyQuota, now: now) else {
             throw .dailyQuota
         }

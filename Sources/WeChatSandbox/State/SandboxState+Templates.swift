@@ -36,9 +36,9 @@ extension SandboxState {
         if let dedupKey {
             dedup[dedupKey] = DedupEntry(msgID: msgID, expiresAt: now.addingTimeInterval(configuration.lifetimes.clientMsgIDWindow))
         }
-        let refused = record?.refusesMessages == true
-        let status = refused ? "failed:user block" : "success"
-        if !refused {
+        let status = record?.refusesMessages == true ? "failed:user block"
+            : record?.systemFails == true ? "failed: system failed" : "success"
+        if status == "success" {
             inbox[owner.userID, default: []].append(ReceivedMessage(
                 msgid: msgID, appid: app.appID, templateID: template.id, title: template.title,
                 text: Self.render(template.content, data: request.data), url: request.url,

@@ -22,6 +22,8 @@ actor SandboxState {
     var currentServerToken: [String: String] = [:]
     var lastForcedRefresh: [String: Date] = [:]
     var quotaUsage: [String: Int] = [:]
+    var minuteUsage: [String: Int] = [:]
+    var minuteUsageMinute = Int.min
     var counters: [String: Int] = [:]
     var inbox: [String: [ReceivedMessage]] = [:]
     var dedup: [String: DedupEntry] = [:]
@@ -53,11 +55,12 @@ actor SandboxState {
             for appID in appOrder {
                 openIDIndex[SandboxState.openID(seed: identitySeed, userID: user.id, appID: appID)] = (appID, user.id)
                 let related = user.follows.contains(appID) || user.blockedBy.contains(appID)
-                    || user.refusesMessagesFrom.contains(appID)
+                    || user.refusesMessagesFrom.contains(appID) || user.systemFailsFrom.contains(appID)
                 guard related else { continue }
                 follows[SandboxState.key(appID, user.id)] = FollowRecord(
                     subscribed: user.follows.contains(appID), subscribeTime: now,
-                    blocked: user.blockedBy.contains(appID), refusesMessages: user.refusesMessagesFrom.contains(appID))
+                    blocked: user.blockedBy.contains(appID), refusesMessages: user.refusesMessagesFrom.contains(appID),
+                    systemFails: user.systemFailsFrom.contains(appID))
             }
         }
     }
@@ -81,7 +84,7 @@ actor SandboxState {
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
         retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
-        quotaUsage = [:]; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
+        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
         wakeAllWaiters()
         qrSessions = [:]
     }
@@ -125,6 +128,21 @@ actor SandboxState {
         let used = quotaUsage[key, default: 0]
         guard used < limit else { return false }
         quotaUsage[key] = used + 1
+        return true
+    }
+
+    /// Counts one call against a per-minute quota of (endpoint, app); false when this sandbox-clock minute is used
+    /// up. Only the current minute's counts are kept.
+    func consumeMinuteQuota(_ name: String, appID: String, limit: Int, now: Date) -> Bool {
+        let minute = Int((now.timeIntervalSince1970 / 60).rounded(.down))
+        if minute != minuteUsageMinute {
+            minuteUsage = [:]
+            minuteUsageMinute = minute
+        }
+        let key = Self.key(name, appID)
+        let used = minuteUsage[key, default: 0]
+        guard used < limit else { return false }
+        minuteUsage[key] = used + 1
         return true
     }
 

@@ -35,6 +35,14 @@ struct WeChatAPIError: Error, Equatable, Sendable {
     static let dataFormatError = WeChatAPIError(errcode: 47001, errmsg: "data format error")
     static let apiUnauthorized = WeChatAPIError(errcode: 48001, errmsg: "api unauthorized")
 
+    static let minuteQuota = WeChatAPIError(
+        errcode: 45011, errmsg: "api minute-quota reach limit, must slower, retry next minute")
+
+    /// 40164 in WeChat's shape: `invalid ip <v4> ipv6 ::ffff:<v4>, not in whitelist`.
+    static func ipNotWhitelisted(_ caller: CallerAddress) -> WeChatAPIError {
+        WeChatAPIError(errcode: 40164, errmsg: "invalid ip \(caller.ip) ipv6 \(caller.ipv6), not in whitelist")
+    }
+
     static func argumentInvalid(_ key: String?) -> WeChatAPIError {
         WeChatAPIError(errcode: 47003, errmsg: key.map { "argument invalid! data.\($0).value invalid" } ?? "argument invalid!")
     }
@@ -48,9 +56,9 @@ struct WeChatAPIError: Error, Equatable, Sendable {
             refreshTokenExpired, codeExpired, requireGET, requirePOST, requireSubscribe, requireRemoveBlacklist,
             emptyPostData, dailyQuota, dataFormatError, argumentInvalid(nil), apiUnauthorized,
             WeChatAPIError(errcode: 40014, errmsg: "invalid access_token"),
-            WeChatAPIError(errcode: 40164, errmsg: "invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist"),
+            ipNotWhitelisted(CallerAddress("127.0.0.1")),
             tokenException,
-            WeChatAPIError(errcode: 45011, errmsg: "api minute-quota reach limit, must slower, retry next minute"),
+            minuteQuota,
             WeChatAPIError(errcode: 50004, errmsg: "user not allow to use accesstoken, maybe for punishment"),
         ]
         return known.first { $0.errcode == code } ?? WeChatAPIError(errcode: code, errmsg: "sandbox injected error")

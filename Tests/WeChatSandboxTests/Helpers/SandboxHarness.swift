@@ -61,6 +61,7 @@ final class SandboxHarness: Sendable {
     ) async throws {
         var configuration = SandboxConfiguration()
         configuration.lifetimes.longPollHold = 0.3
+        configuration.lifetimes.pushRetryInterval = 0.05
         adjust(&configuration)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .critical

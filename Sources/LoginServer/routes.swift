@@ -9,5 +9,6 @@ extension LoginServer {
         try app.register(collection: AccountController())
         try app.register(collection: APIController())
         try app.register(collection: WeChatEventsController())
+        try app.register(collection: AdminController())
     }
 }

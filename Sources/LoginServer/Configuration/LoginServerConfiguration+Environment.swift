@@ -20,6 +20,7 @@ extension LoginServerConfiguration {
         public static let tokenEncryptionKey = "TOKEN_ENCRYPTION_KEY"
         public static let previousTokenEncryptionKeys = "TOKEN_ENCRYPTION_PREVIOUS_KEYS"
         public static let codeWebhookURL = "CODE_WEBHOOK_URL"
+        public static let adminToken = "ADMIN_API_TOKEN"
         public static let serverToken = "WECHAT_SERVER_TOKEN"
         public static let encodingAESKey = "WECHAT_ENCODING_AES_KEY"
         public static let previousEncodingAESKey = "WECHAT_PREVIOUS_ENCODING_AES_KEY"
@@ -67,6 +68,12 @@ extension LoginServerConfiguration {
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
         configuration.messageServer = try messageServer(value, appID: configuration.officialAccount?.appID)
+        if let admin = value(Variable.adminToken) {
+            guard admin.utf8.count >= 24 else {
+                throw EnvironmentError(description: "\(Variable.adminToken) must be at least 24 characters (`openssl rand -hex 32`)")
+            }
+            configuration.adminToken = admin
+        }
         if let webhook = value(Variable.codeWebhookURL) {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")

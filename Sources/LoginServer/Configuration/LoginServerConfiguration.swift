@@ -23,6 +23,9 @@ public struct LoginServerConfiguration: Sendable {
     /// The official account's server endpoint (`/wechat/events`): Token, EncodingAESKey and encryption mode as set
     /// in WeChat's console. The endpoint answers 404 while this is `nil`.
     public var messageServer: MessageServer.Configuration?
+    /// Bearer token of the admin API (`/api/admin/…`, for the business's back end); the admin API answers 404
+    /// while this is `nil`.
+    public var adminToken: String?
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
     /// True when running against the sandbox: enables the development outbox pages.

@@ -53,6 +53,38 @@ enum OpenAPIDocument {
             "responses": {"204": {"description": "Signed out"}}
           }
         },
+        "/api/admin/users/{userID}": {
+          "get": {
+            "summary": "A user and their WeChat identities (admin bearer token)",
+            "operationId": "adminGetUser",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/admin/users": {
+          "get": {
+            "summary": "Find a user by phone, email or WeChat openid (exactly one; appid narrows an openid)",
+            "operationId": "adminFindUser",
+            "security": [{"adminToken": []}],
+            "parameters": [
+              {"name": "phone", "in": "query", "schema": {"type": "string"}},
+              {"name": "email", "in": "query", "schema": {"type": "string"}},
+              {"name": "openid", "in": "query", "schema": {"type": "string"}},
+              {"name": "appid", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
+              "400": {"description": "Not exactly one of phone, email, openid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No user matches, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
         "/healthz": {
           "get": {
             "summary": "Liveness and database reachability",
@@ -62,6 +94,9 @@ enum OpenAPIDocument {
         }
       },
       "components": {
+        "securitySchemes": {
+          "adminToken": {"type": "http", "scheme": "bearer", "description": "ADMIN_API_TOKEN"}
+        },
         "schemas": {
           "Error": {
             "type": "object",

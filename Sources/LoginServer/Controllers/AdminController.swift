@@ -1,0 +1,61 @@
+import Fluent
+import Vapor
+
+/// `/api/admin/…`: the business's back end looks its users up — by id, phone, email, or a WeChat openid —
+/// with the admin bearer token (`ADMIN_API_TOKEN`). Closed (404) when no token is configured.
+struct AdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("api", "admin").grouped(AdminTokenMiddleware())
+        admin.get("users", ":userID", use: user)
+        admin.get("users", use: find)
+    }
+
+    func user(req: Request) async throws -> MeResponse {
+        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)),
+              let user = try await User.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "No such user.")
+        }
+        return try await Self.view(user, on: req.db)
+    }
+
+    /// Exactly one of `phone`, `email`, `openid` (with `appid` to pick the app when openids could collide).
+    func find(req: Request) async throws -> MeResponse {
+        let phone = req.query[String.self, at: "phone"]
+        let email = req.query[String.self, at: "email"]
+        let openID = req.query[String.self, at: "openid"]
+        guard [phone, email, openID].compactMap({ $0 }).count == 1 else {
+            throw Abort(.badRequest, reason: "Give exactly one of phone, email or openid.")
+        }
+        let found: User?
+        if let raw = phone ?? email {
+            guard let contact = ContactAddress(raw) else { throw Abort(.badRequest, reason: "Not a valid phone or email.") }
+            found = try await BindService.user(with: contact, on: req.db)
+        } else {
+            var query = WeChatIdentity.query(on: req.db).filter(\.$openID == openID ?? "")
+            if let appID = req.query[String.self, at: "appid"] { query = query.filter(\.$appID == appID) }
+            let identity = try await query.first()
+            found = try await identity?.$user.get(on: req.db)
+        }
+        guard let user = found else { throw Abort(.notFound, reason: "No user matches.") }
+        return try await Self.view(user, on: req.db)
+    }
+
+    private static func view(_ user: User, on database: any Database) async throws -> MeResponse {
+        try MeResponse(user: user, identities: try await AccountService(database: database).identities(of: user))
+    }
+}
+
+/// Lets a request through only with `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time.
+struct AdminTokenMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let expected = request.login.configuration.adminToken else {
+            throw Abort(.notFound)
+        }
+        guard let presented = request.headers.bearerAuthorization?.token,
+              ConstantTime.equals(presented, expected) else {
+            request.logger.warning("admin API refused: missing or wrong bearer token")
+            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "A valid admin bearer token is required.")
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -65,7 +65,8 @@ struct CallbackController: RouteCollection {
             return CallbackPages.denied(req, returnTo: record.returnTo)
         }
         let flow = LoginFlow(rawValue: record.flow) ?? .website
-        let client = flow == .officialAccount ? try req.wechat.requireOfficialAccount() : try req.wechat.requireWebsite()
+        let appKind: AppKind = flow == .officialAccount ? .officialAccount : .website
+        let client = try req.oauthClient(for: appKind)
         let token: UserToken
         let profile: UserInfo?
         do {
@@ -84,7 +85,7 @@ struct CallbackController: RouteCollection {
             return CallbackPages.weChatFailure(req, error: error, returnTo: record.returnTo)
         }
         let authorization = IdentityRecorder.Authorization(
-            appID: client.credentials.appID, appKind: flow == .officialAccount ? .officialAccount : .website,
+            appID: client.credentials.appID, appKind: appKind,
             token: token, profile: profile)
         let identity: WeChatIdentity
         do {

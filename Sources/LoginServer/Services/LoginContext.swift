@@ -1,6 +1,7 @@
 import Fluent
 import Vapor
 import WeChatKit
+import WeChatVapor
 
 /// The server's configuration and services, stored once on the application and reached from every request.
 struct LoginContext: Sendable {
@@ -46,6 +47,11 @@ extension Request {
             database: db, clock: login.clock, codeKey: configuration.codeKey, sender: login.codeSender(self),
             codeLifetime: configuration.bindCodeLifetime, maxAttempts: configuration.bindMaxAttempts,
             resendCooldown: configuration.bindResendCooldown)
+    }
+
+    /// The OAuth client of the app behind an identity or a login flow.
+    func oauthClient(for kind: AppKind) throws -> OAuthClient {
+        kind == .officialAccount ? try wechat.requireOfficialAccount() : try wechat.requireWebsite()
     }
 
     /// The language of this request's pages.

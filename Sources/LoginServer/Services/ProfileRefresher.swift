@@ -1,15 +1,13 @@
 import Fluent
 import Vapor
 import WeChatKit
-import WeChatVapor
 
 /// Re-reads an identity's WeChat profile with its stored user token, refreshing the token first when needed.
 enum ProfileRefresher {
     /// Updates nickname and avatar; throws `UserTokenService.Failure.needsReauthorization` when WeChat no longer
     /// accepts the stored grant, and `WeChatError` for WeChat's other refusals.
     static func refresh(_ identity: WeChatIdentity, on req: Request) async throws {
-        let client = identity.appKind == AppKind.officialAccount.rawValue
-            ? try req.wechat.requireOfficialAccount() : try req.wechat.requireWebsite()
+        let client = try req.oauthClient(for: AppKind(rawValue: identity.appKind) ?? .website)
         let tokens = UserTokenService(database: req.db, cipher: req.login.cipher, clock: req.login.clock)
         let token = try await tokens.accessToken(for: identity, client: client)
         guard identity.scopes.contains("snsapi_userinfo") || identity.scopes.contains("snsapi_login") else {

@@ -29,6 +29,8 @@ struct QRFlowTests {
             #expect(page.body.contains("/connect/l/qrconnect"))
             #expect(page.body.contains(#"selfRedirect="true""#))
             let uuid = try #require(Self.uuid(in: page.body))
+            // A person at a desktop has no camera pointed at the screen: the page links the simulated phone.
+            #expect(page.body.contains("<a href=\"/connect/confirm?uuid=\(uuid)\" target=\"_blank\""))
             let image = try await h.get("/connect/qrcode/\(uuid)")
             #expect(image.status == 200)
             #expect(image.headers.first(name: "content-type") == "image/png")

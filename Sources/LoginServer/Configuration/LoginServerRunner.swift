@@ -43,7 +43,7 @@ public enum LoginServerRunner {
                 "  Sandbox:  \(sandbox.baseURL)/sandbox/  (an offline WeChat: simulated users and phones)",
                 "  Codes:    \(configuration.publicURL)/dev/outbox  (one-time codes land here in sandbox mode)",
                 "",
-                "Open the site, choose 微信扫码登录, then open the QR code's link on the sandbox's phone page.",
+                "Open the site, choose 微信扫码登录, then click 沙盒：用模拟手机扫码 under the QR code.",
             ]
         }
         return lines.joined(separator: "\n") + "\n"

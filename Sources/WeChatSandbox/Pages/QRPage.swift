@@ -22,7 +22,9 @@ enum QRPage {
         return HTML.page(title: title, body: """
         \(css)<div class="card\(inline ? " inline" : "")"\(dark)><h1>\(e(title))</h1>
         <img class="qrcode lightBorder" src="/connect/qrcode/\(e(uuid))" alt="QR">
-        <p class="muted" id="status">\(e(hint))</p></div>
+        <p class="muted" id="status">\(e(hint))</p>
+        <p class="muted sandbox-phone"><a href="/connect/confirm?uuid=\(e(uuid))" target="_blank" rel="noopener">\(
+            english ? "Sandbox: scan with a simulated phone" : "沙盒：用模拟手机扫码")</a></p></div>
         <script>
         (function(){
           var uuid=\(js(uuid)), redirect=\(js(redirectURI)), state=\(js(state)), selfRedirect=\(js(selfRedirect));

@@ -40,6 +40,15 @@ public enum LoginServer {
             website: configuration.website.map {
                 OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
                             clock: weChatClock, logger: app.logger)
+            },
+            accessTokens: configuration.officialAccount.map {
+                AccessTokenProvider(
+                    credentials: $0,
+                    store: DatabaseAccessTokenStore(
+                        database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger),
+                    configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
+                                         mode: configuration.accessTokenMode),
+                    httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)
             }))
 
         let delivery = configuration.codeDelivery
@@ -74,6 +83,7 @@ public enum LoginServer {
         app.migrations.add(CreateOutboxMessage())
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateInboundEvent())
+        app.migrations.add(CreateServerAccessToken())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -21,6 +21,7 @@ extension LoginServerConfiguration {
         public static let previousTokenEncryptionKeys = "TOKEN_ENCRYPTION_PREVIOUS_KEYS"
         public static let codeWebhookURL = "CODE_WEBHOOK_URL"
         public static let adminToken = "ADMIN_API_TOKEN"
+        public static let accessTokenMode = "WECHAT_ACCESS_TOKEN_MODE"
         public static let serverToken = "WECHAT_SERVER_TOKEN"
         public static let encodingAESKey = "WECHAT_ENCODING_AES_KEY"
         public static let previousEncodingAESKey = "WECHAT_PREVIOUS_ENCODING_AES_KEY"
@@ -68,6 +69,11 @@ extension LoginServerConfiguration {
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
         configuration.messageServer = try messageServer(value, appID: configuration.officialAccount?.appID)
+        switch value(Variable.accessTokenMode)?.lowercased() {
+        case nil, "classic": configuration.accessTokenMode = .classic
+        case "stable": configuration.accessTokenMode = .stable
+        default: throw EnvironmentError(description: "\(Variable.accessTokenMode) must be classic or stable")
+        }
         if let admin = value(Variable.adminToken) {
             guard admin.utf8.count >= 24 else {
                 throw EnvironmentError(description: "\(Variable.adminToken) must be at least 24 characters (`openssl rand -hex 32`)")

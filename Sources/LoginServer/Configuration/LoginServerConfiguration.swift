@@ -23,6 +23,9 @@ public struct LoginServerConfiguration: Sendable {
     /// The official account's server endpoint (`/wechat/events`): Token, EncodingAESKey and encryption mode as set
     /// in WeChat's console. The endpoint answers 404 while this is `nil`.
     public var messageServer: MessageServer.Configuration?
+    /// How the official account's ordinary access_token is fetched: `cgi-bin/token` (classic) or
+    /// `cgi-bin/stable_token`.
+    public var accessTokenMode: AccessTokenProvider.Mode = .classic
     /// Bearer token of the admin API (`/api/admin/…`, for the business's back end); the admin API answers 404
     /// while this is `nil`.
     public var adminToken: String?

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import WeChatVapor
 
 /// `/api/admin/…`: the business's back end looks its users up — by id, phone, email, or a WeChat openid —
 /// with the admin bearer token (`ADMIN_API_TOKEN`). Closed (404) when no token is configured.
@@ -8,6 +9,31 @@ struct AdminController: RouteCollection {
         let admin = routes.grouped("api", "admin").grouped(AdminTokenMiddleware())
         admin.get("users", ":userID", use: user)
         admin.get("users", use: find)
+        admin.get("access-token", use: accessToken)
+    }
+
+    /// The shared access_token's state: today's fetches against WeChat's daily quota, and the token's expiry.
+    struct AccessTokenStatus: Content {
+        var appID: String
+        var mode: String
+        var fetchesToday: Int
+        var dailyLimit: Int
+        var nearDailyLimit: Bool
+        var expiresAt: String?
+    }
+
+    func accessToken(req: Request) async throws -> AccessTokenStatus {
+        guard let provider = req.wechat.storage.accessTokens else {
+            throw Abort(.notFound, reason: "No official account is configured.")
+        }
+        let store = DatabaseAccessTokenStore(database: req.db, cipher: req.login.cipher, clock: req.login.clock,
+                                             logger: req.logger)
+        let status = try await store.status(appID: provider.appID)
+        return AccessTokenStatus(
+            appID: provider.appID, mode: provider.configuration.mode == .stable ? "stable" : "classic",
+            fetchesToday: status.fetchesToday, dailyLimit: store.dailyLimit,
+            nearDailyLimit: status.fetchesToday * 10 >= store.dailyLimit * 9,
+            expiresAt: status.expiresAt?.formatted(.iso8601))
     }
 
     func user(req: Request) async throws -> MeResponse {

@@ -85,6 +85,22 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/admin/access-token": {
+          "get": {
+            "summary": "The shared access_token: today's fetches against WeChat's daily quota, and its expiry",
+            "operationId": "adminAccessToken",
+            "security": [{"adminToken": []}],
+            "responses": {
+              "200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "appID": {"type": "string"}, "mode": {"type": "string", "enum": ["classic", "stable"]},
+                "fetchesToday": {"type": "integer"}, "dailyLimit": {"type": "integer"}, "nearDailyLimit": {"type": "boolean"},
+                "expiresAt": {"type": ["string", "null"], "format": "date-time"}},
+                "required": ["appID", "mode", "fetchesToday", "dailyLimit", "nearDailyLimit"]}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
         "/healthz": {
           "get": {
             "summary": "Liveness and database reachability",

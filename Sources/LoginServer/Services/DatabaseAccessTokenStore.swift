@@ -1,0 +1,135 @@
+import Crypto
+import Fluent
+import Foundation
+import Logging
+import SQLKit
+import WeChatKit
+
+/// WeChatKit's `AccessTokenStore` on the server's database, so every instance shares one token and one refresh
+/// lease: a fetch happens only under the lease, and an invalidation only replaces the token that failed.
+///
+/// The token is sealed at rest; a SHA-256 beside it serves the compare-and-swap. Each save is a fetch, counted
+/// against WeChat's daily quota (Beijing days), with a warning as the count nears the limit.
+struct DatabaseAccessTokenStore: AccessTokenStore {
+    let database: any Database
+    let cipher: TokenCipher
+    let clock: any ServerClock
+    let logger: Logger
+    /// WeChat's daily `cgi-bin/token` quota for an official account.
+    var dailyLimit = 2000
+
+    func load(appID: String) async throws -> AccessToken? {
+        guard let row = try await ServerAccessTokenRecord.find(appID, on: database), let sealed = row.tokenSealed,
+              let fetchedAt = row.fetchedAt, let expiresAt = row.expiresAt,
+              let value = try? cipher.open(sealed, context: Self.context(appID)) else { return nil }
+        return AccessToken(value: value, fetchedAt: fetchedAt, expiresAt: expiresAt)
+    }
+
+    func save(_ token: AccessToken, appID: String) async throws {
+        try await ensureRow(appID)
+        guard let row = try await ServerAccessTokenRecord.find(appID, on: database) else { return }
+        let day = Self.quotaDay(clock.now())
+        row.fetches = row.fetchDay == day ? row.fetches + 1 : 1
+        row.fetchDay = day
+        try setToken(token, on: row)
+        try await row.save(on: database)
+        if row.fetches * 10 >= dailyLimit * 9 {
+            logger.warning("access_token fetches near WeChat's daily limit", metadata: [
+                "appid": "\(appID)", "fetches": "\(row.fetches)", "limit": "\(dailyLimit)",
+            ])
+        }
+    }
+
+    func replace(appID: String, ifCurrent expected: String?, with newToken: AccessToken?) async throws -> Bool {
+        try await ensureRow(appID)
+        let sql = try sqlDatabase()
+        var update = sql.update(ServerAccessTokenRecord.schema)
+        if let newToken {
+            update = update
+                .set("token_sealed", to: try cipher.seal(newToken.value, context: Self.context(appID)))
+                .set("token_hash", to: Self.hash(newToken.value))
+                .set("fetched_at", to: newToken.fetchedAt)
+                .set("expires_at", to: newToken.expiresAt)
+        } else {
+            update = update
+                .set("token_sealed", to: SQLLiteral.null)
+                .set("token_hash", to: SQLLiteral.null)
+                .set("fetched_at", to: SQLLiteral.null)
+                .set("expires_at", to: SQLLiteral.null)
+        }
+        update = update.where("app_id", .equal, appID)
+        if let expected {
+            update = update.where("token_hash", .equal, Self.hash(expected))
+        } else {
+            update = update.where("token_hash", .is, SQLLiteral.null)
+        }
+        return try await !update.returning("app_id").all().isEmpty
+    }
+
+    func acquireRefreshLease(appID: String, holder: String, duration: Duration) async throws -> Bool {
+        try await ensureRow(appID)
+        let now = clock.now()
+        let rows = try await sqlDatabase().update(ServerAccessTokenRecord.schema)
+            .set("lease_holder", to: holder)
+            .set("lease_expires_at", to: now.addingTimeInterval(Double(duration.components.seconds)))
+            .where("app_id", .equal, appID)
+            .where { group in
+                group.where("lease_holder", .is, SQLLiteral.null)
+                    .orWhere("lease_holder", .equal, holder)
+                    .orWhere("lease_expires_at", .lessThan, now)
+            }
+            .returning("app_id")
+            .all()
+        return !rows.isEmpty
+    }
+
+    func releaseRefreshLease(appID: String, holder: String) async throws {
+        try await sqlDatabase().update(ServerAccessTokenRecord.schema)
+            .set("lease_holder", to: SQLLiteral.null)
+            .set("lease_expires_at", to: SQLLiteral.null)
+            .where("app_id", .equal, appID)
+            .where("lease_holder", .equal, holder)
+            .run()
+    }
+
+    /// Today's fetch count (Beijing day) and the stored token's expiry, for the admin API and metrics.
+    func status(appID: String) async throws -> (fetchesToday: Int, expiresAt: Date?) {
+        guard let row = try await ServerAccessTokenRecord.find(appID, on: database) else { return (0, nil) }
+        return (row.fetchDay == Self.quotaDay(clock.now()) ? row.fetches : 0, row.expiresAt)
+    }
+
+    private func setToken(_ token: AccessToken, on row: ServerAccessTokenRecord) throws {
+        row.tokenSealed = try cipher.seal(token.value, context: Self.context(row.id ?? ""))
+        row.tokenHash = Self.hash(token.value)
+        row.fetchedAt = token.fetchedAt
+        row.expiresAt = token.expiresAt
+    }
+
+    private func ensureRow(_ appID: String) async throws {
+        if try await ServerAccessTokenRecord.find(appID, on: database) != nil { return }
+        do {
+            try await ServerAccessTokenRecord(appID: appID).create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another instance created it first.
+        }
+    }
+
+    private func sqlDatabase() throws -> any SQLDatabase {
+        guard let sql = database as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
+        return sql
+    }
+
+    static func context(_ appID: String) -> String { "\(appID):server-access-token" }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// WeChat's quotas reset at midnight Beijing time.
+    static func quotaDay(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}

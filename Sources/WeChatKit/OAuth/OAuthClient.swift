@@ -8,18 +8,7 @@ import Logging
 /// exchange: a code is single-use, so a retried exchange would only turn the real outcome into 40163.
 public struct OAuthClient: Sendable {
     /// Where and how the client talks to WeChat.
-    public struct Configuration: Sendable, Hashable {
-        /// WeChat's hosts (default ``Endpoint/production``).
-        public var endpoint: Endpoint
-        /// Timeouts, size cap and retries.
-        public var http: WeChatHTTPConfiguration
-
-        /// Creates a configuration; every parameter has the documented default.
-        public init(endpoint: Endpoint = .production, http: WeChatHTTPConfiguration = WeChatHTTPConfiguration()) {
-            self.endpoint = endpoint
-            self.http = http
-        }
-    }
+    public typealias Configuration = WeChatClientConfiguration
 
     /// The app this client acts for.
     public let credentials: AppCredentials

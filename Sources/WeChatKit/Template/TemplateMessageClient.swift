@@ -10,18 +10,7 @@ import Logging
 /// 43019 (blacklisted), 40003 (bad openid), 40037 (bad template), 47003 (bad field value), 45009 (daily quota).
 public struct TemplateMessageClient: Sendable {
     /// Where and how the client talks to WeChat.
-    public struct Configuration: Sendable, Hashable {
-        /// WeChat's hosts (default ``Endpoint/production``).
-        public var endpoint: Endpoint
-        /// Timeouts and size cap (retries are not used for sends).
-        public var http: WeChatHTTPConfiguration
-
-        /// Creates a configuration; every parameter has the documented default.
-        public init(endpoint: Endpoint = .production, http: WeChatHTTPConfiguration = WeChatHTTPConfiguration()) {
-            self.endpoint = endpoint
-            self.http = http
-        }
-    }
+    public typealias Configuration = WeChatClientConfiguration
 
     /// The token source for the account that sends.
     public let tokenProvider: AccessTokenProvider

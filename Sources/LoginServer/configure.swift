@@ -19,10 +19,6 @@ public enum LoginServer {
         try useDatabase(configuration.database, on: app)
         addMigrations(to: app)
         try await app.autoMigrate()
-        if let messageServer = configuration.messageServer {
-            // Validated at the edge, so a bad key fails at start-up rather than on the first push.
-            _ = try MessageServer(configuration: messageServer)
-        }
 
         app.sessions.use(.fluent)
         app.sessions.configuration = sessionsConfiguration(configuration)
@@ -60,7 +56,9 @@ public enum LoginServer {
                 case .webhook(let url): WebhookCodeSender(client: req.client, url: URI(string: url.absoluteString), logger: req.logger)
                 }
             },
-            sandboxURL: sandboxURL), on: app)
+            sandboxURL: sandboxURL,
+            // Built at start-up, so a bad key fails then rather than on the first push.
+            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:))), on: app)
         try routes(app)
     }
 

@@ -65,8 +65,7 @@ struct CallbackController: RouteCollection {
             return CallbackPages.denied(req, returnTo: record.returnTo)
         }
         let flow = LoginFlow(rawValue: record.flow) ?? .website
-        let appKind: AppKind = flow == .officialAccount ? .officialAccount : .website
-        let client = try req.oauthClient(for: appKind)
+        let client = try req.oauthClient(for: flow.appKind)
         let token: UserToken
         let profile: UserInfo?
         do {
@@ -85,8 +84,7 @@ struct CallbackController: RouteCollection {
             return CallbackPages.weChatFailure(req, error: error, returnTo: record.returnTo)
         }
         let authorization = IdentityRecorder.Authorization(
-            appID: client.credentials.appID, appKind: appKind,
-            token: token, profile: profile)
+            appID: client.credentials.appID, appKind: flow.appKind, token: token, profile: profile)
         let identity: WeChatIdentity
         do {
             identity = try await req.identityRecorder.record(authorization, completing: record, claimToken: claimToken)
@@ -97,7 +95,6 @@ struct CallbackController: RouteCollection {
         req.logger.info("wechat login completed", metadata: [
             "flow": "\(flow.rawValue)", "bound": "\(identity.$user.id != nil)",
         ])
-        record.identityID = identity.id
         return try await finish(req, record: record, identity: identity)
     }
 

@@ -17,10 +17,10 @@ struct WeChatEventsController: RouteCollection {
     }
 
     private func server(_ req: Request) throws -> MessageServer {
-        guard let configuration = req.login.configuration.messageServer else {
+        guard let server = req.login.messageServer else {
             throw Abort(.notFound, reason: "The official account's server endpoint is not configured.")
         }
-        return try MessageServer(configuration: configuration)
+        return server
     }
 
     func verify(req: Request) async throws -> Response {

@@ -26,8 +26,8 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     }
 
     func save(_ token: AccessToken, appID: String) async throws {
-        try await ensureRow(appID)
-        guard let row = try await ServerAccessTokenRecord.find(appID, on: database) else { return }
+        // The saver holds the refresh lease, whose acquisition created the row; a direct save creates it.
+        let row = try await ServerAccessTokenRecord.find(appID, on: database) ?? ServerAccessTokenRecord(appID: appID)
         let day = Self.quotaDay(clock.now())
         row.fetches = row.fetchDay == day ? row.fetches + 1 : 1
         row.fetchDay = day

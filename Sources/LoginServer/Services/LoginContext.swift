@@ -11,6 +11,9 @@ struct LoginContext: Sendable {
     let codeSender: @Sendable (Request) -> any CodeSender
     /// The embedded sandbox's base URL, in sandbox mode.
     let sandboxURL: String?
+    /// The official account's server endpoint, built (and its keys checked) once at start-up; `nil` when not
+    /// configured.
+    let messageServer: MessageServer?
 
     private struct Key: StorageKey {
         typealias Value = LoginContext

@@ -93,4 +93,7 @@ enum LoginFlow: String, Sendable {
     case website
     /// PC website QR login embedded in our own page (wxLogin.js iframe).
     case websiteInline
+
+    /// The WeChat app whose client serves this flow.
+    var appKind: AppKind { self == .officialAccount ? .officialAccount : .website }
 }

@@ -22,7 +22,7 @@ enum SignIn {
     /// The signed-in user, or a redirect to the login page.
     static func requireUser(_ req: Request) async throws -> User {
         guard let id = userID(req), let user = try await User.find(id, on: req.db) else {
-            throw Abort.redirect(to: "/login?return_to=" + LoginLinks.encode(req.url.path))
+            throw Abort.redirect(to: LoginLinks.login(returnTo: req.url.path))
         }
         return user
     }

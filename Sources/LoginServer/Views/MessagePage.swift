@@ -16,7 +16,7 @@ struct MessagePage {
 
     /// "Try signing in again", back to the same place.
     static func retry(_ req: Request, returnTo: String = "/") -> (label: String, href: String) {
-        (req.language.pick("重新登录", "Sign in again"), "/login?return_to=" + LoginLinks.encode(returnTo))
+        (req.language.pick("重新登录", "Sign in again"), LoginLinks.login(returnTo: returnTo))
     }
 }
 
@@ -24,6 +24,11 @@ struct MessagePage {
 enum LoginLinks {
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+    /// `/login` with `return_to` encoded.
+    static func login(returnTo: String) -> String {
+        "/login?return_to=" + encode(returnTo)
+    }
 
     /// Percent-encodes a query value (everything but ASCII unreserved characters and `/`).
     static func encode(_ value: String) -> String {

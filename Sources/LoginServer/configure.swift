@@ -28,6 +28,15 @@ public enum LoginServer {
         app.routes.defaultMaxBodySize = "64kb"
 
         let clientConfiguration = OAuthClient.Configuration(endpoint: configuration.endpoint, http: configuration.weChatHTTP)
+        let accessTokens = configuration.officialAccount.map {
+            AccessTokenProvider(
+                credentials: $0,
+                store: DatabaseAccessTokenStore(
+                    database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger),
+                configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
+                                     mode: configuration.accessTokenMode),
+                httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)
+        }
         app.wechat.configure(.init(
             officialAccount: configuration.officialAccount.map {
                 OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
@@ -37,15 +46,18 @@ public enum LoginServer {
                 OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
                             clock: weChatClock, logger: app.logger)
             },
-            accessTokens: configuration.officialAccount.map {
-                AccessTokenProvider(
-                    credentials: $0,
-                    store: DatabaseAccessTokenStore(
-                        database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger),
-                    configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
-                                         mode: configuration.accessTokenMode),
-                    httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)
-            }))
+            accessTokens: accessTokens))
+        let messaging = accessTokens.map { provider in
+            let client = TemplateMessageClient(
+                tokenProvider: provider, configuration: clientConfiguration, httpClient: app.http.client.shared,
+                logger: app.logger)
+            let worker = TemplateMessageWorker(
+                queue: TemplateMessageQueue(database: app.db, clock: clock), send: { try await client.send($0) },
+                configuration: configuration.messageQueue, logger: app.logger)
+            return TemplateMessaging(appID: provider.appID, worker: worker,
+                                     workerEnabled: configuration.messageQueue.workerEnabled)
+        }
+        if let messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
 
         let delivery = configuration.codeDelivery
         LoginContext.install(LoginContext(
@@ -58,11 +70,20 @@ public enum LoginServer {
             },
             sandboxURL: sandboxURL,
             // Built at start-up, so a bad key fails then rather than on the first push.
-            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:))), on: app)
+            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
+            messaging: messaging), on: app)
         try routes(app)
     }
 
     static func useDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) throws {
+        if location.isSQLite {
+            // SQLite runs each statement on a blocking thread, and a statement waiting for the write lock spins on
+            // its thread. Several writers at once (requests, the message worker) must not starve the thread the
+            // lock holder needs, so SQLite gets this application's own, larger pool.
+            let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
+            pool.start()
+            app.threadPool = pool
+        }
         switch location {
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory), as: .sqlite)
@@ -82,6 +103,7 @@ public enum LoginServer {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateInboundEvent())
         app.migrations.add(CreateServerAccessToken())
+        app.migrations.add(CreateTemplateMessage())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

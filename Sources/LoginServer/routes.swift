@@ -10,5 +10,7 @@ extension LoginServer {
         try app.register(collection: APIController())
         try app.register(collection: WeChatEventsController())
         try app.register(collection: AdminController())
+        try app.register(collection: TemplateMessageController())
+        try app.register(collection: MetricsController())
     }
 }

@@ -26,6 +26,12 @@ extension LoginServerConfiguration {
         public static let encodingAESKey = "WECHAT_ENCODING_AES_KEY"
         public static let previousEncodingAESKey = "WECHAT_PREVIOUS_ENCODING_AES_KEY"
         public static let messageMode = "WECHAT_MESSAGE_MODE"
+        public static let apiBaseURL = "WECHAT_API_BASE_URL"
+        public static let metricsToken = "METRICS_TOKEN"
+        public static let messageWorker = "MESSAGE_WORKER"
+        public static let messageWorkerConcurrency = "MESSAGE_WORKER_CONCURRENCY"
+        public static let messageClaimLease = "MESSAGE_CLAIM_LEASE_SECONDS"
+        public static let messagePollInterval = "MESSAGE_POLL_INTERVAL_MS"
     }
 
     /// True when the environment names no WeChat app at all: the server then runs against the embedded sandbox.
@@ -80,6 +86,20 @@ extension LoginServerConfiguration {
             }
             configuration.adminToken = admin
         }
+        if let token = value(Variable.metricsToken) {
+            guard token.utf8.count >= 24 else {
+                throw EnvironmentError(description: "\(Variable.metricsToken) must be at least 24 characters (`openssl rand -hex 32`)")
+            }
+            configuration.metricsToken = token
+        }
+        if let base = value(Variable.apiBaseURL) {
+            guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http", url.host != nil,
+                  url.query == nil else {
+                throw EnvironmentError(description: "\(Variable.apiBaseURL) must be an http(s) base URL, such as a standalone sandbox's http://127.0.0.1:8081")
+            }
+            configuration.endpoint = .sandbox(baseURL: String(base.reversed().drop(while: { $0 == "/" }).reversed()))
+        }
+        configuration.messageQueue = try messageQueue(value)
         if let webhook = value(Variable.codeWebhookURL) {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")
@@ -89,6 +109,27 @@ extension LoginServerConfiguration {
             throw EnvironmentError(description: "\(Variable.codeWebhookURL) is required with real WeChat credentials: one-time codes need an SMS/email gateway")
         }
         return configuration
+    }
+
+    /// The template-message worker's settings.
+    static func messageQueue(_ value: (String) -> String?) throws -> MessageQueueConfiguration {
+        var queue = MessageQueueConfiguration()
+        switch value(Variable.messageWorker)?.lowercased() {
+        case nil, "on", "true", "1": queue.workerEnabled = true
+        case "off", "false", "0": queue.workerEnabled = false
+        default: throw EnvironmentError(description: "\(Variable.messageWorker) must be on or off")
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = value(name) else { return nil }
+            guard let number = Int(raw), range.contains(number) else {
+                throw EnvironmentError(description: "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+            }
+            return number
+        }
+        if let concurrency = try integer(Variable.messageWorkerConcurrency, 1...256) { queue.concurrency = concurrency }
+        if let lease = try integer(Variable.messageClaimLease, 5...540) { queue.claimLease = TimeInterval(lease) }
+        if let poll = try integer(Variable.messagePollInterval, 10...60_000) { queue.pollInterval = Double(poll) / 1000 }
+        return queue
     }
 
     /// The `/wechat/events` settings: a Token (and, for compatible/safe mode, an EncodingAESKey) and the official

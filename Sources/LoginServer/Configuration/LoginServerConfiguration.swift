@@ -29,6 +29,10 @@ public struct LoginServerConfiguration: Sendable {
     /// Bearer token of the admin API (`/api/admin/…`, for the business's back end); the admin API answers 404
     /// while this is `nil`.
     public var adminToken: String?
+    /// Bearer token that `/metrics` requires; `nil` leaves it open (block it at the reverse proxy then).
+    public var metricsToken: String?
+    /// The durable template-message queue's worker on this instance.
+    public var messageQueue = MessageQueueConfiguration()
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
     /// True when running against the sandbox: enables the development outbox pages.
@@ -52,6 +56,11 @@ public struct LoginServerConfiguration: Sendable {
         case sqliteFile(String)
         /// A PostgreSQL URL (`postgres://user:password@host:port/database`).
         case postgres(String)
+
+        var isSQLite: Bool {
+            if case .postgres = self { return false }
+            return true
+        }
     }
 
     /// How one-time codes are delivered.

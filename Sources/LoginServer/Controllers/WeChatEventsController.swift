@@ -54,7 +54,7 @@ struct WeChatEventsController: RouteCollection {
         } catch let error as MessageServerError {
             return refuse(req, error)
         }
-        try await PushRecorder(database: req.db, logger: req.logger).record(push.message, appID: server.configuration.appID)
+        try await PushRecorder(database: req.db, clock: req.login.clock, logger: req.logger).record(push.message, appID: server.configuration.appID)
         return Self.plain(MessageReply.success)
     }
 

@@ -101,6 +101,56 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/template-messages": {
+          "post": {
+            "summary": "Queue a template message to a business user or an openid (answers at once; workers send)",
+            "operationId": "queueTemplateMessage",
+            "security": [{"adminToken": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessageRequest"}}}},
+            "responses": {
+              "202": {"description": "Queued", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
+              "200": {"description": "The idempotency key was used before for this recipient: that message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
+              "400": {"description": "Not JSON of the expected shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No such user, no official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "422": {"description": "Invalid content (the reason says which field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/template-messages/batch": {
+          "post": {
+            "summary": "Queue one template message to many recipients (at most 1000)",
+            "operationId": "queueTemplateMessageBatch",
+            "security": [{"adminToken": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+              "recipients": {"type": "array", "maxItems": 1000, "items": {"type": "object", "properties": {"user_id": {"type": "string", "format": "uuid"}, "openid": {"type": "string"}}}},
+              "template_id": {"type": "string"}, "url": {"type": "string"}, "miniprogram": {"$ref": "#/components/schemas/MiniProgram"},
+              "data": {"$ref": "#/components/schemas/TemplateData"}, "idempotency_key": {"type": "string", "maxLength": 64}},
+              "required": ["recipients", "template_id", "data"]}}}},
+            "responses": {
+              "202": {"description": "Queued (some recipients may be refused)", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "batch_id": {"type": "string", "format": "uuid"},
+                "accepted": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "id": {"type": "string", "format": "uuid"}, "status": {"type": "string"}}, "required": ["index", "id", "status"]}},
+                "rejected": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "reason": {"type": "string"}}, "required": ["index", "reason"]}}},
+                "required": ["batch_id", "accepted", "rejected"]}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "422": {"description": "Invalid content, or every recipient refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/template-messages/{messageID}": {
+          "get": {
+            "summary": "A queued message's status",
+            "operationId": "getTemplateMessage",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "messageID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "The message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
+              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "404": {"description": "No such message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
         "/healthz": {
           "get": {
             "summary": "Liveness and database reachability",
@@ -114,6 +164,51 @@ enum OpenAPIDocument {
           "adminToken": {"type": "http", "scheme": "bearer", "description": "ADMIN_API_TOKEN"}
         },
         "schemas": {
+          "TemplateData": {
+            "type": "object",
+            "description": "The template's placeholders: {{keyword1.DATA}} is filled from keyword1.value",
+            "additionalProperties": {"type": "object", "properties": {"value": {"type": "string", "maxLength": 2000}, "color": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}}, "required": ["value"]}
+          },
+          "MiniProgram": {
+            "type": "object",
+            "properties": {"appid": {"type": "string"}, "pagepath": {"type": "string"}},
+            "required": ["appid"]
+          },
+          "TemplateMessageRequest": {
+            "type": "object",
+            "description": "Exactly one of user_id and openid",
+            "properties": {
+              "user_id": {"type": "string", "format": "uuid"},
+              "openid": {"type": "string"},
+              "template_id": {"type": "string"},
+              "url": {"type": "string", "format": "uri"},
+              "miniprogram": {"$ref": "#/components/schemas/MiniProgram"},
+              "data": {"$ref": "#/components/schemas/TemplateData"},
+              "idempotency_key": {"type": "string", "maxLength": 64, "description": "Sent to WeChat as client_msg_id; repeating it for the same recipient returns the first message"}
+            },
+            "required": ["template_id", "data"]
+          },
+          "TemplateMessage": {
+            "type": "object",
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "status": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "blocked", "failed"]},
+              "user_id": {"type": ["string", "null"], "format": "uuid"},
+              "openid": {"type": "string"},
+              "template_id": {"type": "string"},
+              "batch_id": {"type": ["string", "null"], "format": "uuid"},
+              "msgid": {"type": ["string", "null"], "description": "WeChat's msgid, as a string (it exceeds 2^53)"},
+              "errcode": {"type": ["integer", "null"]},
+              "reason": {"type": ["string", "null"]},
+              "delivery_status": {"type": ["string", "null"], "description": "The Status of WeChat's TEMPLATESENDJOBFINISH report"},
+              "attempts": {"type": "integer"},
+              "next_attempt_at": {"type": ["string", "null"], "format": "date-time"},
+              "created_at": {"type": ["string", "null"], "format": "date-time"},
+              "sent_at": {"type": ["string", "null"], "format": "date-time"},
+              "finished_at": {"type": ["string", "null"], "format": "date-time"}
+            },
+            "required": ["id", "status", "openid", "template_id", "attempts"]
+          },
           "Error": {
             "type": "object",
             "properties": {"error": {"type": "boolean"}, "reason": {"type": "string"}},

@@ -17,6 +17,8 @@ final class InboundEvent: Model, @unchecked Sendable {
     /// Every top-level field of the push, as JSON.
     @Field(key: "fields") var fields: String
     @Field(key: "create_time") var createTime: Int64
+    /// The `MsgID` of a TEMPLATESENDJOBFINISH event, to match it with its message.
+    @OptionalField(key: "msg_id") var msgID: Int64?
     @Timestamp(key: "received_at", on: .create) var receivedAt: Date?
 
     init() {}

@@ -14,6 +14,8 @@ struct LoginContext: Sendable {
     /// The official account's server endpoint, built (and its keys checked) once at start-up; `nil` when not
     /// configured.
     let messageServer: MessageServer?
+    /// Template messaging from the official account; `nil` when none is configured.
+    let messaging: TemplateMessaging?
 
     private struct Key: StorageKey {
         typealias Value = LoginContext

@@ -4,9 +4,10 @@ import Logging
 import WeChatKit
 
 /// Records an accepted push once and applies what it says: following and unfollowing change the identity's
-/// follow state (and so whether template messages can reach it).
+/// follow state (and so whether template messages can reach it); TEMPLATESENDJOBFINISH completes a sent message.
 struct PushRecorder: Sendable {
     let database: any Database
+    let clock: any ServerClock
     let logger: Logger
 
     /// Stores `message` unless it was already stored; true when this call stored it.
@@ -19,6 +20,7 @@ struct PushRecorder: Sendable {
         let fields = String(decoding: try JSONEncoder().encode(message.fields), as: UTF8.self)
         let row = InboundEvent(dedupKey: key, appID: appID, openID: message.fromUserName, msgType: message.msgType,
                                event: event, fields: fields, createTime: message.createTime)
+        if case .event(.templateSendJobFinish(let msgID, _)) = message.kind { row.msgID = msgID }
         do {
             try await database.transaction { tx in
                 try await row.create(on: tx)
@@ -29,6 +31,15 @@ struct PushRecorder: Sendable {
             return false
         }
         logger.info("wechat push accepted", metadata: ["type": "\(message.msgType)", "event": "\(event ?? "-")"])
+        if case .event(.templateSendJobFinish(let msgID, let status)) = message.kind {
+            // After the event row is committed: a send recorded later finds the event; one recorded earlier is
+            // found here (see TemplateMessageQueue.record).
+            let applied = try await TemplateMessageQueue(database: database, clock: clock)
+                .applyDeliveryReport(appID: appID, msgID: msgID, status: status)
+            logger.info("template message delivery report", metadata: [
+                "wechat.msgid": "\(msgID)", "status": "\(status.rawValue)", "matched": "\(applied)",
+            ])
+        }
         return true
     }
 

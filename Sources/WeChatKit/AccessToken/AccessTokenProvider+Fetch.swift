@@ -54,6 +54,7 @@ extension AccessTokenProvider {
     /// One upstream fetch (with the configured retries for transient failures).
     private func fetch() async throws -> AccessToken {
         fetches += 1
+        WeChatMetrics.recordTokenFetch(appID: appID, mode: configuration.mode.kind == .classic ? "classic" : "stable")
         let force = forceNextFetch
         forceNextFetch = false
         let response: AccessTokenResponse

@@ -44,6 +44,7 @@ struct APIRequester: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            let started = ContinuousClock.now
             var metadata: Logger.Metadata = [
                 "wechat.appid": "\(appID)", "wechat.endpoint": "\(path)", "wechat.attempt": "\(attempt)",
             ]
@@ -52,9 +53,12 @@ struct APIRequester: Sendable {
                 metadata["http.status"] = "\(response.status)"
                 let value = try ResponseDecoder.decode(
                     type, from: response, endpoint: path, maxBodySize: http.maxResponseBodySize)
+                WeChatMetrics.recordCall(endpoint: path, outcome: "0", duration: ContinuousClock.now - started)
                 logger.debug("wechat api call succeeded", metadata: metadata)
                 return value
             } catch let error as WeChatError {
+                WeChatMetrics.recordCall(
+                    endpoint: path, outcome: WeChatMetrics.outcome(of: error), duration: ContinuousClock.now - started)
                 if let code = error.code { metadata["wechat.errcode"] = "\(code.rawValue)" }
                 if let rid = error.rid { metadata["wechat.rid"] = "\(rid)" }
                 metadata["wechat.error"] = "\(error)"

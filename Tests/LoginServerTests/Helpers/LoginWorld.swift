@@ -46,12 +46,13 @@ final class LoginWorld: Sendable {
     static func with(
         database: LoginServerConfiguration.DatabaseLocation = LoginWorld.defaultDatabase,
         adjust: (inout LoginServerConfiguration) -> Void = { _ in },
+        adjustSandbox: (inout SandboxConfiguration) -> Void = { _ in },
         _ body: (LoginWorld) async throws -> Void
     ) async throws {
         let shared = database != .sqliteMemory
         if shared { await ExclusiveGate.shared.acquire() }
         do {
-            try await run(database: database, adjust: adjust, body)
+            try await run(database: database, adjust: adjust, adjustSandbox: adjustSandbox, body)
         } catch {
             if shared { await ExclusiveGate.shared.release() }
             throw error
@@ -62,10 +63,13 @@ final class LoginWorld: Sendable {
     private static func run(
         database: LoginServerConfiguration.DatabaseLocation,
         adjust: (inout LoginServerConfiguration) -> Void,
+        adjustSandbox: (inout SandboxConfiguration) -> Void,
         _ body: (LoginWorld) async throws -> Void
     ) async throws {
+        LoginServerMetrics.bootstrap()
         var sandboxConfiguration = SandboxConfiguration()
         sandboxConfiguration.lifetimes.longPollHold = 0.2
+        adjustSandbox(&sandboxConfiguration)
         let sandboxApp = try await Application.make(.testing)
         sandboxApp.logger.logLevel = .critical
         let sandbox = Sandbox(configuration: sandboxConfiguration, clock: SandboxClock())
@@ -91,8 +95,11 @@ final class LoginWorld: Sendable {
             configuration.database = database
             configuration.sandboxMode = true
             configuration.messageServer = try EmbeddedSandbox.messageServer(for: officialAccount)
+            configuration.messageQueue.pollInterval = 0.05
             adjust(&configuration)
             try await LoginServer.configure(server, configuration, clock: clock, sandboxURL: sandboxBase)
+            // Boots the application now, so the template-message worker runs from the start.
+            try await server.asyncBoot()
 
             let world = LoginWorld(
                 server: server, sandboxApp: sandboxApp, sandbox: sandbox, sandboxBase: sandboxBase, clock: clock,

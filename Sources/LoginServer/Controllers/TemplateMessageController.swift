@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import Vapor
+import WeChatKit
+
+/// `/api/template-messages`: the business's back end queues template messages (admin bearer token) and reads
+/// their status. Accepting is durable and immediate (202); workers on every instance send.
+struct TemplateMessageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let messages = routes.grouped("api", "template-messages").grouped(AdminTokenMiddleware())
+        messages.post(use: create)
+        messages.on(.POST, "batch", body: .collect(maxSize: "2mb"), use: batch)
+        messages.get(":messageID", use: show)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let messaging = try req.requireMessaging()
+        let body = try req.content.decode(TemplateMessageRequest.self)
+        let input = try TemplateMessageInput(
+            templateID: body.templateID, url: body.url, miniProgram: body.miniProgram, data: body.data,
+            idempotencyKey: body.idempotencyKey)
+        let recipient = try await TemplateMessaging.recipient(
+            userID: body.userID, openID: body.openID, appID: messaging.appID, on: req.db)
+        let (record, created) = try await req.templateQueue.enqueue(.init(
+            appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
+            idempotencyKey: input.idempotencyKey))
+        if created {
+            await messaging.worker.wake()
+            req.logger.info("template message queued", metadata: ["message": "\(record.id?.uuidString ?? "-")"])
+        }
+        let response = try await TemplateMessageView(record).encodeResponse(status: created ? .accepted : .ok, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/template-messages/\(try record.requireID().uuidString.lowercased())")
+        return response
+    }
+
+    func batch(req: Request) async throws -> Response {
+        let messaging = try req.requireMessaging()
+        let body = try req.content.decode(TemplateBatchRequest.self)
+        guard (1...TemplateMessageInput.maxBatchSize).contains(body.recipients.count) else {
+            throw Abort(.unprocessableEntity, reason: "recipients must hold 1–\(TemplateMessageInput.maxBatchSize) entries.")
+        }
+        let input = try TemplateMessageInput(
+            templateID: body.templateID, url: body.url, miniProgram: body.miniProgram, data: body.data,
+            idempotencyKey: body.idempotencyKey)
+        let batchID = UUID()
+        var accepted: [TemplateBatchResponse.Accepted] = []
+        var rejected: [TemplateBatchResponse.Rejected] = []
+        let queue = req.templateQueue
+        for (index, entry) in body.recipients.enumerated() {
+            do {
+                let recipient = try await TemplateMessaging.recipient(
+                    userID: entry.userID, openID: entry.openID, appID: messaging.appID, on: req.db)
+                let (record, _) = try await queue.enqueue(.init(
+                    appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
+                    idempotencyKey: input.idempotencyKey, batchID: batchID))
+                accepted.append(.init(index: index, id: try record.requireID(), status: record.status))
+            } catch let abort as any AbortError where abort.status.code < 500 {
+                rejected.append(.init(index: index, reason: abort.reason))
+            }
+        }
+        if !accepted.isEmpty { await messaging.worker.wake() }
+        req.logger.info("template message batch queued", metadata: [
+            "batch": "\(batchID)", "accepted": "\(accepted.count)", "rejected": "\(rejected.count)",
+        ])
+        return try await TemplateBatchResponse(batchID: batchID, accepted: accepted, rejected: rejected)
+            .encodeResponse(status: accepted.isEmpty ? .unprocessableEntity : .accepted, for: req)
+    }
+
+    func show(req: Request) async throws -> TemplateMessageView {
+        _ = try req.requireMessaging()
+        guard let id = req.parameters.get("messageID").flatMap(UUID.init(uuidString:)),
+              let record = try await TemplateMessageRecord.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "No such message.")
+        }
+        return try TemplateMessageView(record)
+    }
+}

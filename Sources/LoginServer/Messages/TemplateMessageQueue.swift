@@ -1,0 +1,227 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import Logging
+import SQLKit
+import WeChatKit
+
+/// The durable template-message queue on the server's database: enqueue, claim, and record what happened.
+///
+/// Claims are one statement (`UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`), with `FOR UPDATE SKIP LOCKED`
+/// on PostgreSQL so workers on many instances take disjoint rows without waiting on each other; SQLite has one
+/// writer at a time, which gives the same guarantee. A claim is a lease: a row whose worker died returns to the
+/// queue when the lease ends, and is re-sent with the same `client_msg_id`, which WeChat drops as a duplicate.
+struct TemplateMessageQueue: Sendable {
+    let database: any Database
+    let clock: any ServerClock
+
+    /// A row a worker claimed: what to send, and how often it was tried (this attempt included).
+    struct Claimed: Sendable {
+        let id: UUID
+        let message: TemplateMessage
+        let attempts: Int
+    }
+
+    /// What became of one attempt.
+    enum Outcome: Sendable, Equatable {
+        /// WeChat accepted it.
+        case sent(msgID: Int64)
+        /// Try again at `at`; `errcode`/`reason` say why it waits.
+        case retry(at: Date, errcode: Int?, reason: String)
+        /// Final failure.
+        case failed(errcode: Int?, reason: String)
+    }
+
+    /// A new message, ready to insert.
+    struct NewMessage: Sendable {
+        var appID: String
+        var userID: UUID?
+        var message: TemplateMessage
+        var idempotencyKey: String?
+        var batchID: UUID?
+    }
+
+    // MARK: Enqueueing
+
+    /// Inserts `new` as `queued`, due now; with an idempotency key already used for the same recipient, returns the
+    /// existing row instead (`created` false). `client_msg_id` is the idempotency key, or the row's id.
+    func enqueue(_ new: NewMessage) async throws -> (record: TemplateMessageRecord, created: Bool) {
+        if let existing = try await existing(new) { return (existing, false) }
+        let id = UUID()
+        var message = new.message
+        message.clientMessageID = new.idempotencyKey ?? id.uuidString.lowercased()
+        let now = clock.now()
+        let record = TemplateMessageRecord()
+        record.id = id
+        record.appID = new.appID
+        record.$user.id = new.userID
+        record.openID = message.toUser
+        record.templateID = message.templateID
+        record.payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        record.clientMessageID = message.clientMessageID ?? ""
+        record.idempotencyKey = new.idempotencyKey
+        record.batchID = new.batchID
+        record.status = TemplateMessageStatus.queued.rawValue
+        record.attempts = 0
+        record.nextAttemptAt = now
+        record.createdAt = now
+        record.updatedAt = now
+        do {
+            try await record.create(on: database)
+            return (record, true)
+        } catch {
+            // The same key raced in from another request: the first one wins.
+            if (error as? any DatabaseError)?.isConstraintFailure == true, let existing = try await existing(new) {
+                return (existing, false)
+            }
+            throw error
+        }
+    }
+
+    private func existing(_ new: NewMessage) async throws -> TemplateMessageRecord? {
+        guard let key = new.idempotencyKey else { return nil }
+        return try await TemplateMessageRecord.query(on: database)
+            .filter(\.$appID == new.appID)
+            .filter(\.$idempotencyKey == key)
+            .filter(\.$openID == new.message.toUser)
+            .first()
+    }
+
+    // MARK: Claiming
+
+    /// Claims up to `limit` due messages for `worker` until `lease` from now. Rows whose earlier claim expired
+    /// (their worker died mid-send) are due again.
+    func claim(worker: String, limit: Int, lease: TimeInterval) async throws -> [Claimed] {
+        let sql = try sqlDatabase()
+        let now = clock.now()
+        // A read first: an idle worker never takes SQLite's write lock (or PostgreSQL row locks) just to find
+        // nothing to do.
+        let due = try await sql.raw("""
+            SELECT id FROM template_messages
+            WHERE (status = 'queued' AND next_attempt_at <= \(bind: now))
+               OR (status = 'sending' AND claim_expires_at < \(bind: now))
+            LIMIT 1
+            """).all()
+        guard !due.isEmpty else { return [] }
+        let lock: SQLQueryString = database is any PostgresDatabase ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await sql.raw("""
+            UPDATE template_messages
+            SET status = 'sending', claimed_by = \(bind: worker), claim_expires_at = \(bind: now.addingTimeInterval(lease)),
+                attempts = attempts + 1, updated_at = \(bind: now)
+            WHERE id IN (
+                SELECT id FROM template_messages
+                WHERE (status = 'queued' AND next_attempt_at <= \(bind: now))
+                   OR (status = 'sending' AND claim_expires_at < \(bind: now))
+                ORDER BY next_attempt_at
+                LIMIT \(bind: limit)\(lock))
+            RETURNING id, payload, attempts
+            """).all()
+        return try rows.map { row in
+            let payload = try row.decode(column: "payload", as: String.self)
+            return Claimed(
+                id: try row.decode(column: "id", as: UUID.self),
+                message: try JSONDecoder().decode(TemplateMessage.self, from: Data(payload.utf8)),
+                attempts: try row.decode(column: "attempts", as: Int.self))
+        }
+    }
+
+    // MARK: Recording
+
+    /// Records the outcome of `claimed`'s attempt, if `worker` still holds the claim. Returns false when the claim
+    /// was lost (expired and taken over), in which case the other worker's result stands.
+    @discardableResult
+    func record(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
+        let sql = try sqlDatabase()
+        let now = clock.now()
+        var update = sql.update(TemplateMessageRecord.schema)
+            .set("claimed_by", to: SQLLiteral.null)
+            .set("claim_expires_at", to: SQLLiteral.null)
+            .set("updated_at", to: now)
+        switch outcome {
+        case .sent(let msgID):
+            update = update.set("status", to: TemplateMessageStatus.sent.rawValue)
+                .set("msg_id", to: msgID).set("sent_at", to: now)
+                .set("errcode", to: SQLLiteral.null).set("reason", to: SQLLiteral.null)
+        case .retry(let at, let errcode, let reason):
+            update = update.set("status", to: TemplateMessageStatus.queued.rawValue)
+                .set("next_attempt_at", to: at).set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
+                .set("reason", to: reason)
+        case .failed(let errcode, let reason):
+            update = update.set("status", to: TemplateMessageStatus.failed.rawValue)
+                .set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
+                .set("reason", to: reason).set("finished_at", to: now)
+        }
+        let changed = try await update
+            .where("id", .equal, id)
+            .where("status", .equal, TemplateMessageStatus.sending.rawValue)
+            .where("claimed_by", .equal, worker)
+            .returning("id")
+            .all()
+        guard !changed.isEmpty else { return false }
+        if case .sent(let msgID) = outcome, let appID = try await TemplateMessageRecord.find(id, on: database)?.appID {
+            // The delivery report may have arrived before this row knew its msgid.
+            if let event = try await InboundEvent.query(on: database)
+                .filter(\.$appID == appID).filter(\.$msgID == msgID).first(),
+               let status = Self.deliveryStatus(inEventFields: event.fields) {
+                try await applyDeliveryReport(appID: appID, msgID: msgID, status: status)
+            }
+        }
+        return true
+    }
+
+    /// Applies a TEMPLATESENDJOBFINISH report to the message with that msgid; false when no sent message has it
+    /// (yet: the report can overtake the recording of the send, which then applies it).
+    @discardableResult
+    func applyDeliveryReport(appID: String, msgID: Int64, status: InboundMessage.TemplateSendStatus) async throws -> Bool {
+        let final: TemplateMessageStatus = switch status {
+        case .success: .delivered
+        case .userBlock: .blocked
+        case .systemFailed, .other: .failed
+        }
+        let now = clock.now()
+        var update = try sqlDatabase().update(TemplateMessageRecord.schema)
+            .set("status", to: final.rawValue)
+            .set("delivery_status", to: status.rawValue)
+            .set("finished_at", to: now)
+            .set("updated_at", to: now)
+        if final != .delivered {
+            update = update.set("reason", to: "WeChat reported the delivery as \(status.rawValue)")
+        }
+        let changed = try await update
+            .where("app_id", .equal, SQLBind(appID))
+            .where("msg_id", .equal, SQLBind(msgID))
+            .where("status", .equal, SQLBind(TemplateMessageStatus.sent.rawValue))
+            .returning("id")
+            .all()
+        return !changed.isEmpty
+    }
+
+    static func deliveryStatus(inEventFields json: String) -> InboundMessage.TemplateSendStatus? {
+        guard let fields = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)),
+              let status = fields["Status"] else { return nil }
+        return InboundMessage.TemplateSendStatus(rawValue: status)
+    }
+
+    // MARK: Reading
+
+    /// Messages per status (for metrics and the admin API).
+    func counts() async throws -> [TemplateMessageStatus: Int] {
+        let rows = try await sqlDatabase().select()
+            .column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(TemplateMessageRecord.schema)
+            .groupBy("status")
+            .all()
+        var counts: [TemplateMessageStatus: Int] = [:]
+        for row in rows {
+            if let status = TemplateMessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
+    private func sqlDatabase() throws -> any SQLDatabase {
+        guard let sql = database as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
+        return sql
+    }
+}

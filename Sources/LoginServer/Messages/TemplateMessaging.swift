@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import Logging
+import Vapor
+import WeChatKit
+
+/// The official account's template messaging on this instance: the queue's worker and how to reach the queue.
+struct TemplateMessaging: Sendable {
+    /// The official account that sends.
+    let appID: String
+    /// This instance's worker (started at boot unless `MESSAGE_WORKER=off`).
+    let worker: TemplateMessageWorker
+    let workerEnabled: Bool
+
+    /// Resolves a recipient to an openid of the official account (and the business user, when known).
+    static func recipient(userID: UUID?, openID: String?, appID: String,
+                          on database: any Database) async throws -> (openID: String, userID: UUID?) {
+        switch (userID, openID) {
+        case (let userID?, nil):
+            guard try await User.find(userID, on: database) != nil else {
+                throw Abort(.notFound, reason: "No user \(userID.uuidString.lowercased()).")
+            }
+            guard let identity = try await WeChatIdentity.query(on: database)
+                .filter(\.$user.$id == userID).filter(\.$appID == appID).sort(\.$lastLoginAt, .descending).first() else {
+                throw Abort(.unprocessableEntity, reason: "This user has no identity on the official account (they never signed in inside WeChat), so there is no openid to send to.")
+            }
+            return (identity.openID, userID)
+        case (nil, let openID?):
+            guard TemplateMessageInput.isOpenID(openID) else {
+                throw Abort(.unprocessableEntity, reason: "openid must be 1–64 letters, digits, - or _.")
+            }
+            let identity = try await WeChatIdentity.query(on: database)
+                .filter(\.$appID == appID).filter(\.$openID == openID).first()
+            return (openID, identity?.$user.id)
+        default:
+            throw Abort(.unprocessableEntity, reason: "Give exactly one of user_id or openid.")
+        }
+    }
+}
+
+extension Request {
+    /// The template messaging of the configured official account, or 404 when there is none.
+    func requireMessaging() throws -> TemplateMessaging {
+        guard let messaging = login.messaging else {
+            throw Abort(.notFound, reason: "No official account is configured, so there is nothing to send from.")
+        }
+        return messaging
+    }
+
+    /// The template-message queue on this request's database.
+    var templateQueue: TemplateMessageQueue { TemplateMessageQueue(database: db, clock: login.clock) }
+}
+
+/// Starts the worker when the application boots and lets it finish its batch when the application stops.
+struct TemplateMessageWorkerLifecycle: LifecycleHandler {
+    let messaging: TemplateMessaging
+
+    // Synchronous, so both `boot()` and `asyncBoot()` run it.
+    func didBoot(_ application: Application) throws {
+        guard messaging.workerEnabled else {
+            application.logger.info("template message worker off on this instance (MESSAGE_WORKER=off)")
+            return
+        }
+        let worker = messaging.worker
+        Task { await worker.start() }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await messaging.worker.stop()
+    }
+}

@@ -5,7 +5,7 @@ import ArgumentParser
 struct WeChatLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wechat-login",
-        abstract: "Sign in with WeChat: the login server, and an offline WeChat sandbox.",
-        subcommands: [ServeCommand.self, SandboxCommand.self],
+        abstract: "Sign in with WeChat: the login server, template messages, and an offline WeChat sandbox.",
+        subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -319,9 +319,41 @@ import WeChatSandbox
         }
     }
 
+    @Test func thePushCommandQueuesAndSendsOneMessage() async throws {
+        try await Self.withWorld(adjust: { $0.messageQueue.workerEnabled = false }) { world in
+            let push = TemplatePush(
+                userID: nil, openID: openID(world, "u1"), templateID: Self.orderTemplate, url: nil,
+                data: [("first", "您好"), ("keyword1", "CLI-1")], idempotencyKey: "cli-1", enqueueOnly: false)
+            let result = try await push.run(on: world.server)
+            #expect(result.status == "sent")
+            #expect(result.msgID != nil)
+            #expect(result.succeeded)
+            #expect(result.description.contains("WeChat msgid"))
+            let again = try await push.run(on: world.server)
+            #expect(again.id == result.id, "the same idempotency key names the same message")
+            #expect(try await inbox(world, "u1").count == 1)
+
+            let refused = TemplatePush(
+                userID: nil, openID: openID(world, "u3"), templateID: Self.orderTemplate, url: nil,
+                data: [("first", "您好")], idempotencyKey: nil, enqueueOnly: false)
+            let failed = try await refused.run(on: world.server)
+            #expect(failed.status == "failed" && failed.errcode == 43004 && !failed.succeeded)
+
+            let queuedOnly = TemplatePush(
+                userID: nil, openID: openID(world, "u1"), templateID: Self.orderTemplate, url: nil,
+                data: [("first", "稍后发送")], idempotencyKey: nil, enqueueOnly: true)
+            #expect(try await queuedOnly.run(on: world.server).status == "queued")
+
+            let bad = TemplatePush(userID: nil, openID: "not an openid", templateID: Self.orderTemplate, url: nil,
+                                   data: [("first", "x")], idempotencyKey: nil, enqueueOnly: false)
+            await #expect(throws: TemplatePush.PushError.self) { try await bad.run(on: world.server) }
+        }
+    }
+
     @Test func metricsReportCallsQueueAndSends() async throws {
         let metricsToken = "metrics-token-0123456789abcdef"
         try await Self.withWorld(adjust: { $0.metricsToken = metricsToken }) { world in
+            _ = try await world.browser().pcLogin(as: "u1")
             let id = try await enqueue(world, recipient: #""openid":"\#(openID(world, "u1"))""#)
             _ = try await waitForStatus(world, id, "sent")
             #expect(try await api(world, .GET, "/metrics", token: nil).status == 401)
@@ -335,6 +367,8 @@ import WeChatSandbox
                 #"wechat_access_token_fetches_total{appid="\#(world.officialAccountID)",mode="classic"}"#,
                 #"wechat_login_access_token_fetches_today{appid="\#(world.officialAccountID)"} 1"#,
                 "wechat_api_call_duration_seconds_bucket",
+                #"wechat_login_logins_total{flow="pc_qr",outcome="needs_binding"}"#,
+                #"wechat_login_login_duration_seconds_bucket{flow="pc_qr""#,
             ] {
                 #expect(metrics.body.contains(line), "\(line)")
             }

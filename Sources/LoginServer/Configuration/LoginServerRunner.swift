@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import WeChatKit
 import WeChatSandbox
 
 /// Runs the login server until it is told to stop (SIGINT/SIGTERM), with the embedded sandbox in sandbox mode.
@@ -34,6 +35,34 @@ public enum LoginServerRunner {
         }
         try await app.asyncShutdown()
         try await sandbox?.shutdown()
+    }
+
+    /// `wechat-login push`: the configuration from `environment` (in sandbox mode, the sandbox at `sandboxURL` and
+    /// its default official account), then one message queued and sent.
+    public static func push(_ push: TemplatePush, environment: [String: String], sandboxURL: String) async throws
+        -> TemplatePush.Result {
+        let sandboxMode = LoginServerConfiguration.wantsSandbox(environment)
+        var configuration = try LoginServerConfiguration.fromEnvironment(environment, sandbox: sandboxMode)
+        if sandboxMode {
+            guard let officialAccount = SandboxConfiguration().apps.first(where: {
+                $0.appID == SandboxConfiguration.defaultOfficialAccountID
+            }) else { throw TemplatePush.PushError(description: "the sandbox's default official account is missing") }
+            configuration.officialAccount = AppCredentials(appID: officialAccount.appID, secret: officialAccount.secret)
+            configuration.endpoint = .sandbox(baseURL: sandboxURL)
+            configuration.sandboxMode = true
+        }
+        // This process sends only the message it queues; the servers' workers send the rest.
+        configuration.messageQueue.workerEnabled = false
+        let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
+        do {
+            try await LoginServer.configure(app, configuration)
+            let result = try await push.run(on: app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
     }
 
     static func banner(configuration: LoginServerConfiguration, sandbox: EmbeddedSandbox?) -> String {

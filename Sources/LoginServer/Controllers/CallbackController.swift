@@ -17,14 +17,17 @@ struct CallbackController: RouteCollection {
         let language = req.language
         guard let rawState = req.query[String.self, at: "state"], let state = OAuthState(rawValue: rawState) else {
             req.logger.notice("callback without a valid state")
+            ServerMetrics.login(flow: .unknown, outcome: .rejected)
             return CallbackPages.invalidState(req)
         }
         switch try await req.loginStates.claim(state: state.rawValue, binding: BrowserBinding(request: req)) {
         case .unknown:
             req.logger.notice("callback with an unknown state")
+            ServerMetrics.login(flow: .unknown, outcome: .rejected)
             return CallbackPages.invalidState(req)
         case .otherBrowser:
             req.logger.notice("callback with a state from another browser")
+            ServerMetrics.login(flow: .unknown, outcome: .rejected)
             return MessagePage(
                 title: language.pick("请在发起登录的浏览器中完成登录", "Finish signing in where you started"),
                 message: language.pick(
@@ -34,6 +37,7 @@ struct CallbackController: RouteCollection {
             ).response(req, status: .forbidden)
         case .expired(let record):
             req.logger.notice("callback with an expired state")
+            ServerMetrics.login(flow: LoginFlowName(LoginFlow(rawValue: record.flow) ?? .website), outcome: .rejected)
             return MessagePage(
                 title: language.pick("登录已过期", "Sign-in expired"),
                 message: language.pick("登录等待时间过长，请重新登录。", "The sign-in took too long. Please sign in again."),
@@ -58,13 +62,16 @@ struct CallbackController: RouteCollection {
     }
 
     private func exchange(_ req: Request, record: OAuthStateRecord, claimToken: String) async throws -> Response {
+        let started = ContinuousClock.now
         let states = req.loginStates
+        let flow = LoginFlow(rawValue: record.flow) ?? .website
+        let flowName = LoginFlowName(flow)
         guard let code = req.query[String.self, at: "code"], !code.isEmpty, code.utf8.count <= 512 else {
             try await states.release(record, token: claimToken)
             req.logger.info("consent denied at WeChat")
+            ServerMetrics.login(flow: flowName, outcome: .refused)
             return CallbackPages.denied(req, returnTo: record.returnTo)
         }
-        let flow = LoginFlow(rawValue: record.flow) ?? .website
         let client = try req.oauthClient(for: flow.appKind)
         let token: UserToken
         let profile: UserInfo?
@@ -72,6 +79,7 @@ struct CallbackController: RouteCollection {
             token = try await client.exchange(code: code)
             if token.isSnapshotUser {
                 try await states.release(record, token: claimToken)
+                ServerMetrics.login(flow: flowName, outcome: .refused)
                 return CallbackPages.snapshot(req, returnTo: record.returnTo)
             }
             let mayReadProfile = token.scopes.contains(.snsapiUserinfo) || token.scopes.contains(.snsapiLogin)
@@ -81,6 +89,7 @@ struct CallbackController: RouteCollection {
             req.logger.warning("wechat refused the login", metadata: [
                 "errcode": "\(error.code?.rawValue ?? 0)", "error": "\(error)", "flow": "\(flow.rawValue)",
             ])
+            ServerMetrics.login(flow: flowName, outcome: .failed, duration: ContinuousClock.now - started)
             return CallbackPages.weChatFailure(req, error: error, returnTo: record.returnTo)
         }
         let authorization = IdentityRecorder.Authorization(
@@ -95,6 +104,8 @@ struct CallbackController: RouteCollection {
         req.logger.info("wechat login completed", metadata: [
             "flow": "\(flow.rawValue)", "bound": "\(identity.$user.id != nil)",
         ])
+        ServerMetrics.login(flow: flowName, outcome: identity.$user.id != nil ? .signedIn : .needsBinding,
+                            duration: ContinuousClock.now - started)
         return try await finish(req, record: record, identity: identity)
     }
 

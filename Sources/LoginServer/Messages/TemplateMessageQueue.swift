@@ -116,13 +116,30 @@ struct TemplateMessageQueue: Sendable {
                 LIMIT \(bind: limit)\(lock))
             RETURNING id, payload, attempts
             """).all()
-        return try rows.map { row in
-            let payload = try row.decode(column: "payload", as: String.self)
-            return Claimed(
-                id: try row.decode(column: "id", as: UUID.self),
-                message: try JSONDecoder().decode(TemplateMessage.self, from: Data(payload.utf8)),
-                attempts: try row.decode(column: "attempts", as: Int.self))
-        }
+        return try rows.map(Self.claimed)
+    }
+
+    /// Claims one message by id if it is due (for `wechat-login push`, which sends the message it queued).
+    func claim(id: UUID, worker: String, lease: TimeInterval) async throws -> Claimed? {
+        let now = clock.now()
+        let rows = try await sqlDatabase().raw("""
+            UPDATE template_messages
+            SET status = 'sending', claimed_by = \(bind: worker), claim_expires_at = \(bind: now.addingTimeInterval(lease)),
+                attempts = attempts + 1, updated_at = \(bind: now)
+            WHERE id = \(bind: id)
+              AND ((status = 'queued' AND next_attempt_at <= \(bind: now))
+                   OR (status = 'sending' AND claim_expires_at < \(bind: now)))
+            RETURNING id, payload, attempts
+            """).all()
+        return try rows.first.map(Self.claimed)
+    }
+
+    private static func claimed(_ row: any SQLRow) throws -> Claimed {
+        let payload = try row.decode(column: "payload", as: String.self)
+        return Claimed(
+            id: try row.decode(column: "id", as: UUID.self),
+            message: try JSONDecoder().decode(TemplateMessage.self, from: Data(payload.utf8)),
+            attempts: try row.decode(column: "attempts", as: Int.self))
     }
 
     // MARK: Recording

@@ -82,6 +82,13 @@ actor TemplateMessageWorker {
         return claimed.count
     }
 
+    /// Sends one message now if it is due; false when it is not (already sent, or waiting for a retry).
+    func sendNow(id: UUID) async throws -> Bool {
+        guard let item = try await queue.claim(id: id, worker: name, lease: configuration.claimLease) else { return false }
+        await process(item)
+        return true
+    }
+
     private func run() async {
         while !stopping {
             do {

@@ -69,6 +69,12 @@ enum ServerMetrics {
 enum LoginFlowName: String, Sendable {
     case pcQR = "pc_qr"
     case inWeChat = "in_wechat"
+    /// A callback whose state named no flow (unknown, forged or from another browser).
+    case unknown
+
+    init(_ flow: LoginFlow) {
+        self = flow == .officialAccount ? .inWeChat : .pcQR
+    }
 }
 
 /// How a login ended, as a metric label.
@@ -77,11 +83,11 @@ enum LoginOutcome: String, Sendable {
     case signedIn = "signed_in"
     /// A new identity, sent on to binding.
     case needsBinding = "needs_binding"
-    /// The person declined consent or WeChat refused the code.
+    /// The person declined consent, or is a snapshot (virtual) user of the in-WeChat page.
     case refused
     /// A bad, stale or replayed callback.
     case rejected
-    /// WeChat or the database failed.
+    /// WeChat refused or failed the code exchange or the profile.
     case failed
 }
 

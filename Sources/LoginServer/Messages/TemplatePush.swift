@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import Vapor
+import WeChatKit
+
+/// `wechat-login push`: queues one template message through the same durable queue as the API, sends it at once,
+/// and says what happened.
+public struct TemplatePush: Sendable {
+    /// Who gets it: exactly one of a business user id and an openid.
+    public var userID: UUID?
+    public var openID: String?
+    public var templateID: String
+    public var url: String?
+    /// Field values by placeholder name.
+    public var data: [(key: String, value: String)]
+    public var idempotencyKey: String?
+    /// Only queue it (the running servers' workers send it).
+    public var enqueueOnly = false
+
+    public init(userID: UUID?, openID: String?, templateID: String, url: String?,
+                data: [(key: String, value: String)], idempotencyKey: String?, enqueueOnly: Bool) {
+        self.userID = userID
+        self.openID = openID
+        self.templateID = templateID
+        self.url = url
+        self.data = data
+        self.idempotencyKey = idempotencyKey
+        self.enqueueOnly = enqueueOnly
+    }
+
+    /// What became of the message.
+    public struct Result: Sendable, CustomStringConvertible {
+        public let id: UUID
+        public let status: String
+        public let msgID: Int64?
+        public let errcode: Int?
+        public let reason: String?
+        public let nextAttemptAt: Date?
+
+        /// True unless the message failed.
+        public var succeeded: Bool { status != "failed" && status != "blocked" }
+
+        public var description: String {
+            var text = "message \(id.uuidString.lowercased()): \(status)"
+            if let msgID { text += ", WeChat msgid \(msgID)" }
+            if let errcode { text += ", errcode \(errcode)" }
+            if let reason { text += " — \(reason)" }
+            if status == "queued", let nextAttemptAt {
+                text += " (next attempt \(nextAttemptAt.formatted(.iso8601)); a running server sends it)"
+            }
+            return text
+        }
+    }
+
+    /// Queues (and unless `enqueueOnly`, sends) the message on a configured login server application.
+    public func run(on app: Application) async throws -> Result {
+        let context = LoginContext.of(app)
+        guard let messaging = context.messaging else {
+            throw PushError(description: "No official account is configured: set WECHAT_OA_APPID and WECHAT_OA_SECRET.")
+        }
+        let input: TemplateMessageInput
+        let recipient: (openID: String, userID: UUID?)
+        do {
+            var fields: [String: FieldDTO] = [:]
+            for (key, value) in data { fields[key] = FieldDTO(value: value, color: nil) }
+            input = try TemplateMessageInput(templateID: templateID, url: url, miniProgram: nil, data: fields,
+                                             idempotencyKey: idempotencyKey)
+            recipient = try await TemplateMessaging.recipient(userID: userID, openID: openID, appID: messaging.appID,
+                                                              on: app.db)
+        } catch let abort as any AbortError {
+            throw PushError(description: abort.reason)
+        }
+        let queue = TemplateMessageQueue(database: app.db, clock: context.clock)
+        let (record, _) = try await queue.enqueue(.init(
+            appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
+            idempotencyKey: input.idempotencyKey))
+        let id = try record.requireID()
+        if !enqueueOnly {
+            _ = try await messaging.worker.sendNow(id: id)
+        }
+        guard let final = try await TemplateMessageRecord.find(id, on: app.db) else {
+            throw PushError(description: "message \(id) vanished")
+        }
+        return Result(id: id, status: final.status, msgID: final.msgID, errcode: final.errcode, reason: final.reason,
+                      nextAttemptAt: final.status == "queued" ? final.nextAttemptAt : nil)
+    }
+
+    /// Why a push could not be queued.
+    public struct PushError: Error, CustomStringConvertible {
+        public let description: String
+    }
+}

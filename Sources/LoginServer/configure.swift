@@ -23,6 +23,7 @@ public enum LoginServer {
         app.sessions.use(.fluent)
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
+        app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.routes.defaultMaxBodySize = "64kb"

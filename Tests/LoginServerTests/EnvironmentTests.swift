@@ -46,6 +46,29 @@ import Testing
         #expect(configuration.codeDelivery == .webhook(URL(string: "https://sms.example.com/send")!))
     }
 
+    @Test func readsTheMessageQueueMetricsAndEndpointSettings() throws {
+        let configuration = try LoginServerConfiguration.fromEnvironment([
+            "MESSAGE_WORKER": "off", "MESSAGE_WORKER_CONCURRENCY": "32", "MESSAGE_CLAIM_LEASE_SECONDS": "30",
+            "MESSAGE_POLL_INTERVAL_MS": "250", "METRICS_TOKEN": "metrics-token-0123456789abcdef",
+            "WECHAT_API_BASE_URL": "http://127.0.0.1:8081/",
+        ], sandbox: true)
+        #expect(!configuration.messageQueue.workerEnabled)
+        #expect(configuration.messageQueue.concurrency == 32)
+        #expect(configuration.messageQueue.claimLease == 30)
+        #expect(configuration.messageQueue.pollInterval == 0.25)
+        #expect(configuration.metricsToken == "metrics-token-0123456789abcdef")
+        #expect(configuration.endpoint == .sandbox(baseURL: "http://127.0.0.1:8081"))
+        let defaults = try LoginServerConfiguration.fromEnvironment([:], sandbox: true)
+        #expect(defaults.messageQueue.workerEnabled && defaults.messageQueue.concurrency == 16)
+        #expect(defaults.metricsToken == nil)
+        for bad in [["MESSAGE_WORKER": "maybe"], ["MESSAGE_WORKER_CONCURRENCY": "0"], ["MESSAGE_CLAIM_LEASE_SECONDS": "600"],
+                    ["MESSAGE_POLL_INTERVAL_MS": "fast"], ["METRICS_TOKEN": "short"], ["WECHAT_API_BASE_URL": "ftp://x"]] {
+            #expect(throws: LoginServerConfiguration.EnvironmentError.self, "\(bad)") {
+                try LoginServerConfiguration.fromEnvironment(bad, sandbox: true)
+            }
+        }
+    }
+
     @Test(arguments: ["sqlite::memory:", "sqlite:data/app.sqlite", "sqlite:///var/lib/app.sqlite"])
     func parsesSQLiteURLs(_ url: String) throws {
         let location = try LoginServerConfiguration.parseDatabase(url)

@@ -28,6 +28,7 @@ extension LoginServerConfiguration {
         public static let messageMode = "WECHAT_MESSAGE_MODE"
         public static let apiBaseURL = "WECHAT_API_BASE_URL"
         public static let metricsToken = "METRICS_TOKEN"
+        public static let trustedProxies = "TRUSTED_PROXIES"
         public static let messageWorker = "MESSAGE_WORKER"
         public static let messageWorkerConcurrency = "MESSAGE_WORKER_CONCURRENCY"
         public static let messageClaimLease = "MESSAGE_CLAIM_LEASE_SECONDS"
@@ -100,6 +101,12 @@ extension LoginServerConfiguration {
             configuration.endpoint = .sandbox(baseURL: String(base.reversed().drop(while: { $0 == "/" }).reversed()))
         }
         configuration.messageQueue = try messageQueue(value)
+        if let proxies = value(Variable.trustedProxies) {
+            guard let parsed = TrustedProxies(proxies) else {
+                throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")
+            }
+            configuration.trustedProxies = parsed
+        }
         if let webhook = value(Variable.codeWebhookURL) {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")

@@ -29,6 +29,9 @@ public struct LoginServerConfiguration: Sendable {
     /// Bearer token of the admin API (`/api/admin/…`, for the business's back end); the admin API answers 404
     /// while this is `nil`.
     public var adminToken: String?
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the client address in logs. Links and cookies never
+    /// depend on forwarded headers: they come from ``publicURL``.
+    public var trustedProxies: TrustedProxies = .none
     /// Bearer token that `/metrics` requires; `nil` leaves it open (block it at the reverse proxy then).
     public var metricsToken: String?
     /// The durable template-message queue's worker on this instance.

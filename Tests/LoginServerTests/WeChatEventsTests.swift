@@ -102,6 +102,42 @@ import WeChatSandbox
             #expect(try await world.count(InboundEvent.self) == 0)
         }
     }
+
+    /// The spec's vector C (§12.2): the official sample's Token, EncodingAESKey and AppID, with a subscribe push.
+    static let vectorXML = "<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><FromUserName><![CDATA[oia2TjuEGTNoeX76QEjQNrcURxG8]]></FromUserName><CreateTime>1409304348</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[]]></EventKey></xml>"
+    static let vectorEncrypt = "jn1L23DB+6ELqJ+6bruv27f6bJLdOO8Vu+tLTnsEt+BiE7YjyucHVl/2NZjShtalfYC0c5x3qHZiCnWtXdElnQnbcXfdM0nra+7/Ma0Z9UVHIdYyKIjoMdFnW3DkWoVdb6LUVfKvebXpSMB+SbGB3MVJ2n9OQl3zzkqFboHaU6BHLwEUiUNv7YFmBikNmkBDt0W0D1maPtb6C5tDOMvJgaYOaNs/4F406bZ5qxcJm60I/q7FgHmnjQk7H+lvTVxRT5i448UuiHsC7JwPdej5L9KnZGz2hbiOmYxUIxCRjBdEt8tT/6c+3l/Fl73ryPSsM6moFWsaUo6NjGblb4XnxOFTSZHII5zTCwTPZDVgzzRbCMXLd06j/MAxAs6wUcLhyIrZP2zcWlrvu1i75EfOzChfV8LYZpe4FzPjEswyosQ="
+    static let vectorQuery = "signature=76480565cbe296026c53aaacd1ad523a1ddba24f&timestamp=1409304348&nonce=xxxxxx&openid=oia2TjuEGTNoeX76QEjQNrcURxG8"
+
+    static func vectorServer(_ mode: MessageServer.Configuration.Mode) throws -> MessageServer.Configuration {
+        MessageServer.Configuration(token: "pamtest", appID: "wxb11529c136998cb6", mode: mode,
+                                    encodingAESKey: try EncodingAESKey("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"))
+    }
+
+    @Test(arguments: [MessageServer.Configuration.Mode.plaintext, .safe])
+    func theSpecsVectorPushIsAcceptedOnceAndItsTamperedCopiesAreNot(_ mode: MessageServer.Configuration.Mode) async throws {
+        let server = try Self.vectorServer(mode)
+        try await LoginWorld.with(adjust: { $0.messageServer = server }) { world in
+            // The vector was signed in 2014: the server's clock goes back to it, so the timestamp is fresh.
+            world.clock.advance(by: 1_409_304_348 - world.clock.now().timeIntervalSince1970)
+            let (query, body) = mode == .plaintext
+                ? (Self.vectorQuery, Self.vectorXML)
+                : (Self.vectorQuery + "&encrypt_type=aes&msg_signature=374855fbb139c5077209c09e52eb5babb199aee5",
+                   "<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><Encrypt><![CDATA[\(Self.vectorEncrypt)]]></Encrypt></xml>")
+            let tampered = mode == .plaintext
+                ? query.replacingOccurrences(of: "signature=7648", with: "signature=7649")
+                : query.replacingOccurrences(of: "msg_signature=3748", with: "msg_signature=3749")
+            let forged = try await post(world, (tampered, body))
+            #expect(forged.status == 403)
+            let accepted = try await post(world, (query, body))
+            #expect(accepted.status == 200 && accepted.body == "success", "\(accepted.body)")
+            let replayed = try await post(world, (query, body))
+            #expect(replayed.status == 200 && replayed.body == "success", "a replay is acknowledged, not applied twice")
+            let events = try await InboundEvent.query(on: world.server.db).all()
+            #expect(events.count == 1)
+            #expect(events.first?.openID == "oia2TjuEGTNoeX76QEjQNrcURxG8")
+            #expect(events.first?.event == "subscribe")
+        }
+    }
 }
 
 extension LoginWorld {

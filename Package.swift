@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "WeChatVapor", targets: ["WeChatVapor"]),
         .library(name: "LoginServer", targets: ["LoginServer"]),
         .executable(name: "wechat-login", targets: ["wechat-login"]),
+        .executable(name: "wechat-login-bench", targets: ["wechat-login-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The WeChat protocol as a framework-free library: never imports Vapor or Fluent.
@@ -90,6 +92,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The benchmark harness: starts the sandbox and the server as processes and drives them over loopback.
+        .executableTarget(
+            name: "wechat-login-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import SQLKit
 import Vapor
 import WeChatKit
 import WeChatVapor
@@ -19,6 +20,10 @@ public enum LoginServer {
         try useDatabase(configuration.database, on: app)
         addMigrations(to: app)
         try await app.autoMigrate()
+        if case .sqliteFile = configuration.database, let sql = app.db as? any SQLDatabase {
+            // Write-ahead logging: readers never wait for the writer, and the writer never waits for readers.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
 
         app.sessions.use(.fluent)
         app.sessions.configuration = sessionsConfiguration(configuration)

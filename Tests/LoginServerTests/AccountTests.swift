@@ -73,8 +73,10 @@ import Testing
                     if case .parameter(let name) = component { return "{\(name)}" }
                     return "\(component)"
                 }.joined(separator: "/") }
-                .filter { $0.hasPrefix("/api/") || $0 == "/healthz" }
+                .filter { $0.hasPrefix("/api/") || $0 == "/healthz" || $0 == "/livez" }
             #expect(!routes.isEmpty)
+            let live = try await world.browser().get("\(LoginWorld.serverBase)/livez")
+            #expect(live.status == 200 && live.body == #"{"status":"ok"}"#)
             for route in routes { #expect(paths[route] != nil, "\(route) is missing from /openapi.json") }
         }
     }

@@ -11,6 +11,7 @@ struct APIController: RouteCollection {
         api.post("logout", use: logout)
         routes.get("openapi.json", use: openAPI)
         routes.get("healthz", use: health)
+        routes.get("livez", use: live)
     }
 
     private func requireUser(_ req: Request) async throws -> User {
@@ -68,6 +69,14 @@ struct APIController: RouteCollection {
         return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.json))
     }
 
+    /// Liveness: the process answers; no database, no upstream (also the benchmark's ceiling route).
+    func live(req: Request) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(staticString: #"{"status":"ok"}"#))
+    }
+
+    /// Readiness: the process answers and its database does.
     func health(req: Request) async throws -> Response {
         _ = try await User.query(on: req.db).limit(1).count()
         var headers = HTTPHeaders()

@@ -151,9 +151,16 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/livez": {
+          "get": {
+            "summary": "Liveness: the process answers (no database, no upstream)",
+            "operationId": "live",
+            "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}}
+          }
+        },
         "/healthz": {
           "get": {
-            "summary": "Liveness and database reachability",
+            "summary": "Readiness: the process and its database answer",
             "operationId": "health",
             "responses": {"200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}}
           }

@@ -23,7 +23,7 @@ struct AccountService: Sendable {
 
     /// Unlinks one WeChat identity, never the last one (it is the only way to sign in).
     func unbind(identityID: UUID, from user: User) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let identities = try await WeChatIdentity.query(on: tx).filter(\.$user.$id == user.requireID()).all()
             guard let identity = identities.first(where: { $0.id == identityID }) else { throw UnbindFailure.notFound }
             guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }

@@ -55,7 +55,7 @@ struct BindService: Sendable {
             id: challengeID, identityID: identityID, contact: contact,
             codeHash: code.hash(challengeID: challengeID.uuidString, key: codeKey),
             sentAt: now, expiresAt: now.addingTimeInterval(codeLifetime))
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await BindChallenge.query(on: tx)
                 .filter(\.$identity.$id == identityID)
                 .filter(\.$consumedAt == nil)
@@ -103,7 +103,7 @@ struct BindService: Sendable {
         async throws -> Verification {
         let now = clock.now()
         do {
-            return try await database.transaction { tx in
+            return try await database.writeTransaction { tx in
                 guard let identity = try await WeChatIdentity.find(identityID, on: tx) else {
                     return Verification.unknown
                 }

@@ -32,7 +32,7 @@ struct IdentityRecorder: Sendable {
     private func attempt(_ authorization: Authorization, state: OAuthStateRecord, claimToken: String)
         async throws -> WeChatIdentity {
         let now = clock.now()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let token = authorization.token
             let identity = try await WeChatIdentity.query(on: tx)
                 .filter(\.$appID == authorization.appID)

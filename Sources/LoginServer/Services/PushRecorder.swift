@@ -22,7 +22,7 @@ struct PushRecorder: Sendable {
                                event: event, fields: fields, createTime: message.createTime)
         if case .event(.templateSendJobFinish(let msgID, _)) = message.kind { row.msgID = msgID }
         do {
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 try await row.create(on: tx)
                 try await apply(message, appID: appID, on: tx)
             }

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+
+/// `wechat-login-bench`: starts the sandbox and the login server (release build) on loopback and measures
+/// complete logins, the plain request ceiling, template-message throughput, and optionally the wechatpy peer.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wechat-login-bench",
+        abstract: "Measure complete WeChat logins and template pushes against the sandbox, on loopback.",
+        discussion: "Build first: swift build -c release. Results and how to read them: docs/BENCHMARKS.md.")
+
+    @Flag(help: "A smoke run that finishes in under a minute (CI); its figures mean little.")
+    var quick = false
+
+    @Option(help: "Concurrent virtual users.")
+    var users = 32
+
+    @Option(help: "Seconds each login scenario runs (default 20; 3 with --quick).")
+    var duration: Double?
+
+    @Option(help: "Template messages to drain (default 10000; 500 with --quick).")
+    var messages: Int?
+
+    @Option(name: .customLong("push-concurrency"), help: "MESSAGE_WORKER_CONCURRENCY of the draining server.")
+    var pushConcurrency = 64
+
+    @Flag(help: "Also run the wechatpy + gunicorn peer (Benchmarks/peer; installs it from PyPI into .venv-bench).")
+    var peer = false
+
+    @Option(name: .customLong("soak"), help: "Instead of the scenarios: PC logins for this many seconds, sampling the server's RSS.")
+    var soakSeconds: Double?
+
+    @Option(name: .customLong("bin-dir"), help: "Where wechat-login is (default: beside this executable).")
+    var binDirectory: String?
+
+    func validate() throws {
+        guard (1...1024).contains(users) else { throw ValidationError("--users must be 1…1024") }
+        if let duration, !(0.5...3600).contains(duration) { throw ValidationError("--duration must be 0.5…3600 seconds") }
+        if let messages, !(1...1_000_000).contains(messages) { throw ValidationError("--messages must be 1…1000000") }
+    }
+
+    func run() async throws {
+        let bin = binDirectory.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("wechat-login-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let client = BenchClient.make(connections: max(64, users * 2))
+        let environment = BenchEnvironment(binDirectory: bin, workDirectory: work, client: client,
+                                           sandboxPort: BenchProcess.freePort())
+        var processes: [BenchProcess] = []
+        defer {
+            for process in processes { process.stop() }
+        }
+        do {
+            let report = try await measure(environment, processes: &processes)
+            print(report)
+        } catch {
+            print("benchmark failed: \(error)  (logs in \(work.path))")
+            try? await client.shutdown()
+            throw ExitCode.failure
+        }
+        try await client.shutdown()
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    private func measure(_ environment: BenchEnvironment, processes: inout [BenchProcess]) async throws -> String {
+        let duration = self.duration ?? (quick ? 3 : 20)
+        let messages = self.messages ?? (quick ? 500 : 10_000)
+        var report = BenchReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent)
+        let sandbox = try await environment.startSandbox()
+        processes.append(sandbox)
+        let port = BenchProcess.freePort()
+        let server = try await environment.startServer(port: port, worker: false)
+        processes.append(server)
+        let target = "http://127.0.0.1:\(port)"
+        let warmReturning = quick ? 1 : 4
+
+        if let soakSeconds {
+            return try await BenchSoak(environment: environment, target: target, users: users, seconds: soakSeconds)
+                .run(server: server)
+        }
+        for flow in [LoginFlows.Flow.pcQR, .inWeChat] {
+            var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
+            scenario.returningPerUser = warmReturning
+            report.logins.append(try await scenario.run(name: "wechat-login, \(flow.rawValue) logins", against: server))
+        }
+        let client = environment.client
+        report.ceiling = await LoadRunner.run(
+            name: "wechat-login, GET /livez (ceiling)", users: users, duration: duration, server: server,
+            iteration: { _, _, _ in
+                let reply = try await client.request(.GET, target + "/livez")
+                guard reply.status == 200 else { throw BenchFailure("/livez answered \(reply.status)") }
+            })
+        report.sandboxCPUSeconds = sandbox.cpuSeconds()
+
+        if peer {
+            report.peer = try await runPeer(environment, duration: duration, returning: warmReturning, processes: &processes)
+        }
+        report.push = try await PushScenario(environment: environment, messages: messages,
+                                             recipients: quick ? 20 : 200, concurrency: pushConcurrency)
+            .run(queueing: server, queueingPort: port)
+        return report.description
+    }
+
+    private func runPeer(_ environment: BenchEnvironment, duration: Double, returning: Int,
+                         processes: inout [BenchProcess]) async throws -> [LoadResult] {
+        let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("Benchmarks/peer/run-peer.sh").path
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw BenchFailure("--peer needs Benchmarks/peer/run-peer.sh (run from the package root)")
+        }
+        let port = BenchProcess.freePort()
+        let peer = try BenchProcess(
+            name: "peer", executable: "/bin/bash",
+            arguments: [script, "\(port)", environment.sandbox, environment.workDirectory.appendingPathComponent("peer.sqlite").path],
+            environment: ProcessInfo.processInfo.environment, logDirectory: environment.workDirectory)
+        processes.append(peer)
+        let target = "http://127.0.0.1:\(port)"
+        try await environment.waitUntil("the peer (pip install on first use)", seconds: 600) {
+            let reply = try await environment.client.request(.GET, target + "/login?return_to=%2Faccount",
+                                                             headers: [("User-Agent", LoginFlows.desktopAgent)])
+            return (300..<400).contains(reply.status)
+        }
+        var results: [LoadResult] = []
+        for flow in [LoginFlows.Flow.pcQR, .inWeChat] {
+            var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
+            scenario.returningPerUser = returning
+            results.append(try await scenario.run(name: "peer (wechatpy + gunicorn), \(flow.rawValue) logins", against: peer))
+        }
+        peer.stop()
+        return results
+    }
+}

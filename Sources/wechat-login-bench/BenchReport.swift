@@ -1,0 +1,64 @@
+import Foundation
+
+/// The figures of one run, printed as a table.
+struct BenchReport: CustomStringConvertible {
+    let users: Int
+    let duration: Double
+    let build: String
+    var logins: [LoadResult] = []
+    var ceiling: LoadResult?
+    var peer: [LoadResult] = []
+    var push: PushScenario.Result?
+    var sandboxCPUSeconds: Double = 0
+
+    var description: String {
+        var lines = [
+            "",
+            "wechat-login-bench — \(users) virtual users, \(format(duration, 0)) s per scenario, build: \(build), \(ProcessInfo.processInfo.activeProcessorCount) cores",
+            "",
+            pad("scenario", 48) + pad("done", 8) + pad("/s", 9) + pad("p50 ms", 9) + pad("p90 ms", 9) + pad("p99 ms", 9)
+                + pad("max ms", 9) + pad("errors", 8) + pad("CPU ms/op", 11) + "peak RSS MiB",
+        ]
+        for result in logins + (ceiling.map { [$0] } ?? []) + peer {
+            lines.append(pad(result.name, 48) + pad("\(result.completed)", 8) + pad(format(result.rate, 0), 9)
+                + pad(format(result.percentile(50), 1), 9) + pad(format(result.percentile(90), 1), 9)
+                + pad(format(result.percentile(99), 1), 9) + pad(format(result.percentile(100), 1), 9)
+                + pad("\(result.errors)", 8) + pad(format(result.cpuPerOperationMilliseconds, 2), 11)
+                + format(result.serverPeakRSSMiB, 0))
+            for error in result.firstErrors { lines.append("    error: \(error.prefix(160))") }
+        }
+        if let ceiling, ceiling.rate > 0 {
+            lines.append("")
+            for result in logins {
+                let flow: LoginFlows.Flow = result.name.contains("PC") ? .pcQR : .inWeChat
+                let exchanges = LoginFlows.exchanges(flow).server
+                let limit = ceiling.rate / Double(exchanges)
+                lines.append("\(result.name): \(format(result.rate, 0))/s = \(format(100 * result.rate / limit, 0))% of the ceiling "
+                    + "(\(format(ceiling.rate, 0)) plain requests/s ÷ \(exchanges) server exchanges per login = \(format(limit, 0)) logins/s)")
+            }
+        }
+        if !peer.isEmpty {
+            lines.append("")
+            for (ours, theirs) in zip(logins, peer) where theirs.rate > 0 {
+                lines.append("\(ours.name) vs the peer: \(format(ours.rate / theirs.rate, 1))× the logins/s, "
+                    + "\(format(theirs.cpuPerOperationMilliseconds / max(ours.cpuPerOperationMilliseconds, 0.001), 1))× less CPU per login")
+            }
+        }
+        if let push {
+            lines.append("")
+            lines.append("template push: \(push.messages) messages drained in \(format(push.seconds, 2)) s = \(format(push.rate, 0)) messages/s, "
+                + "\(push.tokenFetches) access_token fetch\(push.tokenFetches == 1 ? "" : "es"), "
+                + "server CPU \(format(push.serverCPUSeconds * 1000 / Double(max(push.messages, 1)), 3)) ms/message, peak RSS \(format(push.serverPeakRSSMiB, 0)) MiB")
+        }
+        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+func format(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
+}

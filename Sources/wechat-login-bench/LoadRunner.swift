@@ -1,0 +1,72 @@
+import Foundation
+import Histogram
+
+/// What one scenario measured.
+struct LoadResult: Sendable {
+    var name: String
+    var completed: Int
+    var errors: Int
+    var firstErrors: [String]
+    var seconds: Double
+    /// Latencies in microseconds.
+    var latencies: [UInt64]
+    var serverCPUSeconds: Double
+    var serverPeakRSSMiB: Double
+
+    var rate: Double { seconds > 0 ? Double(completed) / seconds : 0 }
+
+    func percentile(_ p: Double) -> Double {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+        for value in latencies { _ = histogram.record(max(1, min(value, 120_000_000))) }
+        return Double(p >= 100 ? histogram.maxRecorded : histogram.valueAtPercentile(p)) / 1000
+    }
+
+    var cpuPerOperationMilliseconds: Double { completed > 0 ? serverCPUSeconds * 1000 / Double(completed) : 0 }
+}
+
+/// Runs `users` virtual users in a loop for `duration` seconds; each iteration is timed (its preparation is not).
+enum LoadRunner {
+    static func run(
+        name: String, users: Int, duration: Double, server: BenchProcess,
+        prepare: @escaping @Sendable (_ user: Int, _ index: Int) async throws -> String = { _, _ in "" },
+        iteration: @escaping @Sendable (_ user: Int, _ index: Int, _ prepared: String) async throws -> Void
+    ) async -> LoadResult {
+        let cpuBefore = server.cpuSeconds()
+        let start = ContinuousClock.now
+        let deadline = start + .milliseconds(Int(duration * 1000))
+        let perUser = await withTaskGroup(of: (latencies: [UInt64], errors: [String]).self) { group in
+            for user in 0..<users {
+                group.addTask {
+                    var latencies: [UInt64] = []
+                    var errors: [String] = []
+                    var index = 0
+                    while ContinuousClock.now < deadline {
+                        do {
+                            // Untimed: getting the iteration's input ready (e.g. a new WeChat user).
+                            let prepared = try await prepare(user, index)
+                            let began = ContinuousClock.now
+                            try await iteration(user, index, prepared)
+                            let elapsed = ContinuousClock.now - began
+                            latencies.append(UInt64(elapsed.components.seconds) * 1_000_000
+                                             + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+                        } catch {
+                            errors.append(String(describing: error))
+                        }
+                        index += 1
+                    }
+                    return (latencies, errors)
+                }
+            }
+            var all: [(latencies: [UInt64], errors: [String])] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let errors = perUser.flatMap(\.errors)
+        return LoadResult(
+            name: name, completed: perUser.reduce(0) { $0 + $1.latencies.count }, errors: errors.count,
+            firstErrors: Array(Set(errors).prefix(3)), seconds: seconds, latencies: perUser.flatMap(\.latencies),
+            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB())
+    }
+}

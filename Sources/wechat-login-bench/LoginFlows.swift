@@ -1,0 +1,108 @@
+import Foundation
+
+/// One browser (and the phone that scans for it) walking a whole WeChat login, as the tests' `Browser` does:
+/// every HTTP exchange a real one makes, cookies kept for the login server only.
+struct LoginFlows: Sendable {
+    let client: BenchClient
+    /// The sandbox's base URL.
+    let sandbox: String
+    /// The login server under test (ours or the peer).
+    let target: String
+
+    static let desktopAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
+    static let weChatAgent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0.47"
+
+    enum Flow: String, Sendable {
+        case pcQR = "PC QR"
+        case inWeChat = "in-WeChat"
+    }
+
+    /// HTTP exchanges one login takes, with the login server's share (its two requests and its two calls to WeChat).
+    static func exchanges(_ flow: Flow) -> (total: Int, server: Int) {
+        flow == .pcQR ? (total: 8, server: 4) : (total: 5, server: 4)
+    }
+
+    func login(_ flow: Flow, as user: String) async throws {
+        switch flow {
+        case .pcQR: try await pcLogin(as: user)
+        case .inWeChat: try await weChatLogin(as: user)
+        }
+    }
+
+    /// `/login` → WeChat's QR page → the phone scans and allows → the page's long-poll yields the code → callback.
+    func pcLogin(as user: String) async throws {
+        var jar = CookieJar()
+        let login = try await client.request(.GET, target + "/login?return_to=%2Faccount",
+                                             headers: [("User-Agent", Self.desktopAgent)])
+        jar.take(login)
+        guard let qrURL = login.location, qrURL.contains("/connect/qrconnect?") else {
+            throw BenchFailure("/login answered \(login.status) without the QR page")
+        }
+        let page = try await client.request(.GET, Self.withoutFragment(qrURL), headers: [("User-Agent", Self.desktopAgent)])
+        guard let marker = page.body.range(of: "/connect/qrcode/") else { throw BenchFailure("no QR code on the QR page") }
+        let uuid = String(page.body[marker.upperBound...].prefix { $0 != "\"" && $0 != "'" })
+        let phone = [("User-Agent", Self.weChatAgent), ("X-Sandbox-User", user)]
+        let scan = try await client.request(.GET, sandbox + "/connect/confirm?uuid=\(uuid)", headers: phone)
+        guard scan.status == 200 else { throw BenchFailure("scan answered \(scan.status)") }
+        let allow = try await client.request(.POST, sandbox + "/connect/confirm", headers: phone,
+                                             body: "uuid=\(uuid)&action=allow",
+                                             contentType: "application/x-www-form-urlencoded")
+        guard allow.status < 400 else { throw BenchFailure("confirm answered \(allow.status)") }
+        var code: String?
+        for last in ["408", "404"] where code == nil {
+            let poll = try await client.request(.GET, sandbox + "/connect/l/qrconnect?uuid=\(uuid)&last=\(last)",
+                                                headers: [("User-Agent", Self.desktopAgent)])
+            if poll.body.contains("wx_errcode=405"), let range = poll.body.range(of: "wx_code='") {
+                code = String(poll.body[range.upperBound...].prefix { $0 != "'" })
+            }
+        }
+        guard let code, let redirect = Self.query(qrURL, "redirect_uri"), let state = Self.query(qrURL, "state") else {
+            throw BenchFailure("the long-poll never gave a code")
+        }
+        try await callback("\(redirect)?code=\(code)&state=\(state)", jar: jar, agent: Self.desktopAgent)
+    }
+
+    /// `/login` in WeChat → the authorize page (consent given) → callback.
+    func weChatLogin(as user: String) async throws {
+        var jar = CookieJar()
+        let login = try await client.request(.GET, target + "/login?return_to=%2Faccount",
+                                             headers: [("User-Agent", Self.weChatAgent)])
+        jar.take(login)
+        guard let authorize = login.location, authorize.contains("/connect/oauth2/authorize?") else {
+            throw BenchFailure("/login answered \(login.status) without the authorize page")
+        }
+        let consent = try await client.request(
+            .GET, Self.withoutFragment(authorize),
+            headers: [("User-Agent", Self.weChatAgent), ("X-Sandbox-User", user), ("X-Sandbox-Consent", "allow")])
+        guard let back = consent.location else { throw BenchFailure("authorize answered \(consent.status)") }
+        try await callback(back, jar: jar, agent: Self.weChatAgent)
+    }
+
+    private func callback(_ url: String, jar: CookieJar, agent: String) async throws {
+        let answer = try await client.request(.GET, url, headers: [("User-Agent", agent), ("Cookie", jar.header)])
+        guard (300..<400).contains(answer.status), let location = answer.location,
+              location.hasPrefix("/bind") || location.hasPrefix("/account") else {
+            throw BenchFailure("callback answered \(answer.status) \(answer.location ?? "") \(answer.body.prefix(120))")
+        }
+        guard !answer.cookies.isEmpty else { throw BenchFailure("callback set no session cookie") }
+    }
+
+    static func withoutFragment(_ url: String) -> String {
+        url.split(separator: "#", maxSplits: 1).first.map(String.init) ?? url
+    }
+
+    static func query(_ url: String, _ name: String) -> String? {
+        URLComponents(string: withoutFragment(url))?.queryItems?.first { $0.name == name }?.value
+    }
+}
+
+/// Cookies for the login server, as a browser keeps them within one login.
+struct CookieJar: Sendable {
+    private var cookies: [String: String] = [:]
+
+    mutating func take(_ reply: BenchClient.Reply) {
+        for (name, value) in reply.cookies { cookies[name] = value }
+    }
+
+    var header: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Template-message throughput: `messages` queued while no worker runs, then one server with a worker drains
+/// them into the sandbox.
+struct PushScenario: Sendable {
+    let environment: BenchEnvironment
+    let messages: Int
+    let recipients: Int
+    let concurrency: Int
+
+    struct Result: Sendable {
+        let messages: Int
+        let seconds: Double
+        let tokenFetches: Int
+        let serverCPUSeconds: Double
+        let serverPeakRSSMiB: Double
+        var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
+    }
+
+    /// Queues through `queueing` (worker off), stops it, then times a fresh server's worker.
+    func run(queueing: BenchProcess, queueingPort: Int) async throws -> Result {
+        let client = environment.client
+        let base = "http://127.0.0.1:\(queueingPort)"
+        var openIDs: [String] = []
+        let run = UUID().uuidString.prefix(6).lowercased()
+        for index in 0..<recipients {
+            let id = "p\(run)-\(index)"
+            try await environment.newWeChatUser(id, follows: true)
+            let user = try await client.json(.GET, environment.sandbox + "/sandbox/api/users/\(id)") as? [String: Any]
+            guard let openID = (user?["openids"] as? [String: String])?[BenchEnvironment.officialAccount] else {
+                throw BenchFailure("no openid for \(id)")
+            }
+            openIDs.append(openID)
+        }
+        var queued = 0
+        var batch = 0
+        while queued < messages {
+            let count = min(1000, messages - queued)
+            let recipients = (0..<count).map { #"{"openid":"\#(openIDs[(queued + $0) % openIDs.count])"}"# }
+            let body = #"{"recipients":[\#(recipients.joined(separator: ","))],"template_id":"\#(BenchEnvironment.template)","data":{"first":{"value":"bench"},"keyword1":{"value":"B-\#(batch)"},"keyword2":{"value":"已发货"}}}"#
+            _ = try await client.json(.POST, base + "/api/template-messages/batch", body: body, bearer: BenchEnvironment.adminToken)
+            queued += count
+            batch += 1
+        }
+        queueing.stop()
+
+        let sendsBefore = try await environment.counter("/cgi-bin/message/template/send")
+        let tokensBefore = try await environment.counter("/cgi-bin/token")
+        let port = BenchProcess.freePort()
+        _ = try await client.json(.PATCH, environment.sandbox + "/sandbox/api/apps/\(BenchEnvironment.officialAccount)",
+                                  body: #"{"serverURL":"http://127.0.0.1:\#(port)/wechat/events"}"#)
+        let server = try await environment.startServer(port: port, worker: true, extra: [
+            "MESSAGE_WORKER_CONCURRENCY": "\(concurrency)", "MESSAGE_POLL_INTERVAL_MS": "50",
+        ])
+        defer { server.stop() }
+        let cpuBefore = server.cpuSeconds()
+        var first: ContinuousClock.Instant?
+        var last = ContinuousClock.now
+        try await environment.waitUntil("the drain", seconds: 900) {
+            let sent = try await environment.counter("/cgi-bin/message/template/send") - sendsBefore
+            if sent > 0, first == nil { first = ContinuousClock.now }
+            last = ContinuousClock.now
+            return sent >= messages
+        }
+        let elapsed = last - (first ?? last)
+        return Result(
+            messages: messages,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            tokenFetches: try await environment.counter("/cgi-bin/token") - tokensBefore,
+            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB())
+    }
+}

@@ -38,7 +38,8 @@ public enum LoginServer {
             AccessTokenProvider(
                 credentials: $0,
                 store: DatabaseAccessTokenStore(
-                    database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger),
+                    database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger,
+                    dailyLimit: DatabaseAccessTokenStore.dailyLimit(configuration.accessTokenMode)),
                 configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
                                      mode: configuration.accessTokenMode),
                 httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)

@@ -22,7 +22,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LogSetup.bootstrap()
+        try LogSetup.bootstrap()
         try await SandboxRunner.run(hostname: hostname, port: port, worldFile: world)
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LogSetup.bootstrap()
+        try LogSetup.bootstrap()
         do {
             try await LoginServerRunner.run(
                 hostname: hostname, port: port, sandboxPort: sandboxPort,

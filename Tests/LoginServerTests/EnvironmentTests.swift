@@ -46,6 +46,25 @@ import Testing
         #expect(configuration.codeDelivery == .webhook(URL(string: "https://sms.example.com/send")!))
     }
 
+    @Test func productionNeedsAPublicURLAndDistinctKeyIDs() throws {
+        let env = [
+            "WECHAT_WEB_APPID": "wx0123456789abcdef", "WECHAT_WEB_SECRET": "s3cr3t-value",
+            "TOKEN_ENCRYPTION_KEY": "k2:\(key)", "CODE_WEBHOOK_URL": "https://sms.example.com/send",
+        ]
+        #expect(throws: LoginServerConfiguration.EnvironmentError.self, "no PUBLIC_URL") {
+            try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
+        }
+        var complete = env
+        complete["PUBLIC_URL"] = "https://login.example.com"
+        complete["TOKEN_ENCRYPTION_PREVIOUS_KEYS"] = " k1:\(key) , k0:\(key) "
+        let configuration = try LoginServerConfiguration.fromEnvironment(complete, sandbox: false)
+        #expect(configuration.previousTokenKeys.map(\.id) == ["k1", "k0"], "entries are trimmed")
+        complete["TOKEN_ENCRYPTION_PREVIOUS_KEYS"] = "k2:\(key)"
+        #expect(throws: LoginServerConfiguration.EnvironmentError.self, "a previous key with the current key's id") {
+            try LoginServerConfiguration.fromEnvironment(complete, sandbox: false)
+        }
+    }
+
     @Test func readsTheMessageQueueMetricsAndEndpointSettings() throws {
         let configuration = try LoginServerConfiguration.fromEnvironment([
             "MESSAGE_WORKER": "off", "MESSAGE_WORKER_CONCURRENCY": "32", "MESSAGE_CLAIM_LEASE_SECONDS": "30",
@@ -94,6 +113,7 @@ import Testing
         var env = [
             "WECHAT_OA_APPID": "wx00000000000000aa", "WECHAT_OA_SECRET": "s", "TOKEN_ENCRYPTION_KEY": key,
             "CODE_WEBHOOK_URL": "https://sms.example.com/send", "WECHAT_SERVER_TOKEN": "pamtest",
+            "PUBLIC_URL": "https://login.example.com",
             "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
         ]
         let safe = try #require(try LoginServerConfiguration.fromEnvironment(env, sandbox: false).messageServer)

@@ -60,7 +60,12 @@ extension LoginServerConfiguration {
         }
         var configuration = LoginServerConfiguration(tokenKey: key)
         configuration.previousTokenKeys = try (value(Variable.previousTokenEncryptionKeys) ?? "")
-            .split(separator: ",").map { try parseKey(String($0), variable: Variable.previousTokenEncryptionKeys) }
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { try parseKey($0, variable: Variable.previousTokenEncryptionKeys) }
+        let ids = [key.id] + configuration.previousTokenKeys.map(\.id)
+        guard Set(ids).count == ids.count else {
+            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) and \(Variable.previousTokenEncryptionKeys) must use different key ids (ID:BASE64)")
+        }
         configuration.sandboxMode = sandbox
         configuration.officialAccount = try credentials(
             value(Variable.officialAccountAppID), value(Variable.officialAccountSecret),
@@ -73,6 +78,8 @@ extension LoginServerConfiguration {
                 throw EnvironmentError(description: "\(Variable.publicURL) must start with http:// or https://")
             }
             configuration.publicURL = String(url.reversed().drop(while: { $0 == "/" }).reversed())
+        } else if !sandbox {
+            throw EnvironmentError(description: "\(Variable.publicURL) is required with real WeChat credentials: WeChat sends people back to PUBLIC_URL/auth/wechat/callback")
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
         configuration.messageServer = try messageServer(value, appID: configuration.officialAccount?.appID)

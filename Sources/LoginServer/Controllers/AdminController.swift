@@ -26,8 +26,7 @@ struct AdminController: RouteCollection {
         guard let provider = req.wechat.storage.accessTokens else {
             throw Abort(.notFound, reason: "No official account is configured.")
         }
-        let store = DatabaseAccessTokenStore(database: req.db, cipher: req.login.cipher, clock: req.login.clock,
-                                             logger: req.logger)
+        let store = req.serverTokenStore
         let status = try await store.status(appID: provider.appID)
         return AccessTokenStatus(
             appID: provider.appID, mode: provider.configuration.mode == .stable ? "stable" : "classic",

@@ -22,8 +22,7 @@ struct MetricsController: RouteCollection {
             ServerMetrics.queueDepth(try await req.templateQueue.counts())
         }
         if let provider = req.wechat.storage.accessTokens {
-            let store = DatabaseAccessTokenStore(database: req.db, cipher: req.login.cipher, clock: req.login.clock,
-                                                 logger: req.logger)
+            let store = req.serverTokenStore
             ServerMetrics.tokenFetchesToday(appID: provider.appID, count: try await store.status(appID: provider.appID).fetchesToday)
         }
         var headers = HTTPHeaders()

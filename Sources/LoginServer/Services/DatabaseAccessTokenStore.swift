@@ -15,8 +15,13 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     let cipher: TokenCipher
     let clock: any ServerClock
     let logger: Logger
-    /// WeChat's daily `cgi-bin/token` quota for an official account.
+    /// WeChat's daily quota of the fetch endpoint: 2,000 for `cgi-bin/token`, 500,000 for `stable_token`.
     var dailyLimit = 2000
+
+    /// The daily quota of the endpoint a mode fetches from.
+    static func dailyLimit(_ mode: AccessTokenProvider.Mode) -> Int {
+        mode == .classic ? 2000 : 500_000
+    }
 
     func load(appID: String) async throws -> AccessToken? {
         guard let row = try await ServerAccessTokenRecord.find(appID, on: database), let sealed = row.tokenSealed,

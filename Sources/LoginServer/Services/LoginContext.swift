@@ -54,6 +54,12 @@ extension Request {
             resendCooldown: configuration.bindResendCooldown)
     }
 
+    /// The shared access_token's row on this request's database (today's fetches, expiry).
+    var serverTokenStore: DatabaseAccessTokenStore {
+        DatabaseAccessTokenStore(database: db, cipher: login.cipher, clock: login.clock, logger: logger,
+                                 dailyLimit: DatabaseAccessTokenStore.dailyLimit(login.configuration.accessTokenMode))
+    }
+
     /// The OAuth client of the app behind an identity or a login flow.
     func oauthClient(for kind: AppKind) throws -> OAuthClient {
         kind == .officialAccount ? try wechat.requireOfficialAccount() : try wechat.requireWebsite()

@@ -40,8 +40,9 @@ struct BenchReport: CustomStringConvertible {
         if !peer.isEmpty {
             lines.append("")
             for (ours, theirs) in zip(logins, peer) where theirs.rate > 0 {
-                lines.append("\(ours.name) vs the peer: \(format(ours.rate / theirs.rate, 1))× the logins/s, "
-                    + "\(format(theirs.cpuPerOperationMilliseconds / max(ours.cpuPerOperationMilliseconds, 0.001), 1))× less CPU per login")
+                lines.append("\(ours.name) vs the peer: \(format(ours.rate / theirs.rate, 1))× the logins/s; server CPU per login "
+                    + "\(format(ours.cpuPerOperationMilliseconds, 2)) ms vs \(format(theirs.cpuPerOperationMilliseconds, 2)) ms; "
+                    + "p99 \(format(ours.percentile(99), 1)) ms vs \(format(theirs.percentile(99), 1)) ms")
             }
         }
         if let push {

@@ -83,19 +83,13 @@ public enum LoginServer {
     }
 
     static func useDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) throws {
-        if location.isSQLite {
-            // SQLite runs each statement on a blocking thread, and a statement waiting for the write lock spins on
-            // its thread. Several writers at once (requests, the message worker) must not starve the thread the
-            // lock holder needs, so SQLite gets this application's own, larger pool.
-            let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
-            pool.start()
-            app.threadPool = pool
-        }
         switch location {
         case .sqliteMemory:
-            app.databases.use(.sqlite(.memory), as: .sqlite)
+            app.databases.use(SingleConnectionDatabase(base: DatabaseConfigurationFactory.sqlite(.memory).make(),
+                                                       eventLoop: app.eventLoopGroup.next()), as: .sqlite)
         case .sqliteFile(let path):
-            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+            app.databases.use(SingleConnectionDatabase(base: DatabaseConfigurationFactory.sqlite(.file(path)).make(),
+                                                       eventLoop: app.eventLoopGroup.next()), as: .sqlite)
         case .postgres(let url):
             try app.databases.use(.postgres(url: url), as: .psql)
         }

@@ -59,11 +59,6 @@ public struct LoginServerConfiguration: Sendable {
         case sqliteFile(String)
         /// A PostgreSQL URL (`postgres://user:password@host:port/database`).
         case postgres(String)
-
-        var isSQLite: Bool {
-            if case .postgres = self { return false }
-            return true
-        }
     }
 
     /// How one-time codes are delivered.

@@ -122,6 +122,7 @@ final class LoginWorld: Sendable {
         }
         await sandboxApp.server.shutdown()
         await server.server.shutdown()
+        await LoginContext.of(server).messaging?.worker.stop()
         try? await server.autoRevert()
         try await server.asyncShutdown()
         try await sandboxApp.asyncShutdown()

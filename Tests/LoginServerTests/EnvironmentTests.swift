@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeChatKit
 @testable import LoginServer
 
 @Suite struct EnvironmentTests {
@@ -44,6 +45,29 @@ import Testing
         #expect(configuration.tokenKey.id == "2026-11")
         #expect(configuration.previousTokenKeys.map(\.id) == ["k1"])
         #expect(configuration.codeDelivery == .webhook(URL(string: "https://sms.example.com/send")!))
+    }
+
+    @Test func readsTheAccessTokenModeAndThePreviousEncodingAESKey() throws {
+        var env = [
+            "WECHAT_OA_APPID": "wx00000000000000aa", "WECHAT_OA_SECRET": "s", "WECHAT_SERVER_TOKEN": "pamtest",
+            "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            "WECHAT_PREVIOUS_ENCODING_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+        ]
+        for (raw, mode) in [("stable", AccessTokenProvider.Mode.stable), ("CLASSIC", .classic)] {
+            env["WECHAT_ACCESS_TOKEN_MODE"] = raw
+            let configuration = try LoginServerConfiguration.fromEnvironment(env, sandbox: true)
+            #expect(configuration.accessTokenMode == mode)
+            #expect(configuration.messageServer?.previousEncodingAESKey != nil)
+        }
+        env["WECHAT_ACCESS_TOKEN_MODE"] = nil
+        #expect(try LoginServerConfiguration.fromEnvironment(env, sandbox: true).accessTokenMode == .classic)
+        for (name, bad) in [("WECHAT_ACCESS_TOKEN_MODE", "fast"), ("WECHAT_PREVIOUS_ENCODING_AES_KEY", "short")] {
+            var broken = env
+            broken[name] = bad
+            #expect(throws: LoginServerConfiguration.EnvironmentError.self, "\(name)") {
+                try LoginServerConfiguration.fromEnvironment(broken, sandbox: true)
+            }
+        }
     }
 
     @Test func productionNeedsAPublicURLAndDistinctKeyIDs() throws {

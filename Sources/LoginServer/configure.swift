@@ -68,6 +68,7 @@ public enum LoginServer {
                                      workerEnabled: configuration.messageQueue.workerEnabled)
         }
         if let messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
+        app.lifecycle.use(RetentionLifecycle(sweeper: RetentionSweeper(database: app.db, clock: clock)))
 
         let delivery = configuration.codeDelivery
         LoginContext.install(LoginContext(

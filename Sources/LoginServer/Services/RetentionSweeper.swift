@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import Logging
+import Vapor
+
+/// Deletes rows that can no longer be used: login states, one-time-code challenges and development-outbox
+/// entries a day after they expired (or were written). Every instance sweeps; deleting is idempotent.
+struct RetentionSweeper: Sendable {
+    let database: any Database
+    let clock: any ServerClock
+    /// How long after expiry a row is kept (for support and for the logs' sake).
+    var grace: TimeInterval = 86_400
+
+    /// Rows removed by one sweep.
+    struct Swept: Sendable, Equatable {
+        var loginStates = 0
+        var bindChallenges = 0
+        var outbox = 0
+    }
+
+    func sweep() async throws -> Swept {
+        let cutoff = clock.now().addingTimeInterval(-grace)
+        var swept = Swept()
+        swept.loginStates = try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).count()
+        try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).delete()
+        swept.bindChallenges = try await BindChallenge.query(on: database).filter(\.$expiresAt < cutoff).count()
+        try await BindChallenge.query(on: database).filter(\.$expiresAt < cutoff).delete()
+        swept.outbox = try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).count()
+        try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).delete()
+        return swept
+    }
+}
+
+/// Runs the sweeper every ten minutes while the application runs.
+final class RetentionLifecycle: LifecycleHandler, @unchecked Sendable {
+    // @unchecked: `task` is set in didBoot and read in shutdown, which Vapor calls in that order on one thread.
+    private let sweeper: RetentionSweeper
+    private let interval: Duration
+    private var task: Task<Void, Never>?
+
+    init(sweeper: RetentionSweeper, interval: Duration = .seconds(600)) {
+        self.sweeper = sweeper
+        self.interval = interval
+    }
+
+    func didBoot(_ application: Application) throws {
+        let sweeper = self.sweeper
+        let interval = self.interval
+        let logger = application.logger
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    let swept = try await sweeper.sweep()
+                    if swept != RetentionSweeper.Swept() {
+                        logger.info("expired rows removed", metadata: [
+                            "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
+                            "outbox": "\(swept.outbox)",
+                        ])
+                    }
+                } catch {
+                    logger.warning("retention sweep failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        await task?.value
+    }
+}

@@ -1,0 +1,31 @@
+import Fluent
+import Foundation
+import Testing
+@testable import LoginServer
+
+/// Expired login states, code challenges and outbox entries are removed a day after they expired.
+@Suite(.serialized) struct RetentionTests {
+    @Test func expiredRowsAreSweptAndLiveOnesKept() async throws {
+        try await LoginWorld.with { world in
+            let browser = world.browser()
+            _ = try await browser.pcLogin(as: "u1")
+            let form = try await browser.get("\(LoginWorld.serverBase)/bind")
+            let csrf = try #require(form.input("csrf"))
+            _ = try await browser.post("\(LoginWorld.serverBase)/bind/code", form: [("contact", "13800138000"), ("csrf", csrf)])
+            #expect(try await world.count(OAuthStateRecord.self) == 1)
+            #expect(try await world.count(BindChallenge.self) == 1)
+            #expect(try await world.count(OutboxMessage.self) == 1)
+
+            let sweeper = RetentionSweeper(database: world.server.db, clock: world.clock)
+            #expect(try await sweeper.sweep() == RetentionSweeper.Swept(), "nothing has expired yet")
+
+            world.clock.advance(by: 2 * 86_400)
+            _ = try await world.browser().startPCLogin()  // a live state, created now
+            let swept = try await sweeper.sweep()
+            #expect(swept == RetentionSweeper.Swept(loginStates: 1, bindChallenges: 1, outbox: 1))
+            #expect(try await world.count(OAuthStateRecord.self) == 1, "the live state stays")
+            #expect(try await world.count(BindChallenge.self) == 0)
+            #expect(try await world.count(WeChatIdentity.self) == 1, "identities are never swept")
+        }
+    }
+}

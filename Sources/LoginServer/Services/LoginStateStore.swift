@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import WeChatKit
 
@@ -40,7 +41,27 @@ struct LoginStateStore: Sendable {
     }
 
     /// Looks the state up and, when it is fresh and unclaimed, claims it for this callback.
+    ///
+    /// The usual case — this browser's fresh, unclaimed state — is one conditional `UPDATE … RETURNING`; only when
+    /// it claims nothing does the state get read to say why.
     func claim(state: String, binding: BrowserBinding?) async throws -> Claim {
+        if let binding, let sql = database as? any SQLDatabase {
+            let now = clock.now()
+            let token = UUID().uuidString
+            let rows = try await sql.raw("""
+                UPDATE oauth_states SET claim_token = \(bind: token), claimed_at = \(bind: now)
+                WHERE state = \(bind: state) AND browser_binding_hash = \(bind: binding.hash)
+                  AND completed_at IS NULL AND expires_at > \(bind: now)
+                  AND (claim_token IS NULL OR claimed_at < \(bind: now.addingTimeInterval(-staleClaimAfter)))
+                RETURNING *
+                """).all()
+            if let row = rows.first { return .claimed(try row.decode(fluentModel: OAuthStateRecord.self), token: token) }
+        }
+        return try await classify(state: state, binding: binding)
+    }
+
+    /// Why a state could not be claimed at once (or, without SQL, the claim itself).
+    private func classify(state: String, binding: BrowserBinding?) async throws -> Claim {
         guard let record = try await OAuthStateRecord.find(state, on: database) else { return .unknown }
         guard let binding, ConstantTime.equals(binding.hash, record.browserBindingHash) else { return .otherBrowser }
         if record.completedAt != nil { return .completed(record) }

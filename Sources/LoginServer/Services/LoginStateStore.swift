@@ -33,10 +33,21 @@ struct LoginStateStore: Sendable {
     @discardableResult
     func create(state: OAuthState, binding: BrowserBinding, appID: String, flow: LoginFlow, scope: OAuthScope,
                 returnTo: ReturnTo, lifetime: TimeInterval) async throws -> OAuthStateRecord {
+        let now = clock.now()
         let record = OAuthStateRecord(
             state: state.rawValue, browserBindingHash: binding.hash, appID: appID, flow: flow.rawValue,
-            scope: scope.rawValue, returnTo: returnTo.path, expiresAt: clock.now().addingTimeInterval(lifetime))
-        try await record.create(on: database)
+            scope: scope.rawValue, returnTo: returnTo.path, expiresAt: now.addingTimeInterval(lifetime))
+        guard let sql = database as? any SQLDatabase else {
+            try await record.create(on: database)
+            return record
+        }
+        // One plain INSERT: every login starts here, and Fluent's model path reflects over the model each time.
+        try await sql.insert(into: OAuthStateRecord.schema)
+            .columns("state", "browser_binding_hash", "app_id", "flow", "scope", "return_to", "expires_at", "created_at")
+            .values(SQLBind(state.rawValue), SQLBind(binding.hash), SQLBind(appID), SQLBind(flow.rawValue),
+                    SQLBind(scope.rawValue), SQLBind(returnTo.path), SQLBind(record.expiresAt), SQLBind(now))
+            .run()
+        record.createdAt = now
         return record
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import WeChatKit
 
@@ -62,12 +63,12 @@ struct IdentityRecorder: Sendable {
             try await identity.save(on: tx)
 
             let identityID = try identity.requireID()
-            try await OAuthStateRecord.query(on: tx)
-                .filter(\.$id == state.requireID())
-                .filter(\.$claimToken == claimToken)
-                .set(\.$completedAt, to: now)
-                .set(\.$identityID, to: identityID)
-                .update()
+            let stateID = try state.requireID()
+            guard let sql = tx as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
+            try await sql.update(OAuthStateRecord.schema)
+                .set("completed_at", to: now).set("identity_id", to: identityID)
+                .where("state", .equal, stateID).where("claim_token", .equal, claimToken)
+                .run()
             return identity
         }
     }

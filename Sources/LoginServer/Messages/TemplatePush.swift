@@ -6,17 +6,22 @@ import WeChatKit
 /// `wechat-login push`: queues one template message through the same durable queue as the API, sends it at once,
 /// and says what happened.
 public struct TemplatePush: Sendable {
-    /// Who gets it: exactly one of a business user id and an openid.
+    /// The recipient as a business user (their official-account identity); exactly one of this and ``openID``.
     public var userID: UUID?
+    /// The recipient's openid under the official account; exactly one of this and ``userID``.
     public var openID: String?
+    /// The template's id.
     public var templateID: String
+    /// Where a tap on the message leads, if anywhere.
     public var url: String?
     /// Field values by placeholder name.
     public var data: [(key: String, value: String)]
+    /// Sent as `client_msg_id`; repeating it for the same recipient names the first message.
     public var idempotencyKey: String?
     /// Only queue it (the running servers' workers send it).
     public var enqueueOnly = false
 
+    /// A message to push.
     public init(userID: UUID?, openID: String?, templateID: String, url: String?,
                 data: [(key: String, value: String)], idempotencyKey: String?, enqueueOnly: Bool) {
         self.userID = userID
@@ -30,16 +35,23 @@ public struct TemplatePush: Sendable {
 
     /// What became of the message.
     public struct Result: Sendable, CustomStringConvertible {
+        /// The message's id in the queue.
         public let id: UUID
+        /// `queued`, `sent`, `delivered`, `blocked` or `failed`.
         public let status: String
+        /// WeChat's msgid, once sent.
         public let msgID: Int64?
+        /// WeChat's errcode, when it refused.
         public let errcode: Int?
+        /// Why the message failed or waits.
         public let reason: String?
+        /// When a queued message is tried next.
         public let nextAttemptAt: Date?
 
         /// True unless the message failed.
         public var succeeded: Bool { status != "failed" && status != "blocked" }
 
+        /// One line for the command line.
         public var description: String {
             var text = "message \(id.uuidString.lowercased()): \(status)"
             if let msgID { text += ", WeChat msgid \(msgID)" }
@@ -87,6 +99,7 @@ public struct TemplatePush: Sendable {
 
     /// Why a push could not be queued.
     public struct PushError: Error, CustomStringConvertible {
+        /// What is wrong.
         public let description: String
     }
 }

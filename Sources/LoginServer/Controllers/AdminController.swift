@@ -76,11 +76,7 @@ struct AdminTokenMiddleware: AsyncMiddleware {
         guard let expected = request.login.configuration.adminToken else {
             throw Abort(.notFound)
         }
-        guard let presented = request.headers.bearerAuthorization?.token,
-              ConstantTime.equals(presented, expected) else {
-            request.logger.warning("admin API refused: missing or wrong bearer token")
-            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "A valid admin bearer token is required.")
-        }
+        try request.requireBearer(expected, for: "admin")
         return try await next.respond(to: request)
     }
 }

@@ -13,10 +13,7 @@ struct MetricsController: RouteCollection {
 
     func metrics(req: Request) async throws -> Response {
         if let expected = req.login.configuration.metricsToken {
-            guard let presented = req.headers.bearerAuthorization?.token, ConstantTime.equals(presented, expected) else {
-                req.logger.warning("metrics refused: missing or wrong bearer token")
-                throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "A valid metrics bearer token is required.")
-            }
+            try req.requireBearer(expected, for: "metrics")
         }
         if req.login.messaging != nil {
             ServerMetrics.queueDepth(try await req.templateQueue.counts())

@@ -109,7 +109,7 @@ struct TemplateMessageQueue: Sendable {
 
     private func claim(_ due: SQLQueryString, order: String, worker: String, limit: Int, lease: TimeInterval,
                        now: Date) async throws -> [Claimed] {
-        let sql = try sqlDatabase()
+        let sql = try database.sql()
         // A read first: an idle worker never takes SQLite's write lock (or PostgreSQL row locks) just to find
         // nothing to do.
         guard try await !sql.raw("SELECT id FROM template_messages WHERE \(due) LIMIT 1").all().isEmpty else {
@@ -129,7 +129,7 @@ struct TemplateMessageQueue: Sendable {
     /// Claims one message by id if it is due (for `wechat-login push`, which sends the message it queued).
     func claim(id: UUID, worker: String, lease: TimeInterval) async throws -> Claimed? {
         let now = clock.now()
-        let rows = try await sqlDatabase().raw("""
+        let rows = try await database.sql().raw("""
             UPDATE template_messages
             SET status = 'sending', claimed_by = \(bind: worker), claim_expires_at = \(bind: now.addingTimeInterval(lease)),
                 attempts = attempts + 1, updated_at = \(bind: now)
@@ -155,7 +155,7 @@ struct TemplateMessageQueue: Sendable {
     /// was lost (expired and taken over), in which case the other worker's result stands.
     @discardableResult
     func record(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
-        let sql = try sqlDatabase()
+        let sql = try database.sql()
         let now = clock.now()
         var update = sql.update(TemplateMessageRecord.schema)
             .set("claimed_by", to: SQLLiteral.null)
@@ -205,7 +205,7 @@ struct TemplateMessageQueue: Sendable {
         case .systemFailed, .other: .failed
         }
         let now = clock.now()
-        var update = try sqlDatabase().update(TemplateMessageRecord.schema)
+        var update = try database.sql().update(TemplateMessageRecord.schema)
             .set("status", to: final.rawValue)
             .set("delivery_status", to: status.rawValue)
             .set("finished_at", to: now)
@@ -232,7 +232,7 @@ struct TemplateMessageQueue: Sendable {
 
     /// Messages per status (for metrics and the admin API).
     func counts() async throws -> [TemplateMessageStatus: Int] {
-        let rows = try await sqlDatabase().select()
+        let rows = try await database.sql().select()
             .column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(TemplateMessageRecord.schema)
             .groupBy("status")
@@ -246,8 +246,4 @@ struct TemplateMessageQueue: Sendable {
         return counts
     }
 
-    private func sqlDatabase() throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
-        return sql
-    }
 }

@@ -61,12 +61,7 @@ struct TemplateSendPolicy: Sendable {
     }
 
     /// The next midnight in Beijing (UTC+8), when WeChat resets daily quotas.
-    static func nextQuotaReset(after date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let startOfDay = calendar.startOfDay(for: date)
-        return calendar.date(byAdding: .day, value: 1, to: startOfDay) ?? date.addingTimeInterval(86_400)
-    }
+    static func nextQuotaReset(after date: Date) -> Date { BeijingTime.nextMidnight(after: date) }
 
     static func isTokenEndpoint(_ endpoint: String?) -> Bool {
         guard let endpoint else { return false }

@@ -47,7 +47,7 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
 
     func replace(appID: String, ifCurrent expected: String?, with newToken: AccessToken?) async throws -> Bool {
         try await ensureRow(appID)
-        let sql = try sqlDatabase()
+        let sql = try database.sql()
         var update = sql.update(ServerAccessTokenRecord.schema)
         if let newToken {
             update = update
@@ -74,7 +74,7 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     func acquireRefreshLease(appID: String, holder: String, duration: Duration) async throws -> Bool {
         try await ensureRow(appID)
         let now = clock.now()
-        let rows = try await sqlDatabase().update(ServerAccessTokenRecord.schema)
+        let rows = try await database.sql().update(ServerAccessTokenRecord.schema)
             .set("lease_holder", to: holder)
             .set("lease_expires_at", to: now.addingTimeInterval(Double(duration.components.seconds)))
             .where("app_id", .equal, appID)
@@ -89,7 +89,7 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     }
 
     func releaseRefreshLease(appID: String, holder: String) async throws {
-        try await sqlDatabase().update(ServerAccessTokenRecord.schema)
+        try await database.sql().update(ServerAccessTokenRecord.schema)
             .set("lease_holder", to: SQLLiteral.null)
             .set("lease_expires_at", to: SQLLiteral.null)
             .where("app_id", .equal, appID)
@@ -119,11 +119,6 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
         }
     }
 
-    private func sqlDatabase() throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
-        return sql
-    }
-
     static func context(_ appID: String) -> String { "\(appID):server-access-token" }
 
     static func hash(_ token: String) -> String {
@@ -131,10 +126,5 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     }
 
     /// WeChat's quotas reset at midnight Beijing time.
-    static func quotaDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
+    static func quotaDay(_ date: Date) -> String { BeijingTime.day(date) }
 }

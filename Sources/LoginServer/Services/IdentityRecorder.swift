@@ -64,8 +64,7 @@ struct IdentityRecorder: Sendable {
 
             let identityID = try identity.requireID()
             let stateID = try state.requireID()
-            guard let sql = tx as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
-            try await sql.update(OAuthStateRecord.schema)
+            try await tx.sql().update(OAuthStateRecord.schema)
                 .set("completed_at", to: now).set("identity_id", to: identityID)
                 .where("state", .equal, stateID).where("claim_token", .equal, claimToken)
                 .run()

@@ -37,9 +37,8 @@ struct LoginStateStore: Sendable {
         let record = OAuthStateRecord(
             state: state.rawValue, browserBindingHash: binding.hash, appID: appID, flow: flow.rawValue,
             scope: scope.rawValue, returnTo: returnTo.path, expiresAt: now.addingTimeInterval(lifetime))
-        guard let sql = database as? any SQLDatabase else { throw TokenCipher.Failure(description: "not an SQL database") }
         // One plain INSERT: every login starts here, and Fluent's model path reflects over the model each time.
-        try await sql.insert(into: OAuthStateRecord.schema)
+        try await database.sql().insert(into: OAuthStateRecord.schema)
             .columns("state", "browser_binding_hash", "app_id", "flow", "scope", "return_to", "expires_at", "created_at")
             .values(SQLBind(state.rawValue), SQLBind(binding.hash), SQLBind(appID), SQLBind(flow.rawValue),
                     SQLBind(scope.rawValue), SQLBind(returnTo.path), SQLBind(record.expiresAt), SQLBind(now))

@@ -83,11 +83,12 @@ struct BenchCommand: AsyncParsableCommand {
         for flow in [LoginFlows.Flow.pcQR, .inWeChat] {
             var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
             scenario.returningPerUser = warmReturning
+            scenario.sandboxProcess = sandbox
             report.logins.append(try await scenario.run(name: "wechat-login, \(flow.rawValue) logins", against: server))
         }
         let client = environment.client
         report.ceiling = await LoadRunner.run(
-            name: "wechat-login, GET /livez (ceiling)", users: users, duration: duration, server: server,
+            name: "wechat-login, GET /livez (ceiling)", users: users, duration: duration, server: server, sandbox: sandbox,
             iteration: { _, _, _ in
                 let reply = try await client.request(.GET, target + "/livez")
                 guard reply.status == 200 else { throw BenchFailure("/livez answered \(reply.status)") }
@@ -95,7 +96,8 @@ struct BenchCommand: AsyncParsableCommand {
         report.sandboxCPUSeconds = sandbox.cpuSeconds()
 
         if peer {
-            report.peer = try await runPeer(environment, duration: duration, returning: warmReturning, processes: &processes)
+            report.peer = try await runPeer(environment, sandbox: sandbox, duration: duration, returning: warmReturning,
+                                           processes: &processes)
         }
         report.push = try await PushScenario(environment: environment, messages: messages,
                                              recipients: quick ? 20 : 200, concurrency: pushConcurrency)
@@ -103,7 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
         return report.description
     }
 
-    private func runPeer(_ environment: BenchEnvironment, duration: Double, returning: Int,
+    private func runPeer(_ environment: BenchEnvironment, sandbox: BenchProcess, duration: Double, returning: Int,
                          processes: inout [BenchProcess]) async throws -> [LoadResult] {
         let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent("Benchmarks/peer/run-peer.sh").path
@@ -126,6 +128,7 @@ struct BenchCommand: AsyncParsableCommand {
         for flow in [LoginFlows.Flow.pcQR, .inWeChat] {
             var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
             scenario.returningPerUser = returning
+            scenario.sandboxProcess = sandbox
             results.append(try await scenario.run(name: "peer (wechatpy + gunicorn), \(flow.rawValue) logins", against: peer))
         }
         peer.stop()

@@ -11,6 +11,8 @@ struct BenchReport: CustomStringConvertible {
     var push: PushScenario.Result?
     var sandboxCPUSeconds: Double = 0
 
+    private var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     var description: String {
         var lines = [
             "",
@@ -26,6 +28,14 @@ struct BenchReport: CustomStringConvertible {
                 + pad("\(result.errors)", 8) + pad(format(result.cpuPerOperationMilliseconds, 2), 11)
                 + format(result.serverPeakRSSMiB, 0))
             for error in result.firstErrors { lines.append("    error: \(error.prefix(160))") }
+        }
+        lines.append("")
+        lines.append("CPU per operation across the machine (server + sandbox + this harness; \(cores) cores = \(cores * 1000) CPU ms/s):")
+        for result in logins + (ceiling.map { [$0] } ?? []) + peer where result.completed > 0 {
+            let machine = result.machineCPUPerOperationMilliseconds
+            lines.append("  \(result.name): \(format(result.cpuPerOperationMilliseconds, 2)) + "
+                + "\(format(result.sandboxCPUPerOperationMilliseconds, 2)) + \(format(result.harnessCPUPerOperationMilliseconds, 2)) = "
+                + "\(format(machine, 2)) ms → at most \(format(Double(cores) * 1000 / max(machine, 0.001), 0))/s on this machine")
         }
         if let ceiling, ceiling.rate > 0 {
             lines.append("")

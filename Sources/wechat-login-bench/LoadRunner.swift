@@ -12,6 +12,10 @@ struct LoadResult: Sendable {
     var latencies: [UInt64]
     var serverCPUSeconds: Double
     var serverPeakRSSMiB: Double
+    /// The sandbox's CPU seconds over the run (zero when it was not watched).
+    var sandboxCPUSeconds: Double = 0
+    /// This harness's own CPU seconds over the run (the virtual users' HTTP clients).
+    var harnessCPUSeconds: Double = 0
 
     var rate: Double { seconds > 0 ? Double(completed) / seconds : 0 }
 
@@ -21,17 +25,36 @@ struct LoadResult: Sendable {
         return Double(p >= 100 ? histogram.maxRecorded : histogram.valueAtPercentile(p)) / 1000
     }
 
-    var cpuPerOperationMilliseconds: Double { completed > 0 ? serverCPUSeconds * 1000 / Double(completed) : 0 }
+    var cpuPerOperationMilliseconds: Double { perOperation(serverCPUSeconds) }
+    var sandboxCPUPerOperationMilliseconds: Double { perOperation(sandboxCPUSeconds) }
+    var harnessCPUPerOperationMilliseconds: Double { perOperation(harnessCPUSeconds) }
+
+    /// CPU milliseconds per operation, summed over every process on the machine that took part.
+    var machineCPUPerOperationMilliseconds: Double {
+        perOperation(serverCPUSeconds + sandboxCPUSeconds + harnessCPUSeconds)
+    }
+
+    private func perOperation(_ seconds: Double) -> Double { completed > 0 ? seconds * 1000 / Double(completed) : 0 }
+}
+
+/// CPU seconds (user + system) this process has used so far.
+func ownCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Runs `users` virtual users in a loop for `duration` seconds; each iteration is timed (its preparation is not).
 enum LoadRunner {
     static func run(
-        name: String, users: Int, duration: Double, server: BenchProcess,
+        name: String, users: Int, duration: Double, server: BenchProcess, sandbox: BenchProcess? = nil,
         prepare: @escaping @Sendable (_ user: Int, _ index: Int) async throws -> String = { _, _ in "" },
         iteration: @escaping @Sendable (_ user: Int, _ index: Int, _ prepared: String) async throws -> Void
     ) async -> LoadResult {
         let cpuBefore = server.cpuSeconds()
+        let sandboxBefore = sandbox?.cpuSeconds() ?? 0
+        let harnessBefore = ownCPUSeconds()
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int(duration * 1000))
         let perUser = await withTaskGroup(of: (latencies: [UInt64], errors: [String]).self) { group in
@@ -67,6 +90,7 @@ enum LoadRunner {
         return LoadResult(
             name: name, completed: perUser.reduce(0) { $0 + $1.latencies.count }, errors: errors.count,
             firstErrors: Array(Set(errors).prefix(3)), seconds: seconds, latencies: perUser.flatMap(\.latencies),
-            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB())
+            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
+            sandboxCPUSeconds: (sandbox?.cpuSeconds() ?? 0) - sandboxBefore, harnessCPUSeconds: ownCPUSeconds() - harnessBefore)
     }
 }

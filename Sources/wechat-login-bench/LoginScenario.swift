@@ -10,6 +10,8 @@ struct LoginScenario: Sendable {
     let duration: Double
     /// Identities each virtual user signs in once before the run, to return with.
     var returningPerUser = 4
+    /// The sandbox process, to report its CPU per login too.
+    var sandboxProcess: BenchProcess?
 
     func run(name: String, against server: BenchProcess) async throws -> LoadResult {
         let flows = LoginFlows(client: environment.client, sandbox: environment.sandbox, target: target)
@@ -30,7 +32,7 @@ struct LoginScenario: Sendable {
             try await group.waitForAll()
         }
         return await LoadRunner.run(
-            name: name, users: users, duration: duration, server: server,
+            name: name, users: users, duration: duration, server: server, sandbox: sandboxProcess,
             prepare: { user, index in
                 if index % 2 == 1 { return "r\(run)-\(user)-\((index / 2) % returningPerUser)" }
                 let id = "n\(run)-\(user)-\(index)"

@@ -28,7 +28,8 @@ public enum LoginServer {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
         }
 
-        app.sessions.use(.fluent)
+        let sessionLifetime = configuration.sessionLifetime
+        app.sessions.use { _ in LoginSessionDriver(lifetime: sessionLifetime) }
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
@@ -105,10 +106,10 @@ public enum LoginServer {
         app.migrations.add(CreateOAuthState())
         app.migrations.add(CreateBindChallenge())
         app.migrations.add(CreateOutboxMessage())
-        app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateInboundEvent())
         app.migrations.add(CreateServerAccessToken())
         app.migrations.add(CreateTemplateMessage())
+        app.migrations.add(CreateLoginSession())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

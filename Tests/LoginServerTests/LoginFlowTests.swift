@@ -129,7 +129,7 @@ import WeChatSandbox
             #expect(home.status == 200)
             #expect(home.body.contains("微信扫码登录"))
             #expect(Browser.setCookieLine(home, named: "wl_session") == nil)
-            #expect(try await world.count(SessionRecord.self) == 0)
+            #expect(try await world.count(table: "login_sessions") == 0)
         }
     }
 

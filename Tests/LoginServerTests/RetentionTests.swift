@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import LoginServer
 
-/// Expired login states, code challenges and outbox entries are removed a day after they expired.
+/// Expired login states, code challenges, sessions and outbox entries are removed a day after they expired.
 @Suite(.serialized) struct RetentionTests {
     @Test func expiredRowsAreSweptAndLiveOnesKept() async throws {
         try await LoginWorld.with { world in
@@ -26,6 +26,12 @@ import Testing
             #expect(try await world.count(OAuthStateRecord.self) == 1, "the live state stays")
             #expect(try await world.count(BindChallenge.self) == 0)
             #expect(try await world.count(WeChatIdentity.self) == 1, "identities are never swept")
+            #expect(try await world.count(table: "login_sessions") == 1, "the pending session lives 7 days")
+
+            world.clock.advance(by: 7 * 86_400)
+            let later = try await sweeper.sweep()
+            #expect(later.sessions == 1)
+            #expect(try await world.count(table: "login_sessions") == 0)
         }
     }
 }

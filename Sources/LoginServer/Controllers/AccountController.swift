@@ -18,7 +18,7 @@ struct AccountController: RouteCollection {
     func account(req: Request) async throws -> Response {
         let user = try await SignIn.requireUser(req)
         let identities = try await AccountService(database: req.db).identities(of: user)
-        return AccountPage.response(req, user: user, identities: identities, notice: req.query[String.self, at: "notice"])
+        return AccountPage.response(req, user: user, identities: identities, notice: req.queryValue("notice"))
     }
 
     func unbind(req: Request) async throws -> Response {

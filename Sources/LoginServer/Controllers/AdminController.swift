@@ -45,9 +45,9 @@ struct AdminController: RouteCollection {
 
     /// Exactly one of `phone`, `email`, `openid` (with `appid` to pick the app when openids could collide).
     func find(req: Request) async throws -> MeResponse {
-        let phone = req.query[String.self, at: "phone"]
-        let email = req.query[String.self, at: "email"]
-        let openID = req.query[String.self, at: "openid"]
+        let phone = req.queryValue("phone")
+        let email = req.queryValue("email")
+        let openID = req.queryValue("openid")
         guard [phone, email, openID].compactMap({ $0 }).count == 1 else {
             throw Abort(.badRequest, reason: "Give exactly one of phone, email or openid.")
         }
@@ -57,7 +57,7 @@ struct AdminController: RouteCollection {
             found = try await BindService.user(with: contact, on: req.db)
         } else {
             var query = WeChatIdentity.query(on: req.db).filter(\.$openID == openID ?? "")
-            if let appID = req.query[String.self, at: "appid"] { query = query.filter(\.$appID == appID) }
+            if let appID = req.queryValue("appid") { query = query.filter(\.$appID == appID) }
             let identity = try await query.first()
             found = try await identity?.$user.get(on: req.db)
         }

@@ -59,7 +59,7 @@ struct BindController: RouteCollection {
 
     func verifyForm(req: Request) async throws -> Response {
         guard SignIn.pending(req) != nil else { return req.redirect(to: "/login") }
-        guard let id = req.query[String.self, at: "challenge"].flatMap(UUID.init(uuidString:)),
+        guard let id = req.queryValue("challenge").flatMap(UUID.init(uuidString:)),
               let challenge = try await BindChallenge.find(id, on: req.db) else { return req.redirect(to: "/bind") }
         return BindPages.codeForm(req, challenge: challenge, error: nil, status: .ok)
     }

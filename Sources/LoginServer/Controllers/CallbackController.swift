@@ -15,7 +15,7 @@ struct CallbackController: RouteCollection {
 
     func callback(req: Request) async throws -> Response {
         let language = req.language
-        guard let rawState = req.query[String.self, at: "state"], let state = OAuthState(rawValue: rawState) else {
+        guard let rawState = req.queryValue("state"), let state = OAuthState(rawValue: rawState) else {
             req.logger.notice("callback without a valid state")
             ServerMetrics.login(flow: .unknown, outcome: .rejected)
             return CallbackPages.invalidState(req)
@@ -66,7 +66,7 @@ struct CallbackController: RouteCollection {
         let states = req.loginStates
         let flow = LoginFlow(rawValue: record.flow) ?? .website
         let flowName = LoginFlowName(flow)
-        guard let code = req.query[String.self, at: "code"], !code.isEmpty, code.utf8.count <= 512 else {
+        guard let code = req.queryValue("code"), !code.isEmpty, code.utf8.count <= 512 else {
             try await states.release(record, token: claimToken)
             req.logger.info("consent denied at WeChat")
             ServerMetrics.login(flow: flowName, outcome: .refused)
@@ -94,7 +94,7 @@ struct CallbackController: RouteCollection {
         }
         let authorization = IdentityRecorder.Authorization(
             appID: client.credentials.appID, appKind: flow.appKind, token: token, profile: profile)
-        let identity: WeChatIdentity
+        let identity: IdentityRecorder.Recorded
         do {
             identity = try await req.identityRecorder.record(authorization, completing: record, claimToken: claimToken)
         } catch {
@@ -102,27 +102,31 @@ struct CallbackController: RouteCollection {
             throw error
         }
         req.logger.info("wechat login completed", metadata: [
-            "flow": "\(flow.rawValue)", "bound": "\(identity.$user.id != nil)",
+            "flow": "\(flow.rawValue)", "bound": "\(identity.userID != nil)",
         ])
-        ServerMetrics.login(flow: flowName, outcome: identity.$user.id != nil ? .signedIn : .needsBinding,
+        ServerMetrics.login(flow: flowName, outcome: identity.userID != nil ? .signedIn : .needsBinding,
                             duration: ContinuousClock.now - started)
         return try await finish(req, record: record, identity: identity)
     }
 
     /// Signs the identity's user in, or sends an unbound identity to `/bind`.
-    private func finish(_ req: Request, record: OAuthStateRecord, identity known: WeChatIdentity? = nil)
+    private func finish(_ req: Request, record: OAuthStateRecord, identity known: IdentityRecorder.Recorded? = nil)
         async throws -> Response {
         let returnTo = ReturnTo.orHome(record.returnTo)
-        let found: WeChatIdentity?
-        if let known { found = known } else { found = try await WeChatIdentity.find(record.identityID, on: req.db) }
-        guard let identity = found, let identityID = identity.id else {
-            return CallbackPages.invalidState(req)
+        let found: IdentityRecorder.Recorded?
+        if let known {
+            found = known
+        } else {
+            found = try await WeChatIdentity.find(record.identityID, on: req.db).flatMap { identity in
+                identity.id.map { IdentityRecorder.Recorded(id: $0, userID: identity.$user.id) }
+            }
         }
-        if let userID = identity.$user.id {
+        guard let identity = found else { return CallbackPages.invalidState(req) }
+        if let userID = identity.userID {
             try await SignIn.signIn(req, userID: userID)
             return req.redirect(to: returnTo.path)
         }
-        try await SignIn.setPending(req, identityID: identityID, returnTo: returnTo)
+        try await SignIn.setPending(req, identityID: identity.id, returnTo: returnTo)
         return req.redirect(to: "/bind")
     }
 }

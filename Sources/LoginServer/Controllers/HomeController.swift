@@ -65,7 +65,7 @@ struct HomeController: RouteCollection {
 
     func outboxJSON(req: Request) async throws -> [OutboxEntry] {
         try requireSandboxMode(req)
-        let destination = req.query[String.self, at: "destination"].flatMap { ContactAddress($0)?.value }
+        let destination = req.queryValue("destination").flatMap { ContactAddress($0)?.value }
         var query = OutboxMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(50)
         if let destination { query = query.filter(\.$destination == destination) }
         return try await query.all().map { message in

@@ -9,7 +9,7 @@ struct LoginController: RouteCollection {
     }
 
     func login(req: Request) async throws -> Response {
-        let returnTo = ReturnTo.orHome(req.query[String.self, at: "return_to"])
+        let returnTo = ReturnTo.orHome(req.queryValue("return_to"))
         let kind = Self.clientKind(req)
         let context = req.login
         let binding = BrowserBinding(request: req) ?? BrowserBinding.random()
@@ -19,7 +19,7 @@ struct LoginController: RouteCollection {
         switch kind {
         case .weChat:
             let client = try req.wechat.requireOfficialAccount()
-            let scope: OAuthScope = req.query[String.self, at: "scope"] == "snsapi_base" ? .snsapiBase : .snsapiUserinfo
+            let scope: OAuthScope = req.queryValue("scope") == "snsapi_base" ? .snsapiBase : .snsapiUserinfo
             try await req.loginStates.create(
                 state: state, binding: binding, appID: client.credentials.appID, flow: .officialAccount, scope: scope,
                 returnTo: returnTo, lifetime: context.configuration.stateLifetime)
@@ -28,7 +28,7 @@ struct LoginController: RouteCollection {
             response = req.redirect(to: url)
         case .other:
             let client = try req.wechat.requireWebsite()
-            let inline = req.query[String.self, at: "mode"] == "inline"
+            let inline = req.queryValue("mode") == "inline"
             try await req.loginStates.create(
                 state: state, binding: binding, appID: client.credentials.appID,
                 flow: inline ? .websiteInline : .website, scope: .snsapiLogin, returnTo: returnTo,
@@ -56,7 +56,7 @@ extension LoginController {
     /// WeChat's browser by its user agent; in sandbox mode `client=wechat` also asks for the in-WeChat flow, so a
     /// person on a desktop can walk it against the sandbox (there is no real WeChat browser to open it in).
     static func clientKind(_ req: Request) -> ClientKind {
-        if req.login.configuration.sandboxMode, req.query[String.self, at: "client"] == "wechat" { return .weChat }
+        if req.login.configuration.sandboxMode, req.queryValue("client") == "wechat" { return .weChat }
         return ClientKind(userAgent: req.headers.first(name: .userAgent))
     }
 }

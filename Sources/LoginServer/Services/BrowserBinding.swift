@@ -27,7 +27,7 @@ struct BrowserBinding: Sendable, Equatable {
 
     /// The stored form.
     var hash: String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(value.utf8)))
     }
 
     /// The cookie that carries it: HttpOnly, SameSite=Lax (WeChat's redirect back is a top-level GET), Secure on https.

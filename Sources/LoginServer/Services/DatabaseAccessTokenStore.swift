@@ -122,7 +122,7 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     static func context(_ appID: String) -> String { "\(appID):server-access-token" }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// WeChat's quotas reset at midnight Beijing time.

@@ -18,58 +18,75 @@ struct IdentityRecorder: Sendable {
         var profile: UserInfo?
     }
 
+    /// What the callback needs of the identity it just recorded.
+    struct Recorded: Sendable, Equatable {
+        var id: UUID
+        /// The business user it belongs to; `nil` while it still needs binding.
+        var userID: UUID?
+    }
+
     /// Upserts the identity `(appid, openid)`, joins it to the user of another identity with the same unionid when
-    /// it has none, and marks the state completed with it. Returns the identity.
+    /// it has none, and marks the state completed with it, in one write transaction.
+    ///
+    /// The identity is one `INSERT … ON CONFLICT (app_id, openid) DO UPDATE … RETURNING`: two browsers signing the
+    /// same new person in at once cannot both insert, and no model is read or reflected over on every login.
     func record(_ authorization: Authorization, completing state: OAuthStateRecord, claimToken: String)
-        async throws -> WeChatIdentity {
-        do {
-            return try await attempt(authorization, state: state, claimToken: claimToken)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            // Another browser inserted the same new identity at the same moment: the row exists now, update it.
-            return try await attempt(authorization, state: state, claimToken: claimToken)
+        async throws -> Recorded {
+        let now = clock.now()
+        let token = authorization.token
+        let appID = authorization.appID
+        let unionID = token.unionID ?? authorization.profile?.unionID
+        let nickname = authorization.profile.flatMap { $0.nickname.isEmpty ? nil : $0.nickname }
+        let avatarURL = authorization.profile.flatMap { $0.headImageURL.isEmpty ? nil : $0.headImageURL }
+        let scopes = token.scopes.map(\.rawValue).sorted().joined(separator: ",")
+        let accessSealed = try cipher.seal(token.accessToken, context: Self.context(appID: appID, openID: token.openID, "access"))
+        let refreshSealed = try cipher.seal(token.refreshToken, context: Self.context(appID: appID, openID: token.openID, "refresh"))
+        let refreshExpiresAt = now.addingTimeInterval(Self.refreshTokenLifetime)
+        let stateID = try state.requireID()
+        return try await database.writeTransaction { tx in
+            let sql = try tx.sql()
+            // The unionid sibling's user is looked up in the same statement; an identity that already has a user
+            // keeps it. An empty nickname or avatar in the profile keeps the one on file.
+            let rows = try await sql.raw("""
+                INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
+                    scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
+                    refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
+                VALUES (\(bind: UUID()), \(bind: appID), \(bind: token.openID), \(bind: unionID),
+                    \(bind: authorization.appKind.rawValue),
+                    (SELECT sibling.user_id FROM wechat_identities sibling
+                     WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL LIMIT 1),
+                    \(bind: nickname), \(bind: avatarURL), \(bind: scopes), \(bind: token.isSnapshotUser),
+                    \(bind: accessSealed), \(bind: token.expiresAt), \(bind: refreshSealed), \(bind: refreshExpiresAt),
+                    \(bind: false), \(bind: now), \(bind: now), \(bind: now))
+                ON CONFLICT (app_id, openid) DO UPDATE SET
+                    unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
+                    user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
+                    nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
+                    avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
+                    scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
+                    access_token_sealed = excluded.access_token_sealed,
+                    access_token_expires_at = excluded.access_token_expires_at,
+                    refresh_token_sealed = excluded.refresh_token_sealed,
+                    refresh_token_expires_at = excluded.refresh_token_expires_at,
+                    needs_reauthorization = excluded.needs_reauthorization,
+                    last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
+                RETURNING id, user_id
+                """).all()
+            guard let row = rows.first else { throw RecordFailure(reason: "the identity upsert returned no row") }
+            let recorded = Recorded(id: try row.decode(column: "id", as: UUID.self),
+                                    userID: try row.decode(column: "user_id", as: UUID?.self))
+            try await sql.raw("""
+                UPDATE oauth_states SET completed_at = \(bind: now), identity_id = \(bind: recorded.id)
+                WHERE state = \(bind: stateID) AND claim_token = \(bind: claimToken)
+                """).run()
+            return recorded
         }
     }
 
-    private func attempt(_ authorization: Authorization, state: OAuthStateRecord, claimToken: String)
-        async throws -> WeChatIdentity {
-        let now = clock.now()
-        return try await database.writeTransaction { tx in
-            let token = authorization.token
-            let identity = try await WeChatIdentity.query(on: tx)
-                .filter(\.$appID == authorization.appID)
-                .filter(\.$openID == token.openID)
-                .first()
-                ?? WeChatIdentity(appID: authorization.appID, openID: token.openID,
-                                  appKind: authorization.appKind.rawValue)
-            let unionID = token.unionID ?? authorization.profile?.unionID
-            if let unionID { identity.unionID = unionID }
-            if let profile = authorization.profile {
-                identity.nickname = profile.nickname.isEmpty ? identity.nickname : profile.nickname
-                identity.avatarURL = profile.headImageURL.isEmpty ? identity.avatarURL : profile.headImageURL
-            }
-            identity.scopes = token.scopes.map(\.rawValue).sorted().joined(separator: ",")
-            identity.isSnapshotUser = token.isSnapshotUser
-            try seal(token, into: identity, newGrant: true)
-            identity.needsReauthorization = false
-            identity.lastLoginAt = now
-
-            if identity.$user.id == nil, let unionID {
-                let sibling = try await WeChatIdentity.query(on: tx)
-                    .filter(\.$unionID == unionID)
-                    .filter(\.$user.$id != nil)
-                    .first()
-                identity.$user.id = sibling?.$user.id
-            }
-            try await identity.save(on: tx)
-
-            let identityID = try identity.requireID()
-            let stateID = try state.requireID()
-            try await tx.sql().update(OAuthStateRecord.schema)
-                .set("completed_at", to: now).set("identity_id", to: identityID)
-                .where("state", .equal, stateID).where("claim_token", .equal, claimToken)
-                .run()
-            return identity
-        }
+    /// The database answered the identity's upsert with nothing (it always returns the row it wrote).
+    struct RecordFailure: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "recording the identity failed: \(reason)" }
     }
 
     /// Seals a user token's secrets into the identity row. A new grant (a code exchange) starts the refresh
@@ -88,7 +105,11 @@ struct IdentityRecorder: Sendable {
 
     /// Binds a sealed token to its identity and purpose, so it cannot be opened from another row.
     static func context(_ identity: WeChatIdentity, _ purpose: String) -> String {
-        "\(identity.appID):\(identity.openID):\(purpose)"
+        context(appID: identity.appID, openID: identity.openID, purpose)
+    }
+
+    static func context(appID: String, openID: String, _ purpose: String) -> String {
+        "\(appID):\(openID):\(purpose)"
     }
 }
 

@@ -67,6 +67,6 @@ extension Request {
 
     /// The language of this request's pages.
     var language: Language {
-        Language(query: query[String.self, at: "lang"], cookie: cookies[Language.cookieName]?.string)
+        Language(query: queryValue("lang"), cookie: cookies[Language.cookieName]?.string)
     }
 }

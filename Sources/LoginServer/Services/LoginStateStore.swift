@@ -37,12 +37,13 @@ struct LoginStateStore: Sendable {
         let record = OAuthStateRecord(
             state: state.rawValue, browserBindingHash: binding.hash, appID: appID, flow: flow.rawValue,
             scope: scope.rawValue, returnTo: returnTo.path, expiresAt: now.addingTimeInterval(lifetime))
-        // One plain INSERT: every login starts here, and Fluent's model path reflects over the model each time.
-        try await database.sql().insert(into: OAuthStateRecord.schema)
-            .columns("state", "browser_binding_hash", "app_id", "flow", "scope", "return_to", "expires_at", "created_at")
-            .values(SQLBind(state.rawValue), SQLBind(binding.hash), SQLBind(appID), SQLBind(flow.rawValue),
-                    SQLBind(scope.rawValue), SQLBind(returnTo.path), SQLBind(record.expiresAt), SQLBind(now))
-            .run()
+        // One plain INSERT: every login starts here. Written as SQL text, since Fluent's model path reflects over
+        // the model and SQLKit's builder quotes every identifier on every call.
+        try await database.sql().raw("""
+            INSERT INTO oauth_states (state, browser_binding_hash, app_id, flow, scope, return_to, expires_at, created_at)
+            VALUES (\(bind: state.rawValue), \(bind: record.browserBindingHash), \(bind: appID), \(bind: flow.rawValue),
+                    \(bind: scope.rawValue), \(bind: returnTo.path), \(bind: record.expiresAt), \(bind: now))
+            """).run()
         record.createdAt = now
         return record
     }

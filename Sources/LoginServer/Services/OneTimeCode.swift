@@ -29,7 +29,7 @@ struct OneTimeCode: Sendable {
     /// The stored form: hex HMAC-SHA256 of `challengeID:digits` under `key`.
     func hash(challengeID: String, key: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(challengeID):\(digits)".utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(mac)
     }
 
     /// Whether this code matches a stored hash, compared in constant time.

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import Vapor
 
-/// Deletes rows that can no longer be used: login states, one-time-code challenges and development-outbox
-/// entries a day after they expired (or were written). Every instance sweeps; deleting is idempotent.
+/// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
+/// development-outbox entries a day after they expired (or were written). Every instance sweeps; deleting is
+/// idempotent.
 struct RetentionSweeper: Sendable {
     let database: any Database
     let clock: any ServerClock
@@ -16,6 +17,7 @@ struct RetentionSweeper: Sendable {
         var loginStates = 0
         var bindChallenges = 0
         var outbox = 0
+        var sessions = 0
     }
 
     func sweep() async throws -> Swept {
@@ -27,6 +29,11 @@ struct RetentionSweeper: Sendable {
         try await BindChallenge.query(on: database).filter(\.$expiresAt < cutoff).delete()
         swept.outbox = try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).count()
         try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).delete()
+        let sql = try database.sql()
+        swept.sessions = try await sql.raw("""
+            SELECT COUNT(*) AS expired FROM login_sessions WHERE expires_at < \(bind: cutoff)
+            """).first()?.decode(column: "expired", as: Int.self) ?? 0
+        try await sql.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
         return swept
     }
 }
@@ -54,7 +61,7 @@ final class RetentionLifecycle: LifecycleHandler, @unchecked Sendable {
                     if swept != RetentionSweeper.Swept() {
                         logger.info("expired rows removed", metadata: [
                             "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
-                            "outbox": "\(swept.outbox)",
+                            "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                         ])
                     }
                 } catch {

@@ -72,7 +72,8 @@ enum SignIn {
     private static func rotate(_ req: Request) async throws {
         let csrf = req.session.data[csrfKey]
         if let old = req.session.id {
-            try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
+            try await LoginSessionStore(database: req.db, clock: req.login.clock,
+                                        lifetime: req.login.configuration.sessionLifetime).delete(old)
             req.session.id = nil
         }
         req.session.data = SessionData()

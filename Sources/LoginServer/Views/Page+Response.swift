@@ -9,7 +9,7 @@ extension Page {
         headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         let response = Response(status: status, headers: headers, body: .init(string: render()))
-        if let chosen = req.query[String.self, at: "lang"], Language(code: chosen) != nil {
+        if let chosen = req.queryValue("lang"), Language(code: chosen) != nil {
             response.cookies[Language.cookieName] = HTTPCookies.Value(
                 string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax)
         }

@@ -3,6 +3,7 @@ import Crypto
 import Fluent
 import Foundation
 import Logging
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -194,5 +195,10 @@ final class LoginWorld: Sendable {
     /// Rows of a model, straight from the server's database.
     func count<M: Model>(_ model: M.Type) async throws -> Int {
         try await M.query(on: server.db).count()
+    }
+
+    /// Rows of a table that has no model (`login_sessions`), straight from the server's database.
+    func count(table: String) async throws -> Int {
+        try await server.db.sql().raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }

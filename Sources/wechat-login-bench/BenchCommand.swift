@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// `wechat-login-bench`: starts the sandbox and the login server (release build) on loopback and measures
 /// complete logins, the plain request ceiling, template-message throughput, and optionally the wechatpy peer.
@@ -33,6 +35,13 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("bin-dir"), help: "Where wechat-login is (default: beside this executable).")
     var binDirectory: String?
+
+    /// The harness shares the machine with what it measures: its HTTP client's tasks run on NIO's event loops
+    /// (no hand-off to a second thread pool per request), so it takes as little of the two cores as it can.
+    @MainActor static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 
     func validate() throws {
         guard (1...1024).contains(users) else { throw ValidationError("--users must be 1…1024") }

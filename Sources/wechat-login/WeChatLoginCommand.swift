@@ -9,3 +9,11 @@ struct WeChatLoginCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
+
+extension WeChatLoginCommand {
+    /// Hands Swift concurrency to NIO's event loops before anything runs, then parses and runs the subcommand.
+    @MainActor static func main() async {
+        EventLoopExecutor.install()
+        await main(nil)
+    }
+}

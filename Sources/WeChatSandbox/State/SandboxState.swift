@@ -93,6 +93,9 @@ actor SandboxState {
     func addUser(_ user: SandboxConfiguration.User, at now: Date) {
         var seed = Seed(
             apps: apps, appOrder: appOrder, users: users, userOrder: userOrder, openIDIndex: openIDIndex, follows: follows)
+        // Drop this actor's references first, so the seed's tables are unique and grow in place: otherwise every
+        // new user copied every table (the benchmark's thousands of users made that quadratic).
+        users = [:]; userOrder = []; openIDIndex = [:]; follows = [:]
         seed.add(user, identitySeed: configuration.identitySeed, at: now)
         users = seed.users; userOrder = seed.userOrder; openIDIndex = seed.openIDIndex; follows = seed.follows
     }

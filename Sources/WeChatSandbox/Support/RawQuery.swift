@@ -33,6 +33,8 @@ struct RawQuery: Sendable {
     }
 
     private static func decode(_ raw: Substring) -> String {
+        // Most keys and values need no decoding; Foundation's replace-and-decode is slow for them.
+        if !raw.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(raw) }
         let spaced = raw.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }

@@ -61,9 +61,22 @@ struct LoginStateStore: Sendable {
                 WHERE state = \(bind: state) AND browser_binding_hash = \(bind: binding.hash)
                   AND completed_at IS NULL AND expires_at > \(bind: now)
                   AND (claim_token IS NULL OR claimed_at < \(bind: now.addingTimeInterval(-staleClaimAfter)))
-                RETURNING *
+                RETURNING browser_binding_hash, app_id, flow, scope, return_to, expires_at, created_at
                 """).all()
-            if let row = rows.first { return .claimed(try row.decode(fluentModel: OAuthStateRecord.self), token: token) }
+            if let row = rows.first {
+                // Decoded column by column: Fluent's model decoding reflects over the model on every row.
+                let record = OAuthStateRecord(
+                    state: state, browserBindingHash: try row.decode(column: "browser_binding_hash", as: String.self),
+                    appID: try row.decode(column: "app_id", as: String.self),
+                    flow: try row.decode(column: "flow", as: String.self),
+                    scope: try row.decode(column: "scope", as: String.self),
+                    returnTo: try row.decode(column: "return_to", as: String.self),
+                    expiresAt: try row.decode(column: "expires_at", as: Date.self))
+                record.createdAt = try row.decode(column: "created_at", as: Date?.self)
+                record.claimToken = token
+                record.claimedAt = now
+                return .claimed(record, token: token)
+            }
         }
         return try await classify(state: state, binding: binding)
     }

@@ -98,16 +98,17 @@ struct ControlController: RouteCollection {
 
     func createUser(_ req: Request) async throws -> Response {
         let body = try req.controlBody(ControlDTO.NewUser.self)
-        let existing = await sandbox.users()
-        let id = body.id ?? "u\(existing.count + 1)"
+        let id: String
+        if let given = body.id { id = given } else { id = "u\(await sandbox.state.userCount() + 1)" }
         guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             return ControlReply.error(.badRequest, "user id must be 1-64 letters, digits, _ or -")
         }
-        guard !existing.contains(where: { $0.id == id }) else { return ControlReply.error(.conflict, "user exists") }
         let user = SandboxConfiguration.User(
             id: id, nickname: String((body.nickname ?? "微信用户\(id)").prefix(64)),
             privilege: body.privilege ?? [], isSnapshotUser: body.isSnapshotUser ?? false)
-        await sandbox.state.addUser(user, at: sandbox.clock.now())
+        guard await sandbox.state.addNewUser(user, at: sandbox.clock.now()) else {
+            return ControlReply.error(.conflict, "user exists")
+        }
         return ControlReply.json(await view(user), status: .created)
     }
 

@@ -68,6 +68,15 @@ extension SandboxState {
         userOrder.compactMap { users[$0] }
     }
 
+    func userCount() -> Int { userOrder.count }
+
+    /// Adds `user` unless a user with its id exists (checked and added in one step); whether it was added.
+    func addNewUser(_ user: SandboxConfiguration.User, at now: Date) -> Bool {
+        guard users[user.id] == nil else { return false }
+        addUser(user, at: now)
+        return true
+    }
+
     /// Apps in seeding order.
     func allApps() -> [SandboxConfiguration.App] {
         appOrder.compactMap { apps[$0] }

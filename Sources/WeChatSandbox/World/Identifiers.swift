@@ -39,7 +39,22 @@ enum Identifiers {
         (0..<3).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max)) }.joined(separator: "-")
     }
 
+    /// `count` characters drawn uniformly from `alphabet` (at most 256 characters), eight per call to the system
+    /// generator (one `getrandom` each) instead of one call per character.
     static func random(_ count: Int, from alphabet: [Character]) -> String {
-        String((0..<count).map { _ in alphabet.randomElement() ?? "A" })
+        var generator = SystemRandomNumberGenerator()
+        let limit = 256 - 256 % alphabet.count  // bytes at or above it are dropped, so every character is as likely
+        var characters: [Character] = []
+        characters.reserveCapacity(count)
+        var pool: UInt64 = 0
+        var left = 0
+        while characters.count < count {
+            if left == 0 { pool = generator.next(); left = 8 }
+            let byte = Int(pool & 0xff)
+            pool >>= 8
+            left -= 1
+            if byte < limit { characters.append(alphabet[byte % alphabet.count]) }
+        }
+        return String(characters)
     }
 }

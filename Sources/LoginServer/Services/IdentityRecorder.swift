@@ -4,7 +4,7 @@ import Foundation
 import WeChatKit
 
 /// Writes what one successful callback learned — the identity, its profile and sealed tokens — and completes the
-/// login state, in one transaction, so a failure leaves nothing half-written.
+/// login state.
 struct IdentityRecorder: Sendable {
     let database: any Database
     let cipher: TokenCipher
@@ -26,10 +26,15 @@ struct IdentityRecorder: Sendable {
     }
 
     /// Upserts the identity `(appid, openid)`, joins it to the user of another identity with the same unionid when
-    /// it has none, and marks the state completed with it, in one write transaction.
+    /// it has none, and marks the state completed with it.
     ///
     /// The identity is one `INSERT … ON CONFLICT (app_id, openid) DO UPDATE … RETURNING`: two browsers signing the
     /// same new person in at once cannot both insert, and no model is read or reflected over on every login.
+    ///
+    /// The two statements need no transaction around them (which would cost two more round trips on every login):
+    /// each is atomic, and the identity row is whole on its own. Should the process die between them, the state
+    /// stays claimed and uncompleted, exactly as when it dies before the first: a repeated callback waits, then
+    /// finds its code spent and asks the person to sign in again, and that login updates the same identity.
     func record(_ authorization: Authorization, completing state: OAuthStateRecord, claimToken: String)
         async throws -> Recorded {
         let now = clock.now()
@@ -43,44 +48,42 @@ struct IdentityRecorder: Sendable {
         let refreshSealed = try cipher.seal(token.refreshToken, context: Self.context(appID: appID, openID: token.openID, "refresh"))
         let refreshExpiresAt = now.addingTimeInterval(Self.refreshTokenLifetime)
         let stateID = try state.requireID()
-        return try await database.writeTransaction { tx in
-            let sql = try tx.sql()
-            // The unionid sibling's user is looked up in the same statement; an identity that already has a user
-            // keeps it. An empty nickname or avatar in the profile keeps the one on file.
-            let rows = try await sql.raw("""
-                INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
-                    scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
-                    refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
-                VALUES (\(bind: UUID()), \(bind: appID), \(bind: token.openID), \(bind: unionID),
-                    \(bind: authorization.appKind.rawValue),
-                    (SELECT sibling.user_id FROM wechat_identities sibling
-                     WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL LIMIT 1),
-                    \(bind: nickname), \(bind: avatarURL), \(bind: scopes), \(bind: token.isSnapshotUser),
-                    \(bind: accessSealed), \(bind: token.expiresAt), \(bind: refreshSealed), \(bind: refreshExpiresAt),
-                    \(bind: false), \(bind: now), \(bind: now), \(bind: now))
-                ON CONFLICT (app_id, openid) DO UPDATE SET
-                    unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
-                    user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
-                    nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
-                    avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
-                    scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
-                    access_token_sealed = excluded.access_token_sealed,
-                    access_token_expires_at = excluded.access_token_expires_at,
-                    refresh_token_sealed = excluded.refresh_token_sealed,
-                    refresh_token_expires_at = excluded.refresh_token_expires_at,
-                    needs_reauthorization = excluded.needs_reauthorization,
-                    last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
-                RETURNING id, user_id
-                """).all()
-            guard let row = rows.first else { throw RecordFailure(reason: "the identity upsert returned no row") }
-            let recorded = Recorded(id: try row.decode(column: "id", as: UUID.self),
-                                    userID: try row.decode(column: "user_id", as: UUID?.self))
-            try await sql.raw("""
-                UPDATE oauth_states SET completed_at = \(bind: now), identity_id = \(bind: recorded.id)
-                WHERE state = \(bind: stateID) AND claim_token = \(bind: claimToken)
-                """).run()
-            return recorded
-        }
+        let sql = try database.sql()
+        // The unionid sibling's user is looked up in the same statement; an identity that already has a user
+        // keeps it. An empty nickname or avatar in the profile keeps the one on file.
+        let rows = try await sql.raw("""
+            INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
+                scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
+                refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
+            VALUES (\(bind: UUID()), \(bind: appID), \(bind: token.openID), \(bind: unionID),
+                \(bind: authorization.appKind.rawValue),
+                (SELECT sibling.user_id FROM wechat_identities sibling
+                 WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL LIMIT 1),
+                \(bind: nickname), \(bind: avatarURL), \(bind: scopes), \(bind: token.isSnapshotUser),
+                \(bind: accessSealed), \(bind: token.expiresAt), \(bind: refreshSealed), \(bind: refreshExpiresAt),
+                \(bind: false), \(bind: now), \(bind: now), \(bind: now))
+            ON CONFLICT (app_id, openid) DO UPDATE SET
+                unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
+                user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
+                nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
+                avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
+                scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
+                access_token_sealed = excluded.access_token_sealed,
+                access_token_expires_at = excluded.access_token_expires_at,
+                refresh_token_sealed = excluded.refresh_token_sealed,
+                refresh_token_expires_at = excluded.refresh_token_expires_at,
+                needs_reauthorization = excluded.needs_reauthorization,
+                last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
+            RETURNING id, user_id
+            """).all()
+        guard let row = rows.first else { throw RecordFailure(reason: "the identity upsert returned no row") }
+        let recorded = Recorded(id: try row.decode(column: "id", as: UUID.self),
+                                userID: try row.decode(column: "user_id", as: UUID?.self))
+        try await sql.raw("""
+            UPDATE oauth_states SET completed_at = \(bind: now), identity_id = \(bind: recorded.id)
+            WHERE state = \(bind: stateID) AND claim_token = \(bind: claimToken)
+            """).run()
+        return recorded
     }
 
     /// The database answered the identity's upsert with nothing (it always returns the row it wrote).

@@ -108,9 +108,10 @@ struct BenchCommand: AsyncParsableCommand {
             report.peer = try await runPeer(environment, sandbox: sandbox, duration: duration, returning: warmReturning,
                                            processes: &processes)
         }
-        report.push = try await PushScenario(environment: environment, messages: messages,
-                                             recipients: quick ? 20 : 200, concurrency: pushConcurrency)
-            .run(queueing: server, queueingPort: port)
+        var push = PushScenario(environment: environment, messages: messages, recipients: quick ? 20 : 200,
+                                concurrency: pushConcurrency)
+        push.sandboxProcess = sandbox
+        report.push = try await push.run(queueing: server, queueingPort: port)
         return report.description
     }
 

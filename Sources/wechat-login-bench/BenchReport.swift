@@ -59,7 +59,12 @@ struct BenchReport: CustomStringConvertible {
             lines.append("")
             lines.append("template push: \(push.messages) messages drained in \(format(push.seconds, 2)) s = \(format(push.rate, 0)) messages/s, "
                 + "\(push.tokenFetches) access_token fetch\(push.tokenFetches == 1 ? "" : "es"), "
-                + "server CPU \(format(push.serverCPUSeconds * 1000 / Double(max(push.messages, 1)), 3)) ms/message, peak RSS \(format(push.serverPeakRSSMiB, 0)) MiB")
+                + "peak RSS \(format(push.serverPeakRSSMiB, 0)) MiB")
+            let perMessage = { (seconds: Double) in seconds * 1000 / Double(max(push.messages, 1)) }
+            let machine = perMessage(push.serverCPUSeconds + push.sandboxCPUSeconds + push.harnessCPUSeconds)
+            lines.append("  CPU per message (server + sandbox + this harness): \(format(perMessage(push.serverCPUSeconds), 3)) + "
+                + "\(format(perMessage(push.sandboxCPUSeconds), 3)) + \(format(perMessage(push.harnessCPUSeconds), 3)) = "
+                + "\(format(machine, 3)) ms → at most \(format(Double(cores) * 1000 / max(machine, 0.001), 0))/s on this machine")
         }
         lines.append("")
         return lines.joined(separator: "\n")

@@ -7,6 +7,8 @@ struct PushScenario: Sendable {
     let messages: Int
     let recipients: Int
     let concurrency: Int
+    /// The sandbox process, to report its CPU per message too.
+    var sandboxProcess: BenchProcess?
 
     struct Result: Sendable {
         let messages: Int
@@ -14,6 +16,8 @@ struct PushScenario: Sendable {
         let tokenFetches: Int
         let serverCPUSeconds: Double
         let serverPeakRSSMiB: Double
+        var sandboxCPUSeconds: Double = 0
+        var harnessCPUSeconds: Double = 0
         var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
     }
 
@@ -54,6 +58,8 @@ struct PushScenario: Sendable {
         ])
         defer { server.stop() }
         let cpuBefore = server.cpuSeconds()
+        let sandboxBefore = sandboxProcess?.cpuSeconds() ?? 0
+        let harnessBefore = ownCPUSeconds()
         var first: ContinuousClock.Instant?
         var last = ContinuousClock.now
         try await environment.waitUntil("the drain", seconds: 900) {
@@ -67,6 +73,8 @@ struct PushScenario: Sendable {
             messages: messages,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             tokenFetches: try await environment.counter("/cgi-bin/token") - tokensBefore,
-            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB())
+            serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
+            sandboxCPUSeconds: (sandboxProcess?.cpuSeconds() ?? 0) - sandboxBefore,
+            harnessCPUSeconds: ownCPUSeconds() - harnessBefore)
     }
 }

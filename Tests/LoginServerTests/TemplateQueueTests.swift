@@ -255,6 +255,37 @@ import WeChatSandbox
         }
     }
 
+    @Test func aBatchOfOutcomesIsRecordedOnlyWhereTheClaimIsStillHeld() async throws {
+        try await Self.withWorld(adjust: { $0.messageQueue.workerEnabled = false }) { world in
+            var ids: [UUID] = []
+            for user in ["u1", "u2", "u3"] {
+                ids.append(try #require(UUID(uuidString: try await enqueue(world, recipient: #""openid":"\#(openID(world, user))""#))))
+            }
+            let queue = TemplateMessageQueue(database: world.server.db, clock: world.clock)
+            #expect(try await queue.claim(worker: "w1", limit: 3, lease: 60).count == 3)
+            // The claims expire and another worker takes the third over: w1's outcome for it must not count.
+            world.clock.advance(by: 61)
+            #expect(try await queue.claim(id: ids[2], worker: "w2", lease: 60)?.id == ids[2])
+            let report = try InboundMessage(parsing: Array("""
+                <xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><FromUserName><![CDATA[\(openID(world, "u2"))]]></FromUserName><CreateTime>1700000001</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>702</MsgID><Status><![CDATA[success]]></Status></xml>
+                """.utf8))
+            try await PushRecorder(database: world.server.db, clock: world.clock, logger: Logger(label: "test"))
+                .record(report, appID: world.officialAccountID)
+
+            let recorded = try await queue.record([
+                (ids[0], .sent(msgID: 701)), (ids[1], .sent(msgID: 702)), (ids[2], .sent(msgID: 703)),
+            ], worker: "w1")
+            #expect(recorded == [ids[0], ids[1]])
+            let rows = try await TemplateMessageRecord.query(on: world.server.db).all()
+            let byID = Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { ($0, row) } })
+            #expect(byID[ids[0]]?.status == "sent" && byID[ids[0]]?.msgID == 701)
+            #expect(byID[ids[1]]?.status == "delivered", "the report that came first is applied")
+            #expect(byID[ids[2]]?.status == "sending" && byID[ids[2]]?.claimedBy == "w2" && byID[ids[2]]?.msgID == nil)
+            #expect(try await queue.record([(ids[2], .failed(errcode: 43004, reason: "not following"))], worker: "w2") == [ids[2]])
+            #expect(try await TemplateMessageRecord.find(ids[2], on: world.server.db)?.status == "failed")
+        }
+    }
+
     @Test func aBatchQueuesEachRecipientAndReportsTheRefusedOnes() async throws {
         try await Self.withWorld { world in
             try await world.listenForPushes()

@@ -195,6 +195,55 @@ struct TemplateMessageQueue: Sendable {
         return true
     }
 
+    /// Records the outcomes of one batch of attempts, each only if `worker` still holds its claim; returns the ids
+    /// whose outcome was recorded (the others' claims were lost, and the other worker's results stand).
+    ///
+    /// The sent ones — nearly all — are one `UPDATE … CASE id … RETURNING` and one look for delivery reports that
+    /// overtook them, whatever the batch's size: a statement per message was most of a drain's database time.
+    func record(_ outcomes: [(id: UUID, outcome: Outcome)], worker: String) async throws -> Set<UUID> {
+        var recorded = Set<UUID>()
+        var sent: [(id: UUID, msgID: Int64)] = []
+        for (id, outcome) in outcomes {
+            if case .sent(let msgID) = outcome {
+                sent.append((id, msgID))
+            } else if try await record(outcome, for: id, worker: worker) {
+                recorded.insert(id)
+            }
+        }
+        guard !sent.isEmpty else { return recorded }
+        let sql = try database.sql()
+        let now = clock.now()
+        let cases = SQLList(sent.map { SQLQueryString("WHEN \(bind: $0.id) THEN \(bind: $0.msgID)") }, separator: SQLRaw(" "))
+        let ids = SQLList(sent.map { SQLBind($0.id) })
+        let rows = try await sql.raw("""
+            UPDATE template_messages
+            SET status = 'sent', msg_id = CASE id \(cases) END, sent_at = \(bind: now), errcode = NULL, reason = NULL,
+                claimed_by = NULL, claim_expires_at = NULL, updated_at = \(bind: now)
+            WHERE id IN (\(ids)) AND status = 'sending' AND claimed_by = \(bind: worker)
+            RETURNING id, app_id, msg_id
+            """).all()
+        var appOfMsgID: [Int64: String] = [:]
+        for row in rows {
+            recorded.insert(try row.decode(column: "id", as: UUID.self))
+            appOfMsgID[try row.decode(column: "msg_id", as: Int64.self)] = try row.decode(column: "app_id", as: String.self)
+        }
+        // Delivery reports that arrived before their send was recorded (see PushRecorder): one look per app (a
+        // batch is nearly always one app), on the (app_id, msg_id) index.
+        for (appID, msgIDs) in Dictionary(grouping: appOfMsgID.keys, by: { appOfMsgID[$0] ?? "" }) {
+            let reports = try await sql.raw("""
+                SELECT msg_id, fields FROM inbound_events
+                WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(msgIDs.map { SQLBind($0) })))
+                """).all()
+            for report in reports {
+                guard let status = Self.deliveryStatus(inEventFields: try report.decode(column: "fields", as: String.self))
+                else { continue }
+                try await applyDeliveryReport(appID: appID, msgID: try report.decode(column: "msg_id", as: Int64.self),
+                                              status: status)
+            }
+        }
+        return recorded
+    }
+
     /// Applies a TEMPLATESENDJOBFINISH report to the message with that msgid; false when no sent message has it
     /// (yet: the report can overtake the recording of the send, which then applies it).
     @discardableResult

@@ -74,18 +74,22 @@ actor TemplateMessageWorker {
         let claimed = try await queue.claim(worker: name, limit: configuration.concurrency,
                                             lease: configuration.claimLease)
         guard !claimed.isEmpty else { return 0 }
-        await withTaskGroup(of: Void.self) { group in
+        let outcomes = await withTaskGroup(of: (id: UUID, outcome: TemplateMessageQueue.Outcome).self) { group in
             for item in claimed {
-                group.addTask { await self.process(item) }
+                group.addTask { (item.id, await self.attempt(item)) }
             }
+            var outcomes: [(id: UUID, outcome: TemplateMessageQueue.Outcome)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
         }
+        await recordOutcomes(outcomes)
         return claimed.count
     }
 
     /// Sends one message now if it is due; false when it is not (already sent, or waiting for a retry).
     func sendNow(id: UUID) async throws -> Bool {
         guard let item = try await queue.claim(id: id, worker: name, lease: configuration.claimLease) else { return false }
-        await process(item)
+        await recordOutcomes([(item.id, await attempt(item))])
         return true
     }
 
@@ -117,7 +121,8 @@ actor TemplateMessageWorker {
         wakeRequested = false
     }
 
-    private nonisolated func process(_ item: TemplateMessageQueue.Claimed) async {
+    /// Sends one message and says what became of it (nothing is recorded yet).
+    private nonisolated func attempt(_ item: TemplateMessageQueue.Claimed) async -> TemplateMessageQueue.Outcome {
         let started = ContinuousClock.now
         let outcome: TemplateMessageQueue.Outcome
         do {
@@ -126,18 +131,6 @@ actor TemplateMessageWorker {
             outcome = configuration.policy.outcome(of: error, attempts: item.attempts, now: queue.clock.now())
         }
         ServerMetrics.templateSend(outcome, duration: ContinuousClock.now - started)
-        do {
-            let recorded = try await queue.record(outcome, for: item.id, worker: name)
-            if !recorded {
-                logger.warning("template message claim lost before its outcome was recorded",
-                               metadata: ["message": "\(item.id)"])
-            }
-        } catch {
-            // The claim expires and the message is sent again with the same client_msg_id (a duplicate WeChat drops).
-            logger.error("template message outcome not recorded", metadata: [
-                "message": "\(item.id)", "error": "\(String(reflecting: type(of: error)))",
-            ])
-        }
         switch outcome {
         case .sent(let msgID):
             logger.debug("template message sent", metadata: ["message": "\(item.id)", "wechat.msgid": "\(msgID)"])
@@ -149,6 +142,22 @@ actor TemplateMessageWorker {
         case .failed(let errcode, let reason):
             logger.warning("template message failed", metadata: [
                 "message": "\(item.id)", "errcode": "\(errcode.map(String.init) ?? "-")", "reason": "\(reason)",
+            ])
+        }
+        return outcome
+    }
+
+    /// Records a batch's outcomes (one statement for all the sent ones).
+    private func recordOutcomes(_ outcomes: [(id: UUID, outcome: TemplateMessageQueue.Outcome)]) async {
+        do {
+            let recorded = try await queue.record(outcomes, worker: name)
+            for (id, _) in outcomes where !recorded.contains(id) {
+                logger.warning("template message claim lost before its outcome was recorded", metadata: ["message": "\(id)"])
+            }
+        } catch {
+            // The claims expire and the messages are sent again with the same client_msg_id (a duplicate WeChat drops).
+            logger.error("template message outcomes not recorded", metadata: [
+                "messages": "\(outcomes.count)", "error": "\(String(reflecting: type(of: error)))",
             ])
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import WeChatKit
 
@@ -11,11 +12,14 @@ struct DatabaseNonceStore: MessageNonceStore {
 
     func insertIfNew(nonce: String, timestamp: Int64) async throws -> Bool {
         let now = clock.now()
-        do {
-            try await PushNonce(nonce: nonce, timestamp: timestamp, seenAt: now).create(on: database)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return false
-        }
+        let sql = try database.sql()
+        let inserted = try await sql.raw("""
+            INSERT INTO push_nonces (id, nonce, "timestamp", seen_at)
+            VALUES (\(bind: UUID()), \(bind: nonce), \(bind: timestamp), \(bind: now))
+            ON CONFLICT ("timestamp", nonce) DO NOTHING
+            RETURNING id
+            """).all()
+        guard !inserted.isEmpty else { return false }
         // Forget old pairs now and then rather than on every push.
         if Int.random(in: 0..<64) == 0 {
             try await PushNonce.query(on: database).filter(\.$seenAt < now.addingTimeInterval(-retention)).delete()

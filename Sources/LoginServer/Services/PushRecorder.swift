@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Logging
 import WeChatKit
@@ -18,15 +19,36 @@ struct PushRecorder: Sendable {
         // the same second apart.
         let key = event.map { "\(message.deduplicationKey):\($0)" } ?? message.deduplicationKey
         let fields = String(decoding: try JSONEncoder().encode(message.fields), as: UTF8.self)
-        let row = InboundEvent(dedupKey: key, appID: appID, openID: message.fromUserName, msgType: message.msgType,
-                               event: event, fields: fields, createTime: message.createTime)
-        if case .event(.templateSendJobFinish(let msgID, _)) = message.kind { row.msgID = msgID }
-        do {
-            try await database.writeTransaction { tx in
-                try await row.create(on: tx)
-                try await apply(message, appID: appID, on: tx)
+        var msgID: Int64?
+        if case .event(.templateSendJobFinish(let id, _)) = message.kind { msgID = id }
+        let following: Bool? = switch message.kind {
+        case .event(.subscribe): true
+        case .event(.unsubscribe): false
+        default: nil
+        }
+        // One statement that says whether the push is new; a follow change and its event commit together.
+        let insert: SQLQueryString = """
+            INSERT INTO inbound_events (id, dedup_key, app_id, openid, msg_type, event, fields, create_time, msg_id, received_at)
+            VALUES (\(bind: UUID()), \(bind: key), \(bind: appID), \(bind: message.fromUserName), \(bind: message.msgType),
+                    \(bind: event), \(bind: fields), \(bind: message.createTime), \(bind: msgID), \(bind: clock.now()))
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING id
+            """
+        let stored: Bool
+        if let following {
+            stored = try await database.writeTransaction { tx in
+                let sql = try tx.sql()
+                guard try await !sql.raw(insert).all().isEmpty else { return false }
+                try await sql.raw("""
+                    UPDATE wechat_identities SET following = \(bind: following), updated_at = \(bind: clock.now())
+                    WHERE app_id = \(bind: appID) AND openid = \(bind: message.fromUserName)
+                    """).run()
+                return true
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
+        } else {
+            stored = try await !database.sql().raw(insert).all().isEmpty
+        }
+        guard stored else {
             logger.info("wechat push repeated", metadata: ["reason": "message", "type": "\(message.msgType)"])
             return false
         }
@@ -41,19 +63,5 @@ struct PushRecorder: Sendable {
             ])
         }
         return true
-    }
-
-    private func apply(_ message: InboundMessage, appID: String, on database: any Database) async throws {
-        let following: Bool
-        switch message.kind {
-        case .event(.subscribe): following = true
-        case .event(.unsubscribe): following = false
-        default: return
-        }
-        try await WeChatIdentity.query(on: database)
-            .filter(\.$appID == appID)
-            .filter(\.$openID == message.fromUserName)
-            .set(\.$following, to: following)
-            .update()
     }
 }

@@ -40,6 +40,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// (no hand-off to a second thread pool per request), so it takes as little of the two cores as it can.
     @MainActor static func main() async {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        BenchProcess.stopAllOnSignals()
         await main(nil)
     }
 

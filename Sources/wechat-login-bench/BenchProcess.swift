@@ -20,6 +20,37 @@ final class BenchProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        Self.running.add(self)
+    }
+
+    /// Every child started so far, for the signal handler: a benchmark stopped with Ctrl-C or SIGTERM must not
+    /// leave its sandbox and servers running.
+    private static let running = Children<BenchProcess>()
+
+    /// Stops every child this process started (on SIGINT/SIGTERM), then exits with the signal's conventional code.
+    static func stopAllOnSignals() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                for child in running.all() { child.stop() }
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            signalSources.add(source)
+        }
+    }
+
+    private static let signalSources = Children<any DispatchSourceSignal>()
+
+    /// A locked list (children started from several tasks; read by the signal handler).
+    private final class Children<Element>: @unchecked Sendable {
+        // @unchecked: every access goes through `lock`.
+        private let lock = NSLock()
+        private var items: [Element] = []
+
+        func add(_ item: Element) { lock.withLock { items.append(item) } }
+        func all() -> [Element] { lock.withLock { items } }
     }
 
     var pid: Int32 { process.processIdentifier }

@@ -71,6 +71,10 @@ struct WorldTests {
     @Test func templateRendering() {
         let text = SandboxState.render("{{first.DATA}}\n订单号：{{keyword1.DATA}}\n{{remark.DATA}}", data: ["first": "您好", "keyword1": "A1"])
         #expect(text == "您好\n订单号：A1\n")
+        #expect(SandboxState.render("{{a.DATA}}|{{b.DATA}}", data: ["a": "{{b.DATA}}", "b": "x"]) == "{{b.DATA}}|x",
+                "a value is not expanded again")
+        #expect(SandboxState.render("{{ {{a.DATA}} }} {{bad key.DATA}} {{", data: ["a": "1"]) == "{{ 1 }} {{bad key.DATA}} {{")
+        #expect(SandboxState.render("", data: [:]) == "")
     }
 
     @Test func clockAdvancesAndResets() async {

@@ -44,7 +44,7 @@ enum PushXML {
 
     /// `<name><![CDATA[value]]></name>`, splitting any `]]>` in `value` across two CDATA sections.
     static func element(_ name: String, cdata value: String) -> String {
-        let escaped = value.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>")
+        let escaped = value.contains("]]>") ? value.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>") : value
         return "<\(name)><![CDATA[\(escaped)]]></\(name)>"
     }
 

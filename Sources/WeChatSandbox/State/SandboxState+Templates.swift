@@ -47,13 +47,31 @@ extension SandboxState {
         return TemplateSendOutcome(msgID: msgID, userID: owner.userID, pushStatus: status)
     }
 
-    /// Replaces `{{key.DATA}}` placeholders with the values.
+    /// Replaces `{{key.DATA}}` placeholders with the values (a placeholder without a value becomes empty), in one
+    /// pass: a value that itself looks like a placeholder is not expanded again.
+    ///
+    /// (It was a replace per keyword and a regex literal compiled on every call: a fifth of the sandbox's CPU in
+    /// the benchmark's template push.)
     static func render(_ content: String, data: [String: String]) -> String {
-        var text = content
-        for (key, value) in data {
-            text = text.replacingOccurrences(of: "{{\(key).DATA}}", with: value)
+        var text = ""
+        var rest = content[...]
+        while let open = rest.range(of: "{{") {
+            text += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            if let close = after.range(of: "}}") {
+                let inner = after[..<close.lowerBound]
+                let key = inner.dropLast(5)
+                if inner.hasSuffix(".DATA"), !key.isEmpty,
+                   key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                    text += data[String(key)] ?? ""
+                    rest = after[close.upperBound...]
+                    continue
+                }
+            }
+            text += "{{"
+            rest = after
         }
-        return text.replacing(/\{\{[A-Za-z0-9_]+\.DATA\}\}/, with: "")
+        return text + rest
     }
 
     /// The first keyword violating its category rule (spec §9.1), if any.

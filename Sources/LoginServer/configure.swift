@@ -26,10 +26,6 @@ public enum LoginServer {
             // choice where that matters. The process has one SQLite connection, so the setting covers it.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
-            // A 32 MiB page cache instead of SQLite's 2 MiB: with the queue and its delivery reports past a few
-            // MiB, the benchmark's drain spent its time re-reading pages with pread. Bounded, and well inside the
-            // memory budget (see docs/BENCHMARKS.md).
-            try await sql.raw("PRAGMA cache_size=-32768").run()
         }
 
         let sessionLifetime = configuration.sessionLifetime
@@ -87,7 +83,7 @@ public enum LoginServer {
             sandboxURL: sandboxURL,
             // Built at start-up, so a bad key fails then rather than on the first push.
             messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
-            messaging: messaging), on: app)
+            messaging: messaging, pushWriters: PushWriters(database: app.db)), on: app)
         try routes(app)
     }
 

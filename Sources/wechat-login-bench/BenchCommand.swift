@@ -33,6 +33,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("soak"), help: "Instead of the scenarios: PC logins for this many seconds, sampling the server's RSS.")
     var soakSeconds: Double?
 
+    @Option(name: .customLong("database-url"),
+            help: "The servers' DATABASE_URL, e.g. an empty PostgreSQL database (default: a new SQLite file). See scripts/bench-postgres.")
+    var databaseURL: String?
+
     @Option(name: .customLong("bin-dir"), help: "Where wechat-login is (default: beside this executable).")
     var binDirectory: String?
 
@@ -46,6 +50,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1024).contains(users) else { throw ValidationError("--users must be 1…1024") }
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") || databaseURL.hasPrefix("sqlite:")) {
+            throw ValidationError("--database-url must be a postgres://, postgresql:// or sqlite: URL")
+        }
         if let duration, !(0.5...3600).contains(duration) { throw ValidationError("--duration must be 0.5…3600 seconds") }
         if let messages, !(1...1_000_000).contains(messages) { throw ValidationError("--messages must be 1…1000000") }
     }
@@ -57,7 +64,7 @@ struct BenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let client = BenchClient.make(connections: max(64, users * 2))
         let environment = BenchEnvironment(binDirectory: bin, workDirectory: work, client: client,
-                                           sandboxPort: BenchProcess.freePort())
+                                           sandboxPort: BenchProcess.freePort(), databaseURL: databaseURL)
         var processes: [BenchProcess] = []
         defer {
             for process in processes { process.stop() }
@@ -77,7 +84,8 @@ struct BenchCommand: AsyncParsableCommand {
     private func measure(_ environment: BenchEnvironment, processes: inout [BenchProcess]) async throws -> String {
         let duration = self.duration ?? (quick ? 3 : 20)
         let messages = self.messages ?? (quick ? 500 : 10_000)
-        var report = BenchReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent)
+        var report = BenchReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent,
+                                 database: databaseURL.map(Self.withoutCredentials) ?? "SQLite file")
         let sandbox = try await environment.startSandbox()
         processes.append(sandbox)
         let port = BenchProcess.freePort()
@@ -114,6 +122,14 @@ struct BenchCommand: AsyncParsableCommand {
         push.sandboxProcess = sandbox
         report.push = try await push.run(queueing: server, queueingPort: port)
         return report.description
+    }
+
+    /// The URL without user and password, for the report.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(database URL)" }
+        components.user = nil
+        components.password = nil
+        return components.string ?? "(database URL)"
     }
 
     private func runPeer(_ environment: BenchEnvironment, sandbox: BenchProcess, duration: Double, returning: Int,

@@ -13,10 +13,15 @@ struct BenchEnvironment: Sendable {
     let workDirectory: URL
     let client: BenchClient
     let sandboxPort: Int
+    /// The servers' `DATABASE_URL` when not the default SQLite file (e.g. an empty PostgreSQL database).
+    var databaseURL: String?
 
     var sandbox: String { "http://127.0.0.1:\(sandboxPort)" }
     var serverBinary: String { binDirectory.appendingPathComponent("wechat-login").path }
     var database: String { workDirectory.appendingPathComponent("server.sqlite").path }
+
+    /// What the servers store into: `databaseURL`, or a SQLite file in the work directory.
+    var serverDatabaseURL: String { databaseURL ?? "sqlite:" + database }
 
     /// The sandbox, with per-minute quotas lifted (a benchmark is not a quota test) and both apps' domains set to
     /// the loopback host.
@@ -34,13 +39,13 @@ struct BenchEnvironment: Sendable {
         return process
     }
 
-    /// Our login server on SQLite, talking to the sandbox as to WeChat.
+    /// Our login server (on `serverDatabaseURL`), talking to the sandbox as to WeChat.
     func startServer(port: Int, worker: Bool, extra: [String: String] = [:]) async throws -> BenchProcess {
         var environment = ProcessInfo.processInfo.environment
         environment.merge([
             "WECHAT_OA_APPID": Self.officialAccount, "WECHAT_OA_SECRET": Self.officialAccountSecret,
             "WECHAT_WEB_APPID": Self.website, "WECHAT_WEB_SECRET": Self.websiteSecret,
-            "WECHAT_API_BASE_URL": sandbox, "DATABASE_URL": "sqlite:" + database,
+            "WECHAT_API_BASE_URL": sandbox, "DATABASE_URL": serverDatabaseURL,
             "TOKEN_ENCRYPTION_KEY": "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             "PUBLIC_URL": "http://127.0.0.1:\(port)", "ADMIN_API_TOKEN": Self.adminToken,
             "CODE_WEBHOOK_URL": "http://127.0.0.1:9/unused", "WECHAT_SERVER_TOKEN": "sandboxtoken",

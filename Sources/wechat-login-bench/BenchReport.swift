@@ -5,6 +5,7 @@ struct BenchReport: CustomStringConvertible {
     let users: Int
     let duration: Double
     let build: String
+    let database: String
     var logins: [LoadResult] = []
     var ceiling: LoadResult?
     var peer: [LoadResult] = []
@@ -16,7 +17,7 @@ struct BenchReport: CustomStringConvertible {
     var description: String {
         var lines = [
             "",
-            "wechat-login-bench — \(users) virtual users, \(format(duration, 0)) s per scenario, build: \(build), \(ProcessInfo.processInfo.activeProcessorCount) cores",
+            "wechat-login-bench — \(users) virtual users, \(format(duration, 0)) s per scenario, build: \(build), \(ProcessInfo.processInfo.activeProcessorCount) cores, server database: \(database)",
             "",
             pad("scenario", 48) + pad("done", 8) + pad("/s", 9) + pad("p50 ms", 9) + pad("p90 ms", 9) + pad("p99 ms", 9)
                 + pad("max ms", 9) + pad("errors", 8) + pad("CPU ms/op", 11) + "peak RSS MiB",

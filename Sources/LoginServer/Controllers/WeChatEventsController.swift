@@ -43,7 +43,7 @@ struct WeChatEventsController: RouteCollection {
         let push: MessageServerPush
         do {
             let request = try MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body)
-            let nonces = DatabaseNonceStore(database: req.db, clock: req.login.clock)
+            let nonces = DatabaseNonceStore(database: req.db, clock: req.login.clock, batcher: req.login.pushWriters.nonces)
             guard case .push(let received) = try await server.handle(request, now: req.login.clock.now(), nonceStore: nonces)
             else { throw Abort(.badRequest) }
             push = received
@@ -54,7 +54,8 @@ struct WeChatEventsController: RouteCollection {
         } catch let error as MessageServerError {
             return refuse(req, error)
         }
-        try await PushRecorder(database: req.db, clock: req.login.clock, logger: req.logger).record(push.message, appID: server.configuration.appID)
+        try await PushRecorder(database: req.db, clock: req.login.clock, logger: req.logger, writers: req.login.pushWriters)
+            .record(push.message, appID: server.configuration.appID)
         return Self.plain(MessageReply.success)
     }
 

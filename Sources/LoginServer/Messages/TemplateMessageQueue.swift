@@ -248,11 +248,7 @@ struct TemplateMessageQueue: Sendable {
     /// (yet: the report can overtake the recording of the send, which then applies it).
     @discardableResult
     func applyDeliveryReport(appID: String, msgID: Int64, status: InboundMessage.TemplateSendStatus) async throws -> Bool {
-        let final: TemplateMessageStatus = switch status {
-        case .success: .delivered
-        case .userBlock: .blocked
-        case .systemFailed, .other: .failed
-        }
+        let final = Self.finalStatus(status)
         let now = clock.now()
         var update = try database.sql().update(TemplateMessageRecord.schema)
             .set("status", to: final.rawValue)
@@ -260,7 +256,7 @@ struct TemplateMessageQueue: Sendable {
             .set("finished_at", to: now)
             .set("updated_at", to: now)
         if final != .delivered {
-            update = update.set("reason", to: "WeChat reported the delivery as \(status.rawValue)")
+            update = update.set("reason", to: Self.refusalReason(status))
         }
         let changed = try await update
             .where("app_id", .equal, SQLBind(appID))
@@ -269,6 +265,20 @@ struct TemplateMessageQueue: Sendable {
             .returning("id")
             .all()
         return !changed.isEmpty
+    }
+
+    /// Where a delivery report leaves its message.
+    static func finalStatus(_ status: InboundMessage.TemplateSendStatus) -> TemplateMessageStatus {
+        switch status {
+        case .success: .delivered
+        case .userBlock: .blocked
+        case .systemFailed, .other: .failed
+        }
+    }
+
+    /// The reason recorded for a report other than success.
+    static func refusalReason(_ status: InboundMessage.TemplateSendStatus) -> String {
+        "WeChat reported the delivery as \(status.rawValue)"
     }
 
     static func deliveryStatus(inEventFields json: String) -> InboundMessage.TemplateSendStatus? {

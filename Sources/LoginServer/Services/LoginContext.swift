@@ -16,6 +16,8 @@ struct LoginContext: Sendable {
     let messageServer: MessageServer?
     /// Template messaging from the official account; `nil` when none is configured.
     let messaging: TemplateMessaging?
+    /// The push endpoint's batched writes, on the application's database.
+    let pushWriters: PushWriters
 
     private struct Key: StorageKey {
         typealias Value = LoginContext

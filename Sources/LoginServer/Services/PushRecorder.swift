@@ -10,6 +10,8 @@ struct PushRecorder: Sendable {
     let database: any Database
     let clock: any ServerClock
     let logger: Logger
+    /// Batches the event insert and the delivery report with concurrent pushes'; without it, a statement each.
+    var writers: PushWriters?
 
     /// Stores `message` unless it was already stored; true when this call stored it.
     @discardableResult
@@ -26,27 +28,24 @@ struct PushRecorder: Sendable {
         case .event(.unsubscribe): false
         default: nil
         }
-        // One statement that says whether the push is new; a follow change and its event commit together.
-        let insert: SQLQueryString = """
-            INSERT INTO inbound_events (id, dedup_key, app_id, openid, msg_type, event, fields, create_time, msg_id, received_at)
-            VALUES (\(bind: UUID()), \(bind: key), \(bind: appID), \(bind: message.fromUserName), \(bind: message.msgType),
-                    \(bind: event), \(bind: fields), \(bind: message.createTime), \(bind: msgID), \(bind: clock.now()))
-            ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING id
-            """
+        let item = PushWriters.Event(
+            dedupKey: key, appID: appID, openID: message.fromUserName, msgType: message.msgType, event: event,
+            fields: fields, createTime: message.createTime, msgID: msgID, receivedAt: clock.now())
         let stored: Bool
         if let following {
+            // A follow change commits with its event.
             stored = try await database.writeTransaction { tx in
-                let sql = try tx.sql()
-                guard try await !sql.raw(insert).all().isEmpty else { return false }
-                try await sql.raw("""
+                guard try await PushWriters.insertEvents([item], on: tx)[0] else { return false }
+                try await tx.sql().raw("""
                     UPDATE wechat_identities SET following = \(bind: following), updated_at = \(bind: clock.now())
                     WHERE app_id = \(bind: appID) AND openid = \(bind: message.fromUserName)
                     """).run()
                 return true
             }
+        } else if let writers {
+            stored = try await writers.events.submit(item)
         } else {
-            stored = try await !database.sql().raw(insert).all().isEmpty
+            stored = try await PushWriters.insertEvents([item], on: database)[0]
         }
         guard stored else {
             logger.info("wechat push repeated", metadata: ["reason": "message", "type": "\(message.msgType)"])
@@ -56,8 +55,12 @@ struct PushRecorder: Sendable {
         if case .event(.templateSendJobFinish(let msgID, let status)) = message.kind {
             // After the event row is committed: a send recorded later finds the event; one recorded earlier is
             // found here (see TemplateMessageQueue.record).
-            let applied = try await TemplateMessageQueue(database: database, clock: clock)
-                .applyDeliveryReport(appID: appID, msgID: msgID, status: status)
+            let report = PushWriters.Report(appID: appID, msgID: msgID, status: status, at: clock.now())
+            let applied = if let writers {
+                try await writers.reports.submit(report)
+            } else {
+                try await PushWriters.applyReports([report], on: database)[0]
+            }
             logger.info("template message delivery report", metadata: [
                 "wechat.msgid": "\(msgID)", "status": "\(status.rawValue)", "matched": "\(applied)",
             ])

@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import SQLKit
+import WeChatKit
+
+/// The official account endpoint's three writes per push — its replay-guard nonce, the event row, and a delivery
+/// report's effect on its message — each batched across concurrent pushes (`StatementBatcher`).
+///
+/// A template-message burst comes back as a burst of TEMPLATESENDJOBFINISH pushes: one statement per push for
+/// each write was most of the endpoint's cost. A push is still acknowledged only after its rows are written.
+struct PushWriters: Sendable {
+    struct Nonce: Sendable {
+        var nonce: String
+        var timestamp: Int64
+        var seenAt: Date
+    }
+
+    struct Event: Sendable {
+        var dedupKey: String
+        var appID: String
+        var openID: String
+        var msgType: String
+        var event: String?
+        var fields: String
+        var createTime: Int64
+        var msgID: Int64?
+        var receivedAt: Date
+    }
+
+    struct Report: Sendable {
+        var appID: String
+        var msgID: Int64
+        var status: InboundMessage.TemplateSendStatus
+        var at: Date
+    }
+
+    /// Whether each nonce is new (true) or a replay.
+    let nonces: StatementBatcher<Nonce, Bool>
+    /// Whether each event was stored (true) or is a repeat.
+    let events: StatementBatcher<Event, Bool>
+    /// Whether each report matched a sent message.
+    let reports: StatementBatcher<Report, Bool>
+
+    init(database: any Database) {
+        nonces = StatementBatcher { try await Self.insertNonces($0, on: database) }
+        events = StatementBatcher { try await Self.insertEvents($0, on: database) }
+        reports = StatementBatcher { try await Self.applyReports($0, on: database) }
+    }
+
+    /// `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING key`: true for the rows that went in. Of two
+    /// items with the same key in one batch, only the first can be new.
+    static func insertNonces(_ items: [Nonce], on database: any Database) async throws -> [Bool] {
+        let key = { (nonce: String, timestamp: Int64) in "\(timestamp):\(nonce)" }
+        let rows = try await database.sql().raw("""
+            INSERT INTO push_nonces (id, nonce, "timestamp", seen_at)
+            VALUES \(SQLList(items.map { SQLQueryString("(\(bind: UUID()), \(bind: $0.nonce), \(bind: $0.timestamp), \(bind: $0.seenAt))") }))
+            ON CONFLICT ("timestamp", nonce) DO NOTHING
+            RETURNING nonce, "timestamp"
+            """).all()
+        let inserted = Set(try rows.map { key(try $0.decode(column: "nonce", as: String.self),
+                                               try $0.decode(column: "timestamp", as: Int64.self)) })
+        return firstOccurrences(items.map { key($0.nonce, $0.timestamp) }, in: inserted)
+    }
+
+    static func insertEvents(_ items: [Event], on database: any Database) async throws -> [Bool] {
+        let values = items.map { item in
+            SQLQueryString("""
+                (\(bind: UUID()), \(bind: item.dedupKey), \(bind: item.appID), \(bind: item.openID), \(bind: item.msgType),
+                 \(bind: item.event), \(bind: item.fields), \(bind: item.createTime), \(bind: item.msgID), \(bind: item.receivedAt))
+                """)
+        }
+        let rows = try await database.sql().raw("""
+            INSERT INTO inbound_events (id, dedup_key, app_id, openid, msg_type, event, fields, create_time, msg_id, received_at)
+            VALUES \(SQLList(values))
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING dedup_key
+            """).all()
+        let inserted = Set(try rows.map { try $0.decode(column: "dedup_key", as: String.self) })
+        return firstOccurrences(items.map(\.dedupKey), in: inserted)
+    }
+
+    /// One `UPDATE … CASE msg_id …` per app in the batch (nearly always one): each sent message with a reported
+    /// msgid becomes delivered, blocked or failed.
+    static func applyReports(_ items: [Report], on database: any Database) async throws -> [Bool] {
+        let sql = try database.sql()
+        var applied: Set<String> = []
+        for (appID, reports) in Dictionary(grouping: items, by: \.appID) {
+            var latest: [Int64: Report] = [:]
+            for report in reports { latest[report.msgID] = report }
+            let now = reports.map(\.at).max() ?? Date()
+            let status = SQLList(latest.values.map {
+                SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: TemplateMessageQueue.finalStatus($0.status).rawValue)")
+            }, separator: SQLRaw(" "))
+            let delivery = SQLList(latest.values.map { SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: $0.status.rawValue)") },
+                                   separator: SQLRaw(" "))
+            let refused = latest.values.filter { TemplateMessageQueue.finalStatus($0.status) != .delivered }
+            let reason: SQLQueryString = refused.isEmpty ? "reason" : """
+                CASE msg_id \(SQLList(refused.map {
+                    SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: TemplateMessageQueue.refusalReason($0.status))")
+                }, separator: SQLRaw(" "))) ELSE reason END
+                """
+            let rows = try await sql.raw("""
+                UPDATE template_messages
+                SET status = CASE msg_id \(status) END, delivery_status = CASE msg_id \(delivery) END, reason = \(reason),
+                    finished_at = \(bind: now), updated_at = \(bind: now)
+                WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(latest.keys.map { SQLBind($0) }))) AND status = 'sent'
+                RETURNING msg_id
+                """).all()
+            for row in rows { applied.insert("\(appID):\(try row.decode(column: "msg_id", as: Int64.self))") }
+        }
+        return items.map { applied.contains("\($0.appID):\($0.msgID)") }
+    }
+
+    /// For each key in order: whether it is in `inserted` and this is its first occurrence.
+    private static func firstOccurrences(_ keys: [String], in inserted: Set<String>) -> [Bool] {
+        var seen: Set<String> = []
+        return keys.map { key in seen.insert(key).inserted && inserted.contains(key) }
+    }
+}

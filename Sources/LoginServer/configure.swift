@@ -83,7 +83,8 @@ public enum LoginServer {
             sandboxURL: sandboxURL,
             // Built at start-up, so a bad key fails then rather than on the first push.
             messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
-            messaging: messaging, pushWriters: PushWriters(database: app.db)), on: app)
+            messaging: messaging, pushWriters: PushWriters(database: app.db),
+            loginWriters: LoginWriters(database: app.db)), on: app)
         try routes(app)
     }
 

@@ -34,7 +34,7 @@ struct StatementBatcherTests {
 
     @Test func aLoneItemIsWrittenAtOnce() async throws {
         let recorder = Recorder()
-        let batcher = StatementBatcher<Int, Int> { items in
+        let batcher = StatementBatcher<Int, Int>(name: "test") { items in
             await recorder.enter(items)
             return items.map { $0 * 2 }
         }
@@ -45,7 +45,7 @@ struct StatementBatcherTests {
     @Test func concurrentCallersShareBatchesAndGetTheirOwnResults() async throws {
         let recorder = Recorder()
         await recorder.hold()
-        let batcher = StatementBatcher<Int, Int>(maxBatch: 30) { items in
+        let batcher = StatementBatcher<Int, Int>(name: "test", maxBatch: 30) { items in
             await recorder.enter(items)
             return items.map { $0 * 2 }
         }
@@ -67,7 +67,7 @@ struct StatementBatcherTests {
     @Test func aFailingBatchIsRetriedItemByItemSoOnlyTheBadItemFails() async throws {
         let recorder = Recorder()
         await recorder.hold()
-        let batcher = StatementBatcher<Int, Int> { items in
+        let batcher = StatementBatcher<Int, Int>(name: "test") { items in
             await recorder.enter(items)
             if items.contains(13) { throw Bad() }
             return items
@@ -90,7 +90,7 @@ struct StatementBatcherTests {
     }
 
     @Test func aWriteThatLosesResultsIsAnError() async throws {
-        let batcher = StatementBatcher<Int, Int> { _ in [] }
+        let batcher = StatementBatcher<Int, Int>(name: "test") { _ in [] }
         await #expect(throws: StatementBatcher<Int, Int>.CountMismatch.self) { try await batcher.submit(1) }
     }
 

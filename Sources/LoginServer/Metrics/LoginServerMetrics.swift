@@ -33,6 +33,12 @@ public enum LoginServerMetrics {
 /// - `wechat_login_template_queue_messages{status}` and `wechat_login_access_token_fetches_today{appid}`, read from the
 ///   database when `/metrics` is scraped (so every instance reports the deployment's queue).
 enum ServerMetrics {
+    /// One statement written by a `StatementBatcher` for `items` callers.
+    static func batchedWrite(writer: String, items: Int) {
+        Counter(label: "wechat_login_batched_statements_total", dimensions: [("writer", writer)]).increment()
+        Counter(label: "wechat_login_batched_items_total", dimensions: [("writer", writer)]).increment(by: items)
+    }
+
     static func login(flow: LoginFlowName, outcome: LoginOutcome, duration: Duration? = nil) {
         Counter(label: "wechat_login_logins_total", dimensions: [("flow", flow.rawValue), ("outcome", outcome.rawValue)])
             .increment()

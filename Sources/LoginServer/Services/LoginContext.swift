@@ -18,6 +18,8 @@ struct LoginContext: Sendable {
     let messaging: TemplateMessaging?
     /// The push endpoint's batched writes, on the application's database.
     let pushWriters: PushWriters
+    /// The login path's batched inserts, on the application's database.
+    let loginWriters: LoginWriters
 
     private struct Key: StorageKey {
         typealias Value = LoginContext
@@ -40,7 +42,9 @@ extension Request {
     var login: LoginContext { LoginContext.of(application) }
 
     /// The state store on this request's database.
-    var loginStates: LoginStateStore { LoginStateStore(database: db, clock: login.clock) }
+    var loginStates: LoginStateStore {
+        LoginStateStore(database: db, clock: login.clock, batcher: login.loginWriters.states)
+    }
 
     /// The identity recorder on this request's database.
     var identityRecorder: IdentityRecorder {

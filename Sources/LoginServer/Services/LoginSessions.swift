@@ -15,6 +15,8 @@ struct LoginSessionStore: Sendable {
     let clock: any ServerClock
     /// How long a session row lives after it is created.
     let lifetime: TimeInterval
+    /// Batches the insert with concurrent sign-ins' (the application's `LoginWriters.sessions`).
+    var batcher: StatementBatcher<LoginWriters.Session, Bool>?
 
     static let schema = "login_sessions"
 
@@ -24,11 +26,13 @@ struct LoginSessionStore: Sendable {
         let id = Self.newID()
         if data.snapshot.isEmpty { return SessionID(string: id) }
         let now = clock.now()
-        try await database.sql().raw("""
-            INSERT INTO login_sessions (id_hash, data, created_at, expires_at)
-            VALUES (\(bind: Self.hash(id)), \(bind: try Self.encode(data)), \(bind: now),
-                    \(bind: now.addingTimeInterval(lifetime)))
-            """).run()
+        let item = LoginWriters.Session(idHash: Self.hash(id), data: try Self.encode(data), createdAt: now,
+                                        expiresAt: now.addingTimeInterval(lifetime))
+        if let batcher {
+            _ = try await batcher.submit(item)
+        } else {
+            _ = try await LoginWriters.insertSessions([item], on: database)
+        }
         return SessionID(string: id)
     }
 
@@ -89,7 +93,8 @@ struct LoginSessionDriver: SessionDriver {
     let lifetime: TimeInterval
 
     private func store(_ request: Request) -> LoginSessionStore {
-        LoginSessionStore(database: request.db, clock: request.login.clock, lifetime: lifetime)
+        LoginSessionStore(database: request.db, clock: request.login.clock, lifetime: lifetime,
+                          batcher: request.login.loginWriters.sessions)
     }
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {

@@ -12,6 +12,8 @@ struct LoginStateStore: Sendable {
     let database: any Database
     let clock: any ServerClock
     var staleClaimAfter: TimeInterval = 30
+    /// Batches the state insert with concurrent logins' (the application's `LoginWriters.states`).
+    var batcher: StatementBatcher<LoginWriters.State, Bool>?
 
     /// What a callback found when it tried to claim its state.
     enum Claim {
@@ -37,13 +39,17 @@ struct LoginStateStore: Sendable {
         let record = OAuthStateRecord(
             state: state.rawValue, browserBindingHash: binding.hash, appID: appID, flow: flow.rawValue,
             scope: scope.rawValue, returnTo: returnTo.path, expiresAt: now.addingTimeInterval(lifetime))
-        // One plain INSERT: every login starts here. Written as SQL text, since Fluent's model path reflects over
-        // the model and SQLKit's builder quotes every identifier on every call.
-        try await database.sql().raw("""
-            INSERT INTO oauth_states (state, browser_binding_hash, app_id, flow, scope, return_to, expires_at, created_at)
-            VALUES (\(bind: state.rawValue), \(bind: record.browserBindingHash), \(bind: appID), \(bind: flow.rawValue),
-                    \(bind: scope.rawValue), \(bind: returnTo.path), \(bind: record.expiresAt), \(bind: now))
-            """).run()
+        // One plain INSERT (batched with concurrent logins' when a batcher is given): every login starts here.
+        // Written as SQL text, since Fluent's model path reflects over the model and SQLKit's builder quotes every
+        // identifier on every call.
+        let item = LoginWriters.State(
+            state: state.rawValue, browserBindingHash: record.browserBindingHash, appID: appID, flow: flow.rawValue,
+            scope: scope.rawValue, returnTo: returnTo.path, expiresAt: record.expiresAt, createdAt: now)
+        if let batcher {
+            _ = try await batcher.submit(item)
+        } else {
+            _ = try await LoginWriters.insertStates([item], on: database)
+        }
         record.createdAt = now
         return record
     }

@@ -42,9 +42,9 @@ struct PushWriters: Sendable {
     let reports: StatementBatcher<Report, Bool>
 
     init(database: any Database) {
-        nonces = StatementBatcher { try await Self.insertNonces($0, on: database) }
-        events = StatementBatcher { try await Self.insertEvents($0, on: database) }
-        reports = StatementBatcher { try await Self.applyReports($0, on: database) }
+        nonces = StatementBatcher(name: "push_nonces") { try await Self.insertNonces($0, on: database) }
+        events = StatementBatcher(name: "inbound_events") { try await Self.insertEvents($0, on: database) }
+        reports = StatementBatcher(name: "delivery_reports") { try await Self.applyReports($0, on: database) }
     }
 
     /// `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING key`: true for the rows that went in. Of two

@@ -7,6 +7,9 @@
 ///
 /// A batch that fails is written again item by item, so one bad item fails only its own caller.
 actor StatementBatcher<Item: Sendable, Output: Sendable> {
+    /// The writer's name in metrics (`wechat_login_batched_statements_total{writer}` and
+    /// `wechat_login_batched_items_total{writer}`: their ratio is the mean batch size).
+    nonisolated let name: String
     /// Writes `items` and returns one output per item, in the same order.
     typealias Write = @Sendable (_ items: [Item]) async throws -> [Output]
 
@@ -21,8 +24,9 @@ actor StatementBatcher<Item: Sendable, Output: Sendable> {
     /// Items waiting for the next batch.
     var pendingCount: Int { pending.count }
 
-    init(maxBatch: Int = 200, write: @escaping Write) {
+    init(name: String, maxBatch: Int = 200, write: @escaping Write) {
         precondition(maxBatch > 0)
+        self.name = name
         self.maxBatch = maxBatch
         self.write = write
     }
@@ -44,6 +48,7 @@ actor StatementBatcher<Item: Sendable, Output: Sendable> {
             pending.removeFirst(batch.count)
             batches += 1
             items += batch.count
+            ServerMetrics.batchedWrite(writer: name, items: batch.count)
             do {
                 let outputs = try await write(batch.map(\.item))
                 guard outputs.count == batch.count else { throw CountMismatch(items: batch.count, outputs: outputs.count) }

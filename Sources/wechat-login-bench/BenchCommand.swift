@@ -37,6 +37,10 @@ struct BenchCommand: AsyncParsableCommand {
             help: "The servers' DATABASE_URL, e.g. an empty PostgreSQL database (default: a new SQLite file). See scripts/bench-postgres.")
     var databaseURL: String?
 
+    @Option(name: .customLong("database-pid"),
+            help: "The database server's pid (PostgreSQL's postmaster), to add its CPU (and its backends') to the budget.")
+    var databasePID: Int32?
+
     @Option(name: .customLong("bin-dir"), help: "Where wechat-login is (default: beside this executable).")
     var binDirectory: String?
 
@@ -102,11 +106,13 @@ struct BenchCommand: AsyncParsableCommand {
             var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
             scenario.returningPerUser = warmReturning
             scenario.sandboxProcess = sandbox
+            scenario.databaseProcess = databasePID.map(WatchedPID.init(pid:))
             report.logins.append(try await scenario.run(name: "wechat-login, \(flow.rawValue) logins", against: server))
         }
         let client = environment.client
         report.ceiling = await LoadRunner.run(
             name: "wechat-login, GET /livez (ceiling)", users: users, duration: duration, server: server, sandbox: sandbox,
+            database: databasePID.map(WatchedPID.init(pid:)),
             iteration: { _, _, _ in
                 let reply = try await client.request(.GET, target + "/livez")
                 guard reply.status == 200 else { throw BenchFailure("/livez answered \(reply.status)") }
@@ -120,6 +126,7 @@ struct BenchCommand: AsyncParsableCommand {
         var push = PushScenario(environment: environment, messages: messages, recipients: quick ? 20 : 200,
                                 concurrency: pushConcurrency)
         push.sandboxProcess = sandbox
+        push.databaseProcess = databasePID.map(WatchedPID.init(pid:))
         report.push = try await push.run(queueing: server, queueingPort: port)
         return report.description
     }

@@ -1,8 +1,23 @@
 import Foundation
 
+/// A process whose CPU time the benchmark adds to a scenario's budget.
+protocol CPUWatched: Sendable {
+    /// User plus system CPU seconds so far, children included.
+    func cpuSeconds() -> Double
+}
+
+/// A process the benchmark did not start but whose CPU counts (the PostgreSQL server, by its postmaster's pid).
+struct WatchedPID: CPUWatched {
+    let pid: Int32
+
+    func cpuSeconds() -> Double {
+        BenchProcess.cpuSeconds(pid: pid) + BenchProcess.children(of: pid).reduce(0) { $0 + BenchProcess.cpuSeconds(pid: $1) }
+    }
+}
+
 /// A child process the benchmark started (the server, the sandbox, the peer), with its CPU time and memory read
 /// from `/proc`.
-final class BenchProcess: @unchecked Sendable {
+final class BenchProcess: CPUWatched, @unchecked Sendable {
     // @unchecked: `Process` is not Sendable; this wrapper only starts it once and then reads /proc.
     let name: String
     let process: Process

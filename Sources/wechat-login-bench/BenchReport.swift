@@ -31,11 +31,14 @@ struct BenchReport: CustomStringConvertible {
             for error in result.firstErrors { lines.append("    error: \(error.prefix(160))") }
         }
         lines.append("")
-        lines.append("CPU per operation across the machine (server + sandbox + this harness; \(cores) cores = \(cores * 1000) CPU ms/s):")
+        let withDatabase = (logins + peer).contains { $0.databaseCPUSeconds > 0 }
+        lines.append("CPU per operation across the machine (server + sandbox + this harness\(withDatabase ? " + database server" : ""); "
+            + "\(cores) cores = \(cores * 1000) CPU ms/s):")
         for result in logins + (ceiling.map { [$0] } ?? []) + peer where result.completed > 0 {
             let machine = result.machineCPUPerOperationMilliseconds
+            let database = withDatabase ? " + \(format(result.databaseCPUPerOperationMilliseconds, 2))" : ""
             lines.append("  \(result.name): \(format(result.cpuPerOperationMilliseconds, 2)) + "
-                + "\(format(result.sandboxCPUPerOperationMilliseconds, 2)) + \(format(result.harnessCPUPerOperationMilliseconds, 2)) = "
+                + "\(format(result.sandboxCPUPerOperationMilliseconds, 2)) + \(format(result.harnessCPUPerOperationMilliseconds, 2))\(database) = "
                 + "\(format(machine, 2)) ms → at most \(format(Double(cores) * 1000 / max(machine, 0.001), 0))/s on this machine")
         }
         if let ceiling, ceiling.rate > 0 {
@@ -62,9 +65,12 @@ struct BenchReport: CustomStringConvertible {
                 + "\(push.tokenFetches) access_token fetch\(push.tokenFetches == 1 ? "" : "es"), "
                 + "peak RSS \(format(push.serverPeakRSSMiB, 0)) MiB")
             let perMessage = { (seconds: Double) in seconds * 1000 / Double(max(push.messages, 1)) }
-            let machine = perMessage(push.serverCPUSeconds + push.sandboxCPUSeconds + push.harnessCPUSeconds)
-            lines.append("  CPU per message (server + sandbox + this harness): \(format(perMessage(push.serverCPUSeconds), 3)) + "
-                + "\(format(perMessage(push.sandboxCPUSeconds), 3)) + \(format(perMessage(push.harnessCPUSeconds), 3)) = "
+            let machine = perMessage(push.serverCPUSeconds + push.sandboxCPUSeconds + push.harnessCPUSeconds
+                                     + push.databaseCPUSeconds)
+            let database = push.databaseCPUSeconds > 0 ? " + \(format(perMessage(push.databaseCPUSeconds), 3))" : ""
+            lines.append("  CPU per message (server + sandbox + this harness\(database.isEmpty ? "" : " + database server")): "
+                + "\(format(perMessage(push.serverCPUSeconds), 3)) + "
+                + "\(format(perMessage(push.sandboxCPUSeconds), 3)) + \(format(perMessage(push.harnessCPUSeconds), 3))\(database) = "
                 + "\(format(machine, 3)) ms → at most \(format(Double(cores) * 1000 / max(machine, 0.001), 0))/s on this machine")
         }
         lines.append("")

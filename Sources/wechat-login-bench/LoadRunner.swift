@@ -16,6 +16,8 @@ struct LoadResult: Sendable {
     var sandboxCPUSeconds: Double = 0
     /// This harness's own CPU seconds over the run (the virtual users' HTTP clients).
     var harnessCPUSeconds: Double = 0
+    /// The database server's CPU seconds over the run (PostgreSQL; zero for SQLite, which runs inside the server).
+    var databaseCPUSeconds: Double = 0
 
     var rate: Double { seconds > 0 ? Double(completed) / seconds : 0 }
 
@@ -28,10 +30,11 @@ struct LoadResult: Sendable {
     var cpuPerOperationMilliseconds: Double { perOperation(serverCPUSeconds) }
     var sandboxCPUPerOperationMilliseconds: Double { perOperation(sandboxCPUSeconds) }
     var harnessCPUPerOperationMilliseconds: Double { perOperation(harnessCPUSeconds) }
+    var databaseCPUPerOperationMilliseconds: Double { perOperation(databaseCPUSeconds) }
 
     /// CPU milliseconds per operation, summed over every process on the machine that took part.
     var machineCPUPerOperationMilliseconds: Double {
-        perOperation(serverCPUSeconds + sandboxCPUSeconds + harnessCPUSeconds)
+        perOperation(serverCPUSeconds + sandboxCPUSeconds + harnessCPUSeconds + databaseCPUSeconds)
     }
 
     private func perOperation(_ seconds: Double) -> Double { completed > 0 ? seconds * 1000 / Double(completed) : 0 }
@@ -49,12 +52,14 @@ func ownCPUSeconds() -> Double {
 enum LoadRunner {
     static func run(
         name: String, users: Int, duration: Double, server: BenchProcess, sandbox: BenchProcess? = nil,
+        database: (any CPUWatched)? = nil,
         prepare: @escaping @Sendable (_ user: Int, _ index: Int) async throws -> String = { _, _ in "" },
         iteration: @escaping @Sendable (_ user: Int, _ index: Int, _ prepared: String) async throws -> Void
     ) async -> LoadResult {
         let cpuBefore = server.cpuSeconds()
         let sandboxBefore = sandbox?.cpuSeconds() ?? 0
         let harnessBefore = ownCPUSeconds()
+        let databaseBefore = database?.cpuSeconds() ?? 0
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int(duration * 1000))
         let perUser = await withTaskGroup(of: (latencies: [UInt64], errors: [String]).self) { group in
@@ -91,6 +96,7 @@ enum LoadRunner {
             name: name, completed: perUser.reduce(0) { $0 + $1.latencies.count }, errors: errors.count,
             firstErrors: Array(Set(errors).prefix(3)), seconds: seconds, latencies: perUser.flatMap(\.latencies),
             serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
-            sandboxCPUSeconds: (sandbox?.cpuSeconds() ?? 0) - sandboxBefore, harnessCPUSeconds: ownCPUSeconds() - harnessBefore)
+            sandboxCPUSeconds: (sandbox?.cpuSeconds() ?? 0) - sandboxBefore, harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
+            databaseCPUSeconds: (database?.cpuSeconds() ?? 0) - databaseBefore)
     }
 }

@@ -12,6 +12,8 @@ struct LoginScenario: Sendable {
     var returningPerUser = 4
     /// The sandbox process, to report its CPU per login too.
     var sandboxProcess: BenchProcess?
+    /// The database server, when it is a process of its own (PostgreSQL).
+    var databaseProcess: (any CPUWatched)?
 
     func run(name: String, against server: BenchProcess) async throws -> LoadResult {
         let flows = LoginFlows(client: environment.client, sandbox: environment.sandbox, target: target)
@@ -32,7 +34,7 @@ struct LoginScenario: Sendable {
             try await group.waitForAll()
         }
         return await LoadRunner.run(
-            name: name, users: users, duration: duration, server: server, sandbox: sandboxProcess,
+            name: name, users: users, duration: duration, server: server, sandbox: sandboxProcess, database: databaseProcess,
             prepare: { user, index in
                 if index % 2 == 1 { return "r\(run)-\(user)-\((index / 2) % returningPerUser)" }
                 let id = "n\(run)-\(user)-\(index)"

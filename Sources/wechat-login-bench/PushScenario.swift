@@ -9,6 +9,8 @@ struct PushScenario: Sendable {
     let concurrency: Int
     /// The sandbox process, to report its CPU per message too.
     var sandboxProcess: BenchProcess?
+    /// The database server, when it is a process of its own (PostgreSQL).
+    var databaseProcess: (any CPUWatched)?
 
     struct Result: Sendable {
         let messages: Int
@@ -18,6 +20,7 @@ struct PushScenario: Sendable {
         let serverPeakRSSMiB: Double
         var sandboxCPUSeconds: Double = 0
         var harnessCPUSeconds: Double = 0
+        var databaseCPUSeconds: Double = 0
         var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
     }
 
@@ -60,6 +63,7 @@ struct PushScenario: Sendable {
         let cpuBefore = server.cpuSeconds()
         let sandboxBefore = sandboxProcess?.cpuSeconds() ?? 0
         let harnessBefore = ownCPUSeconds()
+        let databaseBefore = databaseProcess?.cpuSeconds() ?? 0
         var first: ContinuousClock.Instant?
         var last = ContinuousClock.now
         try await environment.waitUntil("the drain", seconds: 900) {
@@ -75,6 +79,7 @@ struct PushScenario: Sendable {
             tokenFetches: try await environment.counter("/cgi-bin/token") - tokensBefore,
             serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
             sandboxCPUSeconds: (sandboxProcess?.cpuSeconds() ?? 0) - sandboxBefore,
-            harnessCPUSeconds: ownCPUSeconds() - harnessBefore)
+            harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
+            databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore)
     }
 }

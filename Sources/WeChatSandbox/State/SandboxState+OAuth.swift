@@ -16,7 +16,10 @@ extension SandboxState {
     func issueCode(appID: String, userID: String, scope: String, now: Date) -> String {
         let lifetime = scope == "snsapi_login"
             ? configuration.lifetimes.websiteCode : configuration.lifetimes.officialAccountCode
-        if codes.count >= Self.purgeThreshold { codes = codes.filter { !$0.value.used && now < $0.value.expiresAt } }
+        if codes.count >= nextCodePurge {
+            codes = codes.filter { !$0.value.used && now < $0.value.expiresAt }
+            nextCodePurge = Self.nextPurge(after: codes.count)
+        }
         let code = Identifiers.code()
         codes[code] = CodeRecord(
             appID: appID, userID: userID, scope: scope, expiresAt: now.addingTimeInterval(lifetime), used: false)

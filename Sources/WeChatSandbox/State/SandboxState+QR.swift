@@ -9,8 +9,9 @@ enum QRFailure: Error, Sendable {
 
 extension SandboxState {
     func createQRSession(appID: String, redirectURI: String, state: String, selfRedirect: String, now: Date) -> String {
-        if qrSessions.count >= Self.purgeThreshold {
+        if qrSessions.count >= nextQRPurge {
             qrSessions = qrSessions.filter { now < $0.value.expiresAt || qrWaiters[$0.key] != nil }
+            nextQRPurge = Self.nextPurge(after: qrSessions.count)
         }
         let uuid = Identifiers.qrUUID()
         qrSessions[uuid] = QRSession(

@@ -155,17 +155,15 @@ struct TemplateMessageQueue: Sendable {
     /// was lost (expired and taken over), in which case the other worker's result stands.
     @discardableResult
     func record(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
-        let sql = try database.sql()
         let now = clock.now()
-        var update = sql.update(TemplateMessageRecord.schema)
+        var update = try database.sql().update(TemplateMessageRecord.schema)
             .set("claimed_by", to: SQLLiteral.null)
             .set("claim_expires_at", to: SQLLiteral.null)
             .set("updated_at", to: now)
         switch outcome {
-        case .sent(let msgID):
-            update = update.set("status", to: TemplateMessageStatus.sent.rawValue)
-                .set("msg_id", to: msgID).set("sent_at", to: now)
-                .set("errcode", to: SQLLiteral.null).set("reason", to: SQLLiteral.null)
+        case .sent:
+            // One path for sends, batched or not: it also applies a delivery report that came first.
+            return try await record([(id, outcome)], worker: worker).contains(id)
         case .retry(let at, let errcode, let reason):
             update = update.set("status", to: TemplateMessageStatus.queued.rawValue)
                 .set("next_attempt_at", to: at).set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
@@ -179,20 +177,9 @@ struct TemplateMessageQueue: Sendable {
             .where("id", .equal, id)
             .where("status", .equal, TemplateMessageStatus.sending.rawValue)
             .where("claimed_by", .equal, worker)
-            .returning("app_id")
+            .returning("id")
             .all()
-        guard let row = changed.first else { return false }
-        if case .sent(let msgID) = outcome {
-            // The delivery report may have arrived before this row knew its msgid.
-            let appID = try row.decode(column: "app_id", as: String.self)
-            let reports = try await sql.select().column("fields").from(InboundEvent.schema)
-                .where("app_id", .equal, appID).where("msg_id", .equal, msgID).limit(1).all()
-            if let fields = try reports.first?.decode(column: "fields", as: String.self),
-               let status = Self.deliveryStatus(inEventFields: fields) {
-                try await applyDeliveryReport(appID: appID, msgID: msgID, status: status)
-            }
-        }
-        return true
+        return !changed.isEmpty
     }
 
     /// Records the outcomes of one batch of attempts, each only if `worker` still holds its claim; returns the ids
@@ -228,7 +215,8 @@ struct TemplateMessageQueue: Sendable {
             appOfMsgID[try row.decode(column: "msg_id", as: Int64.self)] = try row.decode(column: "app_id", as: String.self)
         }
         // Delivery reports that arrived before their send was recorded (see PushRecorder): one look per app (a
-        // batch is nearly always one app), on the (app_id, msg_id) index.
+        // batch is nearly always one app), on the (app_id, msg_id) index, and one statement to apply them.
+        var early: [DeliveryReport] = []
         for (appID, msgIDs) in Dictionary(grouping: appOfMsgID.keys, by: { appOfMsgID[$0] ?? "" }) {
             let reports = try await sql.raw("""
                 SELECT msg_id, fields FROM inbound_events
@@ -237,48 +225,62 @@ struct TemplateMessageQueue: Sendable {
             for report in reports {
                 guard let status = Self.deliveryStatus(inEventFields: try report.decode(column: "fields", as: String.self))
                 else { continue }
-                try await applyDeliveryReport(appID: appID, msgID: try report.decode(column: "msg_id", as: Int64.self),
-                                              status: status)
+                early.append(DeliveryReport(appID: appID, msgID: try report.decode(column: "msg_id", as: Int64.self),
+                                            status: status, at: now))
             }
         }
+        if !early.isEmpty { _ = try await Self.applyDeliveryReports(early, on: database) }
         return recorded
     }
 
-    /// Applies a TEMPLATESENDJOBFINISH report to the message with that msgid; false when no sent message has it
-    /// (yet: the report can overtake the recording of the send, which then applies it).
-    @discardableResult
-    func applyDeliveryReport(appID: String, msgID: Int64, status: InboundMessage.TemplateSendStatus) async throws -> Bool {
-        let final = Self.finalStatus(status)
-        let now = clock.now()
-        var update = try database.sql().update(TemplateMessageRecord.schema)
-            .set("status", to: final.rawValue)
-            .set("delivery_status", to: status.rawValue)
-            .set("finished_at", to: now)
-            .set("updated_at", to: now)
-        if final != .delivered {
-            update = update.set("reason", to: Self.refusalReason(status))
+    /// A TEMPLATESENDJOBFINISH report: WeChat's verdict on the message it gave `msgID`.
+    struct DeliveryReport: Sendable {
+        var appID: String
+        var msgID: Int64
+        var status: InboundMessage.TemplateSendStatus
+        var at: Date
+    }
+
+    /// Applies delivery reports to their sent messages — delivered, blocked or failed — with one
+    /// `UPDATE … CASE msg_id …` per app (nearly always one). For each report, whether a sent message had its msgid:
+    /// false when none has it yet (the report can overtake the recording of the send, which then applies it).
+    static func applyDeliveryReports(_ items: [DeliveryReport], on database: any Database) async throws -> [Bool] {
+        let sql = try database.sql()
+        var applied: Set<String> = []
+        for (appID, reports) in Dictionary(grouping: items, by: \.appID) {
+            var latest: [Int64: DeliveryReport] = [:]
+            for report in reports { latest[report.msgID] = report }
+            let now = reports.map(\.at).max() ?? Date()
+            let status = SQLList(latest.values.map {
+                SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: finalStatus($0.status).rawValue)")
+            }, separator: SQLRaw(" "))
+            let delivery = SQLList(latest.values.map { SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: $0.status.rawValue)") },
+                                   separator: SQLRaw(" "))
+            let refused = latest.values.filter { finalStatus($0.status) != .delivered }
+            let reason: SQLQueryString = refused.isEmpty ? "reason" : """
+                CASE msg_id \(SQLList(refused.map {
+                    SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: "WeChat reported the delivery as \($0.status.rawValue)")")
+                }, separator: SQLRaw(" "))) ELSE reason END
+                """
+            let rows = try await sql.raw("""
+                UPDATE template_messages
+                SET status = CASE msg_id \(status) END, delivery_status = CASE msg_id \(delivery) END, reason = \(reason),
+                    finished_at = \(bind: now), updated_at = \(bind: now)
+                WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(latest.keys.map { SQLBind($0) }))) AND status = 'sent'
+                RETURNING msg_id
+                """).all()
+            for row in rows { applied.insert("\(appID):\(try row.decode(column: "msg_id", as: Int64.self))") }
         }
-        let changed = try await update
-            .where("app_id", .equal, SQLBind(appID))
-            .where("msg_id", .equal, SQLBind(msgID))
-            .where("status", .equal, SQLBind(TemplateMessageStatus.sent.rawValue))
-            .returning("id")
-            .all()
-        return !changed.isEmpty
+        return items.map { applied.contains("\($0.appID):\($0.msgID)") }
     }
 
     /// Where a delivery report leaves its message.
-    static func finalStatus(_ status: InboundMessage.TemplateSendStatus) -> TemplateMessageStatus {
+    private static func finalStatus(_ status: InboundMessage.TemplateSendStatus) -> TemplateMessageStatus {
         switch status {
         case .success: .delivered
         case .userBlock: .blocked
         case .systemFailed, .other: .failed
         }
-    }
-
-    /// The reason recorded for a report other than success.
-    static func refusalReason(_ status: InboundMessage.TemplateSendStatus) -> String {
-        "WeChat reported the delivery as \(status.rawValue)"
     }
 
     static func deliveryStatus(inEventFields json: String) -> InboundMessage.TemplateSendStatus? {

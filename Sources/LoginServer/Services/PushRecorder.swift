@@ -55,11 +55,11 @@ struct PushRecorder: Sendable {
         if case .event(.templateSendJobFinish(let msgID, let status)) = message.kind {
             // After the event row is committed: a send recorded later finds the event; one recorded earlier is
             // found here (see TemplateMessageQueue.record).
-            let report = PushWriters.Report(appID: appID, msgID: msgID, status: status, at: clock.now())
+            let report = TemplateMessageQueue.DeliveryReport(appID: appID, msgID: msgID, status: status, at: clock.now())
             let applied = if let writers {
                 try await writers.reports.submit(report)
             } else {
-                try await PushWriters.applyReports([report], on: database)[0]
+                try await TemplateMessageQueue.applyDeliveryReports([report], on: database)[0]
             }
             logger.info("template message delivery report", metadata: [
                 "wechat.msgid": "\(msgID)", "status": "\(status.rawValue)", "matched": "\(applied)",

@@ -27,24 +27,19 @@ struct PushWriters: Sendable {
         var receivedAt: Date
     }
 
-    struct Report: Sendable {
-        var appID: String
-        var msgID: Int64
-        var status: InboundMessage.TemplateSendStatus
-        var at: Date
-    }
-
     /// Whether each nonce is new (true) or a replay.
     let nonces: StatementBatcher<Nonce, Bool>
     /// Whether each event was stored (true) or is a repeat.
     let events: StatementBatcher<Event, Bool>
     /// Whether each report matched a sent message.
-    let reports: StatementBatcher<Report, Bool>
+    let reports: StatementBatcher<TemplateMessageQueue.DeliveryReport, Bool>
 
     init(database: any Database) {
         nonces = StatementBatcher(name: "push_nonces") { try await Self.insertNonces($0, on: database) }
         events = StatementBatcher(name: "inbound_events") { try await Self.insertEvents($0, on: database) }
-        reports = StatementBatcher(name: "delivery_reports") { try await Self.applyReports($0, on: database) }
+        reports = StatementBatcher(name: "delivery_reports") {
+            try await TemplateMessageQueue.applyDeliveryReports($0, on: database)
+        }
     }
 
     /// `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING key`: true for the rows that went in. Of two
@@ -77,38 +72,6 @@ struct PushWriters: Sendable {
             """).all()
         let inserted = Set(try rows.map { try $0.decode(column: "dedup_key", as: String.self) })
         return firstOccurrences(items.map(\.dedupKey), in: inserted)
-    }
-
-    /// One `UPDATE … CASE msg_id …` per app in the batch (nearly always one): each sent message with a reported
-    /// msgid becomes delivered, blocked or failed.
-    static func applyReports(_ items: [Report], on database: any Database) async throws -> [Bool] {
-        let sql = try database.sql()
-        var applied: Set<String> = []
-        for (appID, reports) in Dictionary(grouping: items, by: \.appID) {
-            var latest: [Int64: Report] = [:]
-            for report in reports { latest[report.msgID] = report }
-            let now = reports.map(\.at).max() ?? Date()
-            let status = SQLList(latest.values.map {
-                SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: TemplateMessageQueue.finalStatus($0.status).rawValue)")
-            }, separator: SQLRaw(" "))
-            let delivery = SQLList(latest.values.map { SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: $0.status.rawValue)") },
-                                   separator: SQLRaw(" "))
-            let refused = latest.values.filter { TemplateMessageQueue.finalStatus($0.status) != .delivered }
-            let reason: SQLQueryString = refused.isEmpty ? "reason" : """
-                CASE msg_id \(SQLList(refused.map {
-                    SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: TemplateMessageQueue.refusalReason($0.status))")
-                }, separator: SQLRaw(" "))) ELSE reason END
-                """
-            let rows = try await sql.raw("""
-                UPDATE template_messages
-                SET status = CASE msg_id \(status) END, delivery_status = CASE msg_id \(delivery) END, reason = \(reason),
-                    finished_at = \(bind: now), updated_at = \(bind: now)
-                WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(latest.keys.map { SQLBind($0) }))) AND status = 'sent'
-                RETURNING msg_id
-                """).all()
-            for row in rows { applied.insert("\(appID):\(try row.decode(column: "msg_id", as: Int64.self))") }
-        }
-        return items.map { applied.contains("\($0.appID):\($0.msgID)") }
     }
 
     /// For each key in order: whether it is in `inserted` and this is its first occurrence.

@@ -44,8 +44,7 @@ struct IdentityRecorder: Sendable {
         let nickname = authorization.profile.flatMap { $0.nickname.isEmpty ? nil : $0.nickname }
         let avatarURL = authorization.profile.flatMap { $0.headImageURL.isEmpty ? nil : $0.headImageURL }
         let scopes = token.scopes.map(\.rawValue).sorted().joined(separator: ",")
-        let accessSealed = try cipher.seal(token.accessToken, context: Self.context(appID: appID, openID: token.openID, "access"))
-        let refreshSealed = try cipher.seal(token.refreshToken, context: Self.context(appID: appID, openID: token.openID, "refresh"))
+        let (accessSealed, refreshSealed) = try sealed(token, appID: appID, openID: token.openID)
         let refreshExpiresAt = now.addingTimeInterval(Self.refreshTokenLifetime)
         let stateID = try state.requireID()
         let sql = try database.sql()
@@ -95,12 +94,18 @@ struct IdentityRecorder: Sendable {
     /// Seals a user token's secrets into the identity row. A new grant (a code exchange) starts the refresh
     /// token's documented 30 days; a refresh does not extend them.
     func seal(_ token: UserToken, into identity: WeChatIdentity, newGrant: Bool) throws {
-        identity.accessTokenSealed = try cipher.seal(token.accessToken, context: Self.context(identity, "access"))
+        (identity.accessTokenSealed, identity.refreshTokenSealed) = try sealed(token, appID: identity.appID,
+                                                                              openID: identity.openID)
         identity.accessTokenExpiresAt = token.expiresAt
-        identity.refreshTokenSealed = try cipher.seal(token.refreshToken, context: Self.context(identity, "refresh"))
         if newGrant || identity.refreshTokenExpiresAt == nil {
             identity.refreshTokenExpiresAt = clock.now().addingTimeInterval(Self.refreshTokenLifetime)
         }
+    }
+
+    /// A user token's access and refresh tokens, each sealed to the identity `(appID, openID)` and its purpose.
+    private func sealed(_ token: UserToken, appID: String, openID: String) throws -> (access: String, refresh: String) {
+        (try cipher.seal(token.accessToken, context: Self.context(appID: appID, openID: openID, "access")),
+         try cipher.seal(token.refreshToken, context: Self.context(appID: appID, openID: openID, "refresh")))
     }
 
     /// The documented life of a refresh token.

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Vapor
+import WeChatKit
 
 /// Browser sessions in the `login_sessions` table: written with one SQLKit statement each, stored under the
 /// SHA-256 of the cookie's id (a copy of the table signs no one in), and ending at `expires_at`.
@@ -59,22 +60,13 @@ struct LoginSessionStore: Sendable {
         try await database.sql().raw("DELETE FROM login_sessions WHERE id_hash = \(bind: Self.hash(id.string))").run()
     }
 
-    /// 32 random bytes, base64url without padding: 43 characters.
-    static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    /// 43 random letters and digits (about 256 bits), from the same generator as login states.
+    static func newID() -> String { OAuthState.random(length: idLength).rawValue }
 
     /// Whether a cookie value could be one of our ids; anything else is not looked up.
-    static func isWellFormed(_ id: String) -> Bool {
-        id.utf8.count == 43 && id.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }
-    }
+    static func isWellFormed(_ id: String) -> Bool { id.utf8.count == idLength && OAuthState(rawValue: id) != nil }
+
+    private static let idLength = 43
 
     /// The stored key: lowercase hex SHA-256 of the id.
     static func hash(_ id: String) -> String { Hex.lowercase(SHA256.hash(data: Data(id.utf8))) }

@@ -117,7 +117,7 @@ public enum LoginServer {
         let secure = configuration.isHTTPS
         let lifetime = Int(configuration.sessionLifetime)
         // SameSite=Lax, not Strict: WeChat's redirect back to the callback is a top-level cross-site GET.
-        return SessionsConfiguration(cookieName: "wl_session") { id in
+        return SessionsConfiguration(cookieName: configuration.cookieName("wl_session")) { id in
             HTTPCookies.Value(string: id.string, maxAge: lifetime, path: "/", isSecure: secure, isHTTPOnly: true,
                               sameSite: .lax)
         }

@@ -50,6 +50,11 @@ public struct LoginServerConfiguration: Sendable {
     public var bindResendCooldown: TimeInterval = 60
     /// How long a signed-in session lasts.
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
+    /// How long after its completion a repeated callback (WeChat's double callback, the back button) is still
+    /// answered with the first result; later repeats get the invalid-link page.
+    public var callbackRepeatWindow: TimeInterval = 120
+    /// How long a WeChat identity waits in the session to be bound to an account before the login must start again.
+    public var pendingBindingLifetime: TimeInterval = 15 * 60
 
     /// Where the database lives.
     public enum DatabaseLocation: Sendable, Equatable {
@@ -98,6 +103,16 @@ public struct LoginServerConfiguration: Sendable {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey.key, info: Data("wechat-login one-time codes".utf8),
                                outputByteCount: 32)
     }
+
+    /// The HMAC key that signs browser-binding cookies, derived from the token key like ``codeKey``.
+    var bindingKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey.key, info: Data("wechat-login browser binding".utf8),
+                               outputByteCount: 32)
+    }
+
+    /// A cookie's name: `__Host-` in front on https, so the browser only takes it from this exact origin (never
+    /// from a sibling subdomain), with `Secure` and `Path=/`.
+    func cookieName(_ base: String) -> String { isHTTPS ? "__Host-" + base : base }
 
     /// True when the public URL is https, which makes cookies `Secure`.
     var isHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }

@@ -23,11 +23,13 @@ struct APIController: RouteCollection {
 
     func me(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
-        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user))
+        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user),
+                              csrfToken: SignIn.csrfToken(req))
     }
 
     func unbind(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
+        try SignIn.checkCSRFHeader(req)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)) else {
             throw Abort(.notFound, reason: "No such identity.")
         }
@@ -39,12 +41,14 @@ struct APIController: RouteCollection {
         } catch AccountService.UnbindFailure.lastSignInMethod {
             throw Abort(.conflict, reason: "The last WeChat identity cannot be unlinked: it is the only way to sign in.")
         }
-        return try MeResponse(user: user, identities: try await accounts.identities(of: user))
+        return try MeResponse(user: user, identities: try await accounts.identities(of: user),
+                              csrfToken: SignIn.csrfToken(req))
     }
 
     /// Re-reads the identity's WeChat profile with its stored user token (refreshed first when expired).
     func refresh(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
+        try SignIn.checkCSRFHeader(req)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
               let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
             throw Abort(.notFound, reason: "No such identity on this account.")
@@ -54,13 +58,16 @@ struct APIController: RouteCollection {
         } catch UserTokenService.Failure.needsReauthorization {
             throw Abort(.conflict, reason: "WeChat authorization expired: the person must sign in with WeChat again.")
         }
-        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user))
+        return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user),
+                              csrfToken: SignIn.csrfToken(req))
     }
 
-    /// Ends the session.
-    func logout(req: Request) async throws -> HTTPStatus {
-        SignIn.signOut(req)
-        return .noContent
+    /// Ends the session (a signed-in one must send its CSRF header) and the browser's login bindings.
+    func logout(req: Request) async throws -> Response {
+        if SignIn.userID(req) != nil { try SignIn.checkCSRFHeader(req) }
+        let response = Response(status: .noContent)
+        SignIn.signOut(req, response)
+        return response
     }
 
     func openAPI(req: Request) async throws -> Response {

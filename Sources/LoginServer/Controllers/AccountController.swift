@@ -59,7 +59,8 @@ struct AccountController: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
-        SignIn.signOut(req)
-        return req.redirect(to: "/")
+        let response = req.redirect(to: "/")
+        SignIn.signOut(req, response)
+        return response
     }
 }

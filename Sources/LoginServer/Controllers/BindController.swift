@@ -76,7 +76,7 @@ struct BindController: RouteCollection {
         req.logger.info("bind code checked", metadata: ["outcome": "\(outcome)"])
         switch outcome {
         case .bound(let userID, _):
-            try await SignIn.signIn(req, userID: userID)
+            try await SignIn.signIn(req, userID: userID, origin: SignIn.originState(req))
             return req.redirect(to: pending.returnTo.path)
         case .wrongCode(let remaining):
             return BindPages.codeForm(req, challenge: challenge, error: language.pick(

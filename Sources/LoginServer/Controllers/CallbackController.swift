@@ -20,7 +20,10 @@ struct CallbackController: RouteCollection {
             ServerMetrics.login(flow: .unknown, outcome: .rejected)
             return CallbackPages.invalidState(req)
         }
-        switch try await req.loginStates.claim(state: state.rawValue, binding: BrowserBinding(request: req)) {
+        let configuration = req.login.configuration
+        let bindings = BrowserBindingCookie(
+            request: req, name: configuration.cookieName(BrowserBindingCookie.baseName), key: configuration.bindingKey)
+        switch try await req.loginStates.claim(state: state.rawValue, bindings: bindings.bindings) {
         case .unknown:
             req.logger.notice("callback with an unknown state")
             ServerMetrics.login(flow: .unknown, outcome: .rejected)
@@ -44,6 +47,15 @@ struct CallbackController: RouteCollection {
                 action: MessagePage.retry(req, returnTo: record.returnTo)
             ).response(req, status: .gone)
         case .completed(let record):
+            // Only a prompt repeat in the session this callback created (or in a browser not signed in at all) gets
+            // the first result: never one from the history after sign-out, nor one in someone else's session.
+            let completedAt = record.completedAt ?? .distantPast
+            guard req.login.clock.now().timeIntervalSince(completedAt) < configuration.callbackRepeatWindow,
+                  SignIn.mayRepeatCallback(req, state: state.rawValue) else {
+                req.logger.notice("repeated callback refused: too late or in another session")
+                ServerMetrics.login(flow: .unknown, outcome: .rejected)
+                return CallbackPages.invalidState(req)
+            }
             req.logger.info("repeated callback answered with the first result")
             return try await finish(req, record: record)
         case .busy(let record):
@@ -122,11 +134,12 @@ struct CallbackController: RouteCollection {
             }
         }
         guard let identity = found else { return CallbackPages.invalidState(req) }
+        let origin = try record.requireID()
         if let userID = identity.userID {
-            try await SignIn.signIn(req, userID: userID)
+            try await SignIn.signIn(req, userID: userID, origin: origin)
             return req.redirect(to: returnTo.path)
         }
-        try await SignIn.setPending(req, identityID: identity.id, returnTo: returnTo)
+        try await SignIn.setPending(req, identityID: identity.id, returnTo: returnTo, origin: origin)
         return req.redirect(to: "/bind")
     }
 }

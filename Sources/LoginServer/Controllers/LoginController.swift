@@ -12,7 +12,12 @@ struct LoginController: RouteCollection {
         let returnTo = ReturnTo.orHome(req.queryValue("return_to"))
         let kind = Self.clientKind(req)
         let context = req.login
-        let binding = BrowserBinding(request: req) ?? BrowserBinding.random()
+        // A new binding for every login, kept beside the browser's recent (server-signed) ones.
+        let configuration = context.configuration
+        let cookieName = configuration.cookieName(BrowserBindingCookie.baseName)
+        let binding = BrowserBinding.random()
+        let bindings = BrowserBindingCookie(request: req, name: cookieName, key: configuration.bindingKey)
+            .adding(binding)
         let state = OAuthState.random()
 
         let response: Response
@@ -45,8 +50,9 @@ struct LoginController: RouteCollection {
                     redirectURI: context.configuration.callbackURL, state: state, language: language))
             }
         }
-        response.cookies[BrowserBinding.cookieName] = binding.cookie(
-            secure: context.configuration.isHTTPS, lifetime: context.configuration.stateLifetime * 3)
+        response.cookies[cookieName] = bindings.cookie(
+            key: configuration.bindingKey, secure: configuration.isHTTPS,
+            lifetime: configuration.stateLifetime + configuration.callbackRepeatWindow)
         req.logger.info("login started", metadata: ["flow": "\(kind.rawValue)", "return_to": "\(returnTo.path)"])
         return response
     }

@@ -27,8 +27,11 @@ struct MeResponse: Content {
 
     var user: UserDTO
     var identities: [IdentityDTO]
+    /// The session's CSRF token, which the JSON API's POSTs carry in `X-CSRF-Token`; absent in admin answers.
+    var csrfToken: String?
 
-    init(user: User, identities: [WeChatIdentity]) throws {
+    init(user: User, identities: [WeChatIdentity], csrfToken: String? = nil) throws {
+        self.csrfToken = csrfToken
         self.user = UserDTO(
             id: try user.requireID(), displayName: user.displayName, phone: user.phone, email: user.email,
             createdAt: user.createdAt?.formatted(.iso8601))

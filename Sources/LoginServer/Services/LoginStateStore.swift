@@ -58,13 +58,14 @@ struct LoginStateStore: Sendable {
     ///
     /// The usual case — this browser's fresh, unclaimed state — is one conditional `UPDATE … RETURNING`; only when
     /// it claims nothing does the state get read to say why.
-    func claim(state: String, binding: BrowserBinding?) async throws -> Claim {
-        if let binding, let sql = database as? any SQLDatabase {
+    /// `bindings` are the ones this browser's cookie carries (several when logins were started in several tabs).
+    func claim(state: String, bindings: [BrowserBinding]) async throws -> Claim {
+        if !bindings.isEmpty, let sql = database as? any SQLDatabase {
             let now = clock.now()
             let token = UUID().uuidString
             let rows = try await sql.raw("""
                 UPDATE oauth_states SET claim_token = \(bind: token), claimed_at = \(bind: now)
-                WHERE state = \(bind: state) AND browser_binding_hash = \(bind: binding.hash)
+                WHERE state = \(bind: state) AND browser_binding_hash IN (\(binds: bindings.map(\.hash)))
                   AND completed_at IS NULL AND expires_at > \(bind: now)
                   AND (claim_token IS NULL OR claimed_at < \(bind: now.addingTimeInterval(-staleClaimAfter)))
                 RETURNING browser_binding_hash, app_id, flow, scope, return_to, expires_at, created_at
@@ -84,13 +85,16 @@ struct LoginStateStore: Sendable {
                 return .claimed(record, token: token)
             }
         }
-        return try await classify(state: state, binding: binding)
+        return try await classify(state: state, bindings: bindings)
     }
 
     /// Why a state could not be claimed at once (or, without SQL, the claim itself).
-    private func classify(state: String, binding: BrowserBinding?) async throws -> Claim {
+    private func classify(state: String, bindings: [BrowserBinding]) async throws -> Claim {
         guard let record = try await OAuthStateRecord.find(state, on: database) else { return .unknown }
-        guard let binding, ConstantTime.equals(binding.hash, record.browserBindingHash) else { return .otherBrowser }
+        // Every binding is compared (no early exit), in constant time.
+        var matches = false
+        for binding in bindings where ConstantTime.equals(binding.hash, record.browserBindingHash) { matches = true }
+        guard matches else { return .otherBrowser }
         if record.completedAt != nil { return .completed(record) }
         let now = clock.now()
         if now >= record.expiresAt { return .expired(record) }

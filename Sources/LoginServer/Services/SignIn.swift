@@ -9,6 +9,9 @@ enum SignIn {
     private static let pendingIdentityKey = "pending"
     private static let pendingReturnKey = "return"
     private static let csrfKey = "csrf"
+    private static let pendingSinceKey = "pending_at"
+    /// The login `state` whose callback created this session.
+    private static let originStateKey = "via"
 
     /// The signed-in user's id, when the session has one that has not outlived the session lifetime.
     static func userID(_ req: Request) -> UUID? {
@@ -27,31 +30,58 @@ enum SignIn {
         return user
     }
 
-    /// Signs `userID` in under a fresh session id (the old one is deleted, so a planted id cannot be reused).
-    static func signIn(_ req: Request, userID: UUID) async throws {
+    /// Signs `userID` in under a fresh session id (the old one is deleted, so a planted id cannot be reused) with a
+    /// fresh CSRF token. `origin` is the login `state` whose callback signs in, when one does.
+    static func signIn(_ req: Request, userID: UUID, origin: String? = nil) async throws {
         try await rotate(req)
         req.session.data[userKey] = userID.uuidString
         req.session.data[signedInAtKey] = String(req.login.clock.now().timeIntervalSince1970)
-        req.session.data[pendingIdentityKey] = nil
-        req.session.data[pendingReturnKey] = nil
+        req.session.data[originStateKey] = origin
     }
 
-    /// Remembers an identity that must be bound before its person can be signed in.
-    static func setPending(_ req: Request, identityID: UUID, returnTo: ReturnTo) async throws {
+    /// Remembers an identity that must be bound before its person can be signed in (for
+    /// `pendingBindingLifetime`).
+    static func setPending(_ req: Request, identityID: UUID, returnTo: ReturnTo, origin: String) async throws {
         try await rotate(req)
         req.session.data[pendingIdentityKey] = identityID.uuidString
         req.session.data[pendingReturnKey] = returnTo.path
+        req.session.data[pendingSinceKey] = String(req.login.clock.now().timeIntervalSince1970)
+        req.session.data[originStateKey] = origin
     }
 
-    /// The identity waiting to be bound, and where to go afterwards.
+    /// The identity waiting to be bound, and where to go afterwards; `nil` once the wait outlived
+    /// `pendingBindingLifetime`.
     static func pending(_ req: Request) -> (identityID: UUID, returnTo: ReturnTo)? {
-        guard req.hasSession, let raw = req.session.data[pendingIdentityKey], let id = UUID(uuidString: raw) else { return nil }
+        guard req.hasSession, let raw = req.session.data[pendingIdentityKey], let id = UUID(uuidString: raw),
+              let since = req.session.data[pendingSinceKey].flatMap(TimeInterval.init) else { return nil }
+        let age = req.login.clock.now().timeIntervalSince1970 - since
+        guard age >= 0, age < req.login.configuration.pendingBindingLifetime else { return nil }
         return (id, ReturnTo.orHome(req.session.data[pendingReturnKey]))
     }
 
-    /// Signs out and forgets the session.
-    static func signOut(_ req: Request) {
+    /// The login `state` whose callback created this session, if one did.
+    static func originState(_ req: Request) -> String? {
+        req.hasSession ? req.session.data[originStateKey] : nil
+    }
+
+    /// Whether a repeat of the completed callback for `state` may be answered with its first result in this
+    /// request's session: only in the session that callback created, or in a browser that is not signed in at all
+    /// (WeChat's double callback, whose first answer the browser may have dropped). A session of someone else, or
+    /// of a later login, never gets it.
+    static func mayRepeatCallback(_ req: Request, state: String) -> Bool {
+        guard req.hasSession else { return true }
+        let data = req.session.data
+        if let origin = data[originStateKey] { return ConstantTime.equals(origin, state) }
+        return data[userKey] == nil && data[pendingIdentityKey] == nil
+    }
+
+    /// Signs out: forgets the session and the browser's login bindings, so a completed callback left in the
+    /// history signs no one in again.
+    static func signOut(_ req: Request, _ response: Response) {
         req.session.destroy()
+        let configuration = req.login.configuration
+        response.cookies[configuration.cookieName(BrowserBindingCookie.baseName)] =
+            BrowserBindingCookie.expired(secure: configuration.isHTTPS)
     }
 
     /// The session's CSRF token for forms, created on first use.
@@ -69,14 +99,26 @@ enum SignIn {
         }
     }
 
+    /// Checks the JSON API's `X-CSRF-Token` header (the `csrfToken` of `GET /api/me`): a cross-site page can send a
+    /// POST with the session cookie, but cannot read the token or set the header without a CORS preflight.
+    static func checkCSRFHeader(_ req: Request) throws {
+        guard req.hasSession, let expected = req.session.data[csrfKey],
+              let submitted = req.headers.first(name: csrfHeader), ConstantTime.equals(expected, submitted) else {
+            throw Abort(.forbidden, reason: "Missing or wrong \(csrfHeader) header: send the csrfToken of GET /api/me.")
+        }
+    }
+
+    /// The header the JSON API's state-changing requests carry.
+    static let csrfHeader = "X-CSRF-Token"
+
+    /// A new session id and empty data (a new CSRF token is made on first use): whatever a planted or stolen
+    /// pre-login session held does not carry over.
     private static func rotate(_ req: Request) async throws {
-        let csrf = req.session.data[csrfKey]
         if let old = req.session.id {
             try await LoginSessionStore(database: req.db, clock: req.login.clock,
                                         lifetime: req.login.configuration.sessionLifetime).delete(old)
             req.session.id = nil
         }
         req.session.data = SessionData()
-        if let csrf { req.session.data[csrfKey] = csrf }
     }
 }

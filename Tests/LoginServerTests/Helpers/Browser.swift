@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Testing
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -78,8 +79,15 @@ final class Browser {
         try await follow(try await get(url))
     }
 
-    func send(_ method: HTTPMethod, _ rawURL: String, body: String? = nil, contentType: String? = nil) async throws
-        -> Result {
+    /// A POST to the JSON API with the session's CSRF header, read from `GET /api/me` (as a page's script does).
+    func apiPost(_ url: String) async throws -> Result {
+        let me = try await get("\(LoginWorld.serverBase)/api/me")
+        let token = try #require(me.json["csrfToken"] as? String, "GET /api/me carries the CSRF token")
+        return try await send(.POST, url, headers: [("X-CSRF-Token", token)])
+    }
+
+    func send(_ method: HTTPMethod, _ rawURL: String, body: String? = nil, contentType: String? = nil,
+              headers extra: [(String, String)] = []) async throws -> Result {
         let url = rawURL.split(separator: "#", maxSplits: 1).first.map(String.init) ?? rawURL
         guard let components = URLComponents(string: url), let host = components.host else {
             throw URLError(.badURL)
@@ -91,6 +99,7 @@ final class Browser {
             headers.add(name: .cookie, value: jar.map { "\($0)=\($1)" }.sorted().joined(separator: "; "))
         }
         if let contentType { headers.add(name: .contentType, value: contentType) }
+        for (name, value) in extra { headers.add(name: name, value: value) }
         let result: Result
         if url.hasPrefix(LoginWorld.serverBase) {
             let path = String(url.dropFirst(LoginWorld.serverBase.count))
@@ -118,7 +127,8 @@ final class Browser {
     private func store(_ headers: HTTPHeaders, host: String) {
         for line in headers[.setCookie] {
             let pair = line.split(separator: ";", maxSplits: 1).first.map(String.init) ?? line
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            // An empty value (a deleted cookie) must still split into two parts.
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else { continue }
             let lower = line.lowercased()
             if parts[1].isEmpty || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970") {

@@ -33,6 +33,9 @@ public enum LoginServer {
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
+        if configuration.rateLimits.enabled {
+            app.middleware.use(RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits, clock: clock)))
+        }
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.routes.defaultMaxBodySize = "64kb"

@@ -96,6 +96,7 @@ import Vapor
                 let response = try await world.send("/login", from: "203.0.113.7")
                 #expect(response.status != .tooManyRequests)
             }
+            #expect(world.logs.all.contains { $0.hasPrefix("warning rate limits are off") })
         }
     }
 }

@@ -27,16 +27,17 @@ struct RateLimitMiddleware: AsyncMiddleware {
     /// 429 with `Retry-After`: JSON under `/api/`, a page in the request's language otherwise.
     static func response(_ request: Request, retryAfter: Int) throws -> Response {
         let language = request.language
+        let seconds = retryAfter == 1 ? "1 second" : "\(retryAfter) seconds"
         let response: Response
         if request.url.path.hasPrefix("/api/") {
             response = Response(status: .tooManyRequests)
             try response.content.encode(RateLimitedBody(
-                error: true, reason: "Too many requests; retry after \(retryAfter) seconds."), as: .json)
+                error: true, reason: "Too many requests; retry after \(seconds)."), as: .json)
         } else {
             response = MessagePage(
                 title: language.pick("请求过于频繁", "Too many requests"),
                 message: language.pick("请求过于频繁，请 \(retryAfter) 秒后重试。",
-                                       "Too many requests. Please try again in \(retryAfter) seconds."),
+                                       "Too many requests. Please try again in \(seconds)."),
                 action: (language.pick("返回首页", "Back to home"), "/"))
                 .response(request, status: .tooManyRequests)
         }

@@ -33,6 +33,12 @@ public enum LoginServer {
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
+        if configuration.rateLimits.enabled {
+            app.middleware.use(RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits, clock: clock)))
+        } else {
+            // Said at every start, so limits switched off for a benchmark do not stay off unnoticed in production.
+            app.logger.warning("rate limits are off (RATE_LIMITS=off)")
+        }
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.routes.defaultMaxBodySize = "64kb"

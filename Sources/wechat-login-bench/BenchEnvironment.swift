@@ -51,6 +51,8 @@ struct BenchEnvironment: Sendable {
             "CODE_WEBHOOK_URL": "http://127.0.0.1:9/unused", "WECHAT_SERVER_TOKEN": "sandboxtoken",
             "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "WECHAT_MESSAGE_MODE": "safe",
             "MESSAGE_WORKER": worker ? "on" : "off", "LOG_LEVEL": "warning",
+            // Every simulated person comes from 127.0.0.1: the benchmark measures the server, not its limits.
+            "RATE_LIMITS": "off",
         ]) { _, new in new }
         environment.merge(extra) { _, new in new }
         let process = try BenchProcess(

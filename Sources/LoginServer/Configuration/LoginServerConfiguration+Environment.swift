@@ -33,6 +33,8 @@ extension LoginServerConfiguration {
         public static let messageWorkerConcurrency = "MESSAGE_WORKER_CONCURRENCY"
         public static let messageClaimLease = "MESSAGE_CLAIM_LEASE_SECONDS"
         public static let messagePollInterval = "MESSAGE_POLL_INTERVAL_MS"
+        public static let rateLimits = "RATE_LIMITS"
+        public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
     }
 
     /// True when the environment names no WeChat app at all: the server then runs against the embedded sandbox.
@@ -108,6 +110,7 @@ extension LoginServerConfiguration {
             configuration.endpoint = .sandbox(baseURL: String(base.reversed().drop(while: { $0 == "/" }).reversed()))
         }
         configuration.messageQueue = try messageQueue(value)
+        configuration.rateLimits = try rateLimits(value)
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {
                 throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")
@@ -144,6 +147,29 @@ extension LoginServerConfiguration {
         if let lease = try integer(Variable.messageClaimLease, 5...540) { queue.claimLease = TimeInterval(lease) }
         if let poll = try integer(Variable.messagePollInterval, 10...60_000) { queue.pollInterval = Double(poll) / 1000 }
         return queue
+    }
+
+    /// The request rate limits: `RATE_LIMITS` on (default) or off, and `RATE_LIMITS_PER_MINUTE` overriding some
+    /// classes' allowance, e.g. `login=600,admin=20000`.
+    static func rateLimits(_ value: (String) -> String?) throws -> RateLimits {
+        var limits = RateLimits()
+        switch value(Variable.rateLimits)?.lowercased() {
+        case nil, "on", "true", "1": limits.enabled = true
+        case "off", "false", "0": limits.enabled = false
+        default: throw EnvironmentError(description: "\(Variable.rateLimits) must be on or off")
+        }
+        let classes = RateLimitedRoute.allCases.map(\.rawValue).joined(separator: ", ")
+        for entry in (value(Variable.rateLimitsPerMinute) ?? "").split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let route = RateLimitedRoute(rawValue: parts[0].lowercased()) else {
+                throw EnvironmentError(description: "\(Variable.rateLimitsPerMinute) must list CLASS=N, comma-separated, with CLASS one of \(classes) (login=600,admin=20000)")
+            }
+            guard let perMinute = Int(parts[1]), (1...1_000_000).contains(perMinute) else {
+                throw EnvironmentError(description: "\(Variable.rateLimitsPerMinute): \(route.rawValue) must be a whole number of requests per minute in 1…1000000")
+            }
+            limits[route] = perMinute
+        }
+        return limits
     }
 
     /// The `/wechat/events` settings: a Token (and, for compatible/safe mode, an EncodingAESKey) and the official

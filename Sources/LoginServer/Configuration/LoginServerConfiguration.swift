@@ -32,6 +32,9 @@ public struct LoginServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed for the client address in logs. Links and cookies never
     /// depend on forwarded headers: they come from ``publicURL``.
     public var trustedProxies: TrustedProxies = .none
+    /// Per-client request rate limits on `/login`, the callback, `/bind/…` and the APIs (`RATE_LIMITS`,
+    /// `RATE_LIMITS_PER_MINUTE`), counted in this instance's memory.
+    public var rateLimits = RateLimits()
     /// Bearer token that `/metrics` requires; `nil` leaves it open (block it at the reverse proxy then).
     public var metricsToken: String?
     /// The durable template-message queue's worker on this instance.

@@ -31,8 +31,14 @@ public enum LoginServerMetrics {
 /// - `wechat_login_logins_total{flow, outcome}` and `wechat_login_login_duration_seconds{flow}` (callback time);
 /// - `wechat_login_template_sends_total{outcome, errcode}` and `wechat_login_template_send_duration_seconds`;
 /// - `wechat_login_template_queue_messages{status}` and `wechat_login_access_token_fetches_today{appid}`, read from the
-///   database when `/metrics` is scraped (so every instance reports the deployment's queue).
+///   database when `/metrics` is scraped (so every instance reports the deployment's queue);
+/// - `wechat_login_rate_limited_total{route}`: requests refused by this instance's rate limits.
 enum ServerMetrics {
+    /// One request refused by the rate limits.
+    static func rateLimited(_ route: RateLimitedRoute) {
+        Counter(label: "wechat_login_rate_limited_total", dimensions: [("route", route.rawValue)]).increment()
+    }
+
     /// One statement written by a `StatementBatcher` for `items` callers.
     static func batchedWrite(writer: String, items: Int) {
         Counter(label: "wechat_login_batched_statements_total", dimensions: [("writer", writer)]).increment()

@@ -1,0 +1,32 @@
+/// The groups of routes that have their own request rate limit (`RATE_LIMITS_PER_MINUTE` names them).
+public enum RateLimitedRoute: String, Sendable, CaseIterable {
+    /// `GET /login`: each request writes a `state` row.
+    case login
+    /// `/auth/wechat/callback`: each request spends a WeChat code (a call to WeChat and database writes).
+    case callback
+    /// `/bind/…`: the binding form, sending and checking one-time codes.
+    case bind
+    /// The JSON API under `/api/…` for signed-in people (not the admin API).
+    case api
+    /// The admin API (`/api/admin/…`, `/api/template-messages…`) for the business's back end.
+    case admin
+
+    /// The class of a request path, or nil when the path is not limited (`/`, `/healthz`, `/metrics`,
+    /// `/wechat/events`, …).
+    ///
+    /// Splits the path the way Vapor's router does (on `/`, dropping empty components, case-sensitive), so that
+    /// `//login` or `/login/` cannot reach a limited route unlimited.
+    init?(path: String) {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let first = components.first else { return nil }
+        switch first {
+        case "login": self = .login
+        case "bind": self = .bind
+        case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
+        case "api":
+            let second = components.dropFirst().first
+            self = second == "admin" || second == "template-messages" ? .admin : .api
+        default: return nil
+        }
+    }
+}

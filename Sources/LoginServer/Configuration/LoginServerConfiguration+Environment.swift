@@ -48,14 +48,17 @@ extension LoginServerConfiguration {
             let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
             return (raw?.isEmpty ?? true) ? nil : raw
         }
-        var configuration = try keyRing(value, sandbox: sandbox)
-        configuration.sandboxMode = sandbox
-        configuration.officialAccount = try credentials(
+        // The apps first: a misspelled app variable is the likeliest mistake, and its message the most useful.
+        let officialAccount = try credentials(
             value(Variable.officialAccountAppID), value(Variable.officialAccountSecret),
             names: (Variable.officialAccountAppID, Variable.officialAccountSecret))
-        configuration.website = try credentials(
+        let website = try credentials(
             value(Variable.websiteAppID), value(Variable.websiteSecret),
             names: (Variable.websiteAppID, Variable.websiteSecret))
+        var configuration = try keyRing(value, sandbox: sandbox)
+        configuration.sandboxMode = sandbox
+        configuration.officialAccount = officialAccount
+        configuration.website = website
         if let url = value(Variable.publicURL) {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw EnvironmentError(description: "\(Variable.publicURL) must start with http:// or https://")

@@ -105,7 +105,8 @@ struct TokenResealer: Sendable {
                     report.changedMeanwhile += 1
                 }
             }
-            guard rows.count == batchSize, let last = rows.last else { return }
+            // A stopping server (or a `push` that is done) does not wait for the rest: the next pass takes it up.
+            guard rows.count == batchSize, let last = rows.last, !Task.isCancelled else { return }
             after = try last.decode(column: "row_id", as: ID.self)
         }
     }

@@ -32,7 +32,7 @@ public struct LoginServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed for the client address in logs. Links and cookies never
     /// depend on forwarded headers: they come from ``publicURL``.
     public var trustedProxies: TrustedProxies = .none
-    /// Bearer token that `/metrics` requires; `nil` leaves it open (block it at the reverse proxy then).
+    /// Bearer token that `/metrics` requires; with `nil`, `/metrics` answers 404 unless ``sandboxMode`` is on.
     public var metricsToken: String?
     /// The durable template-message queue's worker on this instance.
     public var messageQueue = MessageQueueConfiguration()

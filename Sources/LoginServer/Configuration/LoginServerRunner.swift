@@ -59,7 +59,13 @@ public enum LoginServerRunner {
         } else if configuration.metricsToken == nil {
             logger.notice("/metrics is closed (404) with real WeChat credentials: set METRICS_TOKEN (at least 24 characters) and scrape with Authorization: Bearer <METRICS_TOKEN>")
         }
-        let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
+        let app: Application
+        do {
+            app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
+        } catch {
+            try? await sandbox?.shutdown()
+            throw error
+        }
         app.http.server.configuration.hostname = hostname
         app.http.server.configuration.port = port
         do {

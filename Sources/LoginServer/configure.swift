@@ -32,6 +32,7 @@ public enum LoginServer {
         app.sessions.use { _ in LoginSessionDriver(lifetime: sessionLifetime) }
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
+        app.middleware.use(ResponseHeadersMiddleware())
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
         if configuration.rateLimits.enabled {
             app.middleware.use(RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits, clock: clock)))
@@ -76,6 +77,9 @@ public enum LoginServer {
         }
         if let messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
         app.lifecycle.use(RetentionLifecycle(sweeper: RetentionSweeper(database: app.db, clock: clock)))
+        if !configuration.previousTokenKeys.isEmpty {
+            app.lifecycle.use(TokenResealLifecycle(resealer: TokenResealer(database: app.db, cipher: configuration.tokenCipher)))
+        }
 
         let delivery = configuration.codeDelivery
         LoginContext.install(LoginContext(

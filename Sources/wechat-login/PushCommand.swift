@@ -12,7 +12,7 @@ struct PushCommand: AsyncParsableCommand {
                        --template ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY \\
                        --data first=您的订单已发货 --data keyword1=A-1001 --data keyword2=已发货
             With no WeChat credentials in the environment it sends through the sandbox of a running \
-            `wechat-login serve` (--sandbox-url).
+            `wechat-login serve` (--sandbox-url), by the same rule as `serve` (WECHAT_SANDBOX, --sandbox).
             """)
 
     @Option(name: .customLong("openid"), help: "The recipient's openid under the official account.")
@@ -39,6 +39,9 @@ struct PushCommand: AsyncParsableCommand {
     @Option(name: .customLong("sandbox-url"), help: "The sandbox to use without WeChat credentials.")
     var sandboxURL = "http://127.0.0.1:8081"
 
+    @Flag(name: .customLong("sandbox"), help: "Use the sandbox even where it would not be used by itself (WECHAT_SANDBOX=on).")
+    var sandbox = false
+
     func validate() throws {
         guard (openID == nil) != (userID == nil) else { throw ValidationError("give exactly one of --openid and --user-id") }
         if let userID, UUID(uuidString: userID) == nil { throw ValidationError("--user-id must be a UUID") }
@@ -58,7 +61,8 @@ struct PushCommand: AsyncParsableCommand {
         let result: TemplatePush.Result
         do {
             result = try await LoginServerRunner.push(
-                push, environment: ProcessInfo.processInfo.environment, sandboxURL: sandboxURL)
+                push, environment: ProcessInfo.processInfo.environment, sandboxURL: sandboxURL,
+                sandboxFlag: sandbox)
         } catch let error as LoginServerConfiguration.EnvironmentError {
             throw ValidationError(error.description)
         } catch let error as TemplatePush.PushError {

@@ -14,8 +14,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The login server's port.")
     var port = 8080
 
-    @Option(name: .customLong("sandbox-port"), help: "The embedded sandbox's port (sandbox mode only).")
+    @Option(name: .customLong("sandbox-port"), help: "The embedded sandbox's port (sandbox mode only; always on loopback).")
     var sandboxPort = 8081
+
+    @Flag(name: .customLong("sandbox"), help: """
+        Run sandbox mode even where it would not start by itself (WECHAT_SANDBOX=on): another --hostname than \
+        loopback, or a PostgreSQL database. Everyone who reaches the server then sees the one-time codes.
+        """)
+    var sandbox = false
 
     func validate() throws {
         for (name, value) in [("--port", port), ("--sandbox-port", sandboxPort)] where !(1...65535).contains(value) {
@@ -28,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         try LogSetup.bootstrap()
         do {
             try await LoginServerRunner.run(
-                hostname: hostname, port: port, sandboxPort: sandboxPort,
+                hostname: hostname, port: port, sandboxPort: sandboxPort, sandboxFlag: sandbox,
                 environment: ProcessInfo.processInfo.environment)
         } catch let error as LoginServerConfiguration.EnvironmentError {
             throw ValidationError(error.description)

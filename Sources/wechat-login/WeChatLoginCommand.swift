@@ -6,7 +6,7 @@ struct WeChatLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wechat-login",
         abstract: "Sign in with WeChat: the login server, template messages, and an offline WeChat sandbox.",
-        subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self],
+        subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self, ResealTokensCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

@@ -7,8 +7,9 @@ import WeChatKit
     let key = Data(repeating: 7, count: 32).base64EncodedString()
 
     @Test func noCredentialsMeansSandbox() throws {
-        #expect(LoginServerConfiguration.wantsSandbox([:]))
-        #expect(!LoginServerConfiguration.wantsSandbox(["WECHAT_WEB_APPID": "wx0123456789abcdef"]))
+        #expect(try LoginServerConfiguration.runMode(environment: [:], hostname: "127.0.0.1", sandboxFlag: false) == .sandbox)
+        #expect(try LoginServerConfiguration.runMode(
+            environment: ["WECHAT_WEB_APPID": "wx0123456789abcdef"], hostname: "127.0.0.1", sandboxFlag: false) == .weChat)
         let configuration = try LoginServerConfiguration.fromEnvironment([:], sandbox: true)
         #expect(configuration.sandboxMode)
         #expect(configuration.codeDelivery == .developmentOutbox)

@@ -29,6 +29,8 @@ OA_APPID = "wx5a1c9e0b3d7f2468"
 OA_SECRET = "3f6c2a9e8b1d4f7a0c5e9b2d6a8f1c3e"
 TEMPLATE = "ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY"
 ADMIN = "multi-instance-admin-token-0123456789"
+# With real credentials /metrics is closed (404) unless METRICS_TOKEN is set.
+METRICS = "multi-instance-metrics-token-0123456789"
 TOKEN_KEY = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 processes = []
@@ -78,7 +80,7 @@ def server_env(port, sandbox):
     env.update({
         "WECHAT_OA_APPID": OA_APPID, "WECHAT_OA_SECRET": OA_SECRET,
         "WECHAT_API_BASE_URL": sandbox, "DATABASE_URL": PG_URL, "TOKEN_ENCRYPTION_KEY": TOKEN_KEY,
-        "PUBLIC_URL": "http://127.0.0.1:%d" % port, "ADMIN_API_TOKEN": ADMIN,
+        "PUBLIC_URL": "http://127.0.0.1:%d" % port, "ADMIN_API_TOKEN": ADMIN, "METRICS_TOKEN": METRICS,
         "CODE_WEBHOOK_URL": "http://127.0.0.1:9/unused",
         "WECHAT_SERVER_TOKEN": "sandboxtoken", "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
         "WECHAT_MESSAGE_MODE": "safe",
@@ -96,7 +98,8 @@ def counter(sandbox, path):
 
 def statuses(server):
     """Counts of messages by status, from one instance's /metrics (read from the shared database)."""
-    with urllib.request.urlopen(server + "/metrics", timeout=30) as response:
+    request = urllib.request.Request(server + "/metrics", headers={"Authorization": "Bearer " + METRICS})
+    with urllib.request.urlopen(request, timeout=30) as response:
         text = response.read().decode()
     counts = {}
     for line in text.splitlines():

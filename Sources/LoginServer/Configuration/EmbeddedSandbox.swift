@@ -12,16 +12,18 @@ public struct EmbeddedSandbox: Sendable {
     /// Where it listens, e.g. `http://127.0.0.1:8081`.
     public let baseURL: String
 
-    /// Starts the sandbox with its default world on `hostname:port`. The port must be a real one: the sandbox's
-    /// QR codes and avatar links carry it.
+    /// Starts the sandbox with its default world on `port`, on loopback whatever `hostname` the login server
+    /// listens on: its control API has no authentication, and its pages sign anyone in as any simulated person. The
+    /// port must be a real one: the sandbox's QR codes and avatar links carry it.
     public static func start(hostname: String, port: Int, logger: Logger) async throws -> EmbeddedSandbox {
         let application = try await Application.make(Environment(name: "development", arguments: ["sandbox"]))
         application.logger = logger
         do {
-            let base = "http://\(Self.displayHost(hostname)):\(port)"
+            let host = listenHost(hostname)
+            let base = "http://\(Self.displayHost(host)):\(port)"
             let sandbox = Sandbox(configuration: SandboxConfiguration(publicBaseURL: base))
             sandbox.register(on: application)
-            try await application.server.start(address: .hostname(hostname, port: port))
+            try await application.server.start(address: .hostname(host, port: port))
             return EmbeddedSandbox(application: application, sandbox: sandbox, baseURL: base)
         } catch {
             try? await application.asyncShutdown()
@@ -79,8 +81,16 @@ public struct EmbeddedSandbox: Sendable {
         try await application.asyncShutdown()
     }
 
-    /// A host others can reach: `0.0.0.0` and `::` listen everywhere, but links need a concrete address.
+    /// Where the embedded sandbox listens: the login server's own address when that is loopback (so `localhost`
+    /// and `::1` keep working), 127.0.0.1 otherwise.
+    static func listenHost(_ hostname: String) -> String {
+        LoginServerConfiguration.isLoopback(host: hostname) ? hostname : "127.0.0.1"
+    }
+
+    /// A host others can reach: `0.0.0.0` and `::` listen everywhere, but links need a concrete address; an IPv6
+    /// address goes in brackets.
     static func displayHost(_ hostname: String) -> String {
-        hostname == "0.0.0.0" || hostname == "::" ? "127.0.0.1" : hostname
+        if hostname == "0.0.0.0" || hostname == "::" { return "127.0.0.1" }
+        return hostname.contains(":") && !hostname.hasPrefix("[") ? "[\(hostname)]" : hostname
     }
 }

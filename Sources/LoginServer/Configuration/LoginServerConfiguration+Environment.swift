@@ -35,50 +35,37 @@ extension LoginServerConfiguration {
         public static let messagePollInterval = "MESSAGE_POLL_INTERVAL_MS"
         public static let rateLimits = "RATE_LIMITS"
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
-    }
-
-    /// True when the environment names no WeChat app at all: the server then runs against the embedded sandbox.
-    public static func wantsSandbox(_ environment: [String: String]) -> Bool {
-        [Variable.officialAccountAppID, Variable.websiteAppID].allSatisfy { (environment[$0] ?? "").isEmpty }
+        /// `on`, `off`, or unset (sandbox mode only where harmless): see ``LoginServerConfiguration/runMode(environment:hostname:sandboxFlag:)``.
+        public static let sandbox = "WECHAT_SANDBOX"
     }
 
     /// Reads the configuration from environment variables.
     ///
     /// `TOKEN_ENCRYPTION_KEY` is `ID:BASE64` (or just `BASE64`, id `k1`) of 32 random bytes; it is required unless
     /// `sandbox` is true, where a throwaway key is generated. `DATABASE_URL` is `sqlite:PATH`, `sqlite::memory:`, or
-    /// `postgres://…`; a plain SQLite file `wechat-login.sqlite` otherwise.
+    /// `postgres://…`; a plain SQLite file `wechat-login.sqlite` otherwise. With real credentials (`sandbox` false),
+    /// `PUBLIC_URL`, `CODE_WEBHOOK_URL` and `WECHAT_API_BASE_URL` must be https unless their host is loopback.
     public static func fromEnvironment(_ environment: [String: String], sandbox: Bool) throws -> LoginServerConfiguration {
         func value(_ name: String) -> String? {
             let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
             return (raw?.isEmpty ?? true) ? nil : raw
         }
-        let key: TokenKey
-        if let raw = value(Variable.tokenEncryptionKey) {
-            key = try parseKey(raw, variable: Variable.tokenEncryptionKey)
-        } else if sandbox {
-            key = TokenKey(id: "dev", key: SymmetricKey(size: .bits256))
-        } else {
-            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) is required: 32 random bytes, base64 (`openssl rand -base64 32`)")
-        }
-        var configuration = LoginServerConfiguration(tokenKey: key)
-        configuration.previousTokenKeys = try (value(Variable.previousTokenEncryptionKeys) ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .map { try parseKey($0, variable: Variable.previousTokenEncryptionKeys) }
-        let ids = [key.id] + configuration.previousTokenKeys.map(\.id)
-        guard Set(ids).count == ids.count else {
-            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) and \(Variable.previousTokenEncryptionKeys) must use different key ids (ID:BASE64)")
-        }
-        configuration.sandboxMode = sandbox
-        configuration.officialAccount = try credentials(
+        // The apps first: a misspelled app variable is the likeliest mistake, and its message the most useful.
+        let officialAccount = try credentials(
             value(Variable.officialAccountAppID), value(Variable.officialAccountSecret),
             names: (Variable.officialAccountAppID, Variable.officialAccountSecret))
-        configuration.website = try credentials(
+        let website = try credentials(
             value(Variable.websiteAppID), value(Variable.websiteSecret),
             names: (Variable.websiteAppID, Variable.websiteSecret))
+        var configuration = try keyRing(value, sandbox: sandbox)
+        configuration.sandboxMode = sandbox
+        configuration.officialAccount = officialAccount
+        configuration.website = website
         if let url = value(Variable.publicURL) {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw EnvironmentError(description: "\(Variable.publicURL) must start with http:// or https://")
             }
+            try requireHTTPS(url, variable: Variable.publicURL, sandbox: sandbox)
             configuration.publicURL = String(url.reversed().drop(while: { $0 == "/" }).reversed())
         } else if !sandbox {
             throw EnvironmentError(description: "\(Variable.publicURL) is required with real WeChat credentials: WeChat sends people back to PUBLIC_URL/auth/wechat/callback")
@@ -107,6 +94,7 @@ extension LoginServerConfiguration {
                   url.query == nil else {
                 throw EnvironmentError(description: "\(Variable.apiBaseURL) must be an http(s) base URL, such as a standalone sandbox's http://127.0.0.1:8081")
             }
+            try requireHTTPS(base, variable: Variable.apiBaseURL, sandbox: sandbox)
             configuration.endpoint = .sandbox(baseURL: String(base.reversed().drop(while: { $0 == "/" }).reversed()))
         }
         configuration.messageQueue = try messageQueue(value)
@@ -121,11 +109,52 @@ extension LoginServerConfiguration {
             guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http" else {
                 throw EnvironmentError(description: "\(Variable.codeWebhookURL) must be an http(s) URL")
             }
+            try requireHTTPS(webhook, variable: Variable.codeWebhookURL, sandbox: sandbox)
             configuration.codeDelivery = .webhook(url)
         } else if !sandbox {
             throw EnvironmentError(description: "\(Variable.codeWebhookURL) is required with real WeChat credentials: one-time codes need an SMS/email gateway")
         }
         return configuration
+    }
+
+    /// Only what `wechat-login reseal-tokens` needs: the key ring (`TOKEN_ENCRYPTION_KEY` required) and
+    /// `DATABASE_URL`; every other setting keeps its default.
+    public static func tokenStorage(fromEnvironment environment: [String: String]) throws -> LoginServerConfiguration {
+        func value(_ name: String) -> String? {
+            let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return (raw?.isEmpty ?? true) ? nil : raw
+        }
+        var configuration = try keyRing(value, sandbox: false)
+        if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
+        return configuration
+    }
+
+    /// A configuration holding the current and previous token keys; a throwaway current key in sandbox mode.
+    private static func keyRing(_ value: (String) -> String?, sandbox: Bool) throws -> LoginServerConfiguration {
+        let key: TokenKey
+        if let raw = value(Variable.tokenEncryptionKey) {
+            key = try parseKey(raw, variable: Variable.tokenEncryptionKey)
+        } else if sandbox {
+            key = TokenKey(id: "dev", key: SymmetricKey(size: .bits256))
+        } else {
+            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) is required: 32 random bytes, base64 (`openssl rand -base64 32`)")
+        }
+        var configuration = LoginServerConfiguration(tokenKey: key)
+        configuration.previousTokenKeys = try (value(Variable.previousTokenEncryptionKeys) ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { try parseKey($0, variable: Variable.previousTokenEncryptionKeys) }
+        let ids = [key.id] + configuration.previousTokenKeys.map(\.id)
+        guard Set(ids).count == ids.count else {
+            throw EnvironmentError(description: "\(Variable.tokenEncryptionKey) and \(Variable.previousTokenEncryptionKeys) must use different key ids (ID:BASE64)")
+        }
+        return configuration
+    }
+
+    /// With real credentials, a URL people's cookies, one-time codes or WeChat's secrets travel to must be https;
+    /// plain http is allowed only to a loopback host (the benchmark, the multi-instance test, a local sandbox).
+    static func requireHTTPS(_ url: String, variable: String, sandbox: Bool) throws {
+        guard !sandbox, url.lowercased().hasPrefix("http://"), !isLoopback(url: url) else { return }
+        throw EnvironmentError(description: "\(variable) must be an https:// URL with real WeChat credentials (plain http only to a loopback host: 127.0.0.1, ::1, localhost)")
     }
 
     /// The template-message worker's settings.

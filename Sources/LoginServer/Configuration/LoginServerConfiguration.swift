@@ -35,7 +35,7 @@ public struct LoginServerConfiguration: Sendable {
     /// Per-client request rate limits on `/login`, the callback, `/bind/…` and the APIs (`RATE_LIMITS`,
     /// `RATE_LIMITS_PER_MINUTE`), counted in this instance's memory.
     public var rateLimits = RateLimits()
-    /// Bearer token that `/metrics` requires; `nil` leaves it open (block it at the reverse proxy then).
+    /// Bearer token that `/metrics` requires; with `nil`, `/metrics` answers 404 unless ``sandboxMode`` is on.
     public var metricsToken: String?
     /// The durable template-message queue's worker on this instance.
     public var messageQueue = MessageQueueConfiguration()

@@ -77,9 +77,7 @@ enum InlineLoginPage {
         allow="local-network-access" title="WeChat QR"></iframe></div>
         <p class="muted"><a href="/login?return_to=/">\(language.pick("在新页面打开二维码", "Open the QR code on its own page"))</a></p>
         """
-        let response = Page(req, title: language.pick("微信扫码登录", "Sign in with WeChat"), body: body).response(req)
-        // This page frames WeChat's, not the other way round.
-        response.headers.remove(name: "X-Frame-Options")
-        return response
+        // This page frames WeChat's QR; it keeps the pages' own framing protection (no one may frame it).
+        return Page(req, title: language.pick("微信扫码登录", "Sign in with WeChat"), body: body).response(req)
     }
 }

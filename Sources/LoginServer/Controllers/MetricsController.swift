@@ -2,7 +2,9 @@ import Fluent
 import Vapor
 import WeChatVapor
 
-/// `/metrics`: Prometheus text format. Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+/// `/metrics`: Prometheus text format. Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set; without
+/// it, open only in sandbox mode and closed (404, as the admin API without its token) with real WeChat
+/// credentials, where a forgotten proxy rule would otherwise show the deployment's traffic to anyone.
 ///
 /// Counters and histograms are this process's; the queue's depth and today's token fetches are read from the
 /// database at each scrape, so they describe the whole deployment whichever instance is scraped.
@@ -12,8 +14,11 @@ struct MetricsController: RouteCollection {
     }
 
     func metrics(req: Request) async throws -> Response {
-        if let expected = req.login.configuration.metricsToken {
+        let configuration = req.login.configuration
+        if let expected = configuration.metricsToken {
             try req.requireBearer(expected, for: "metrics")
+        } else if !configuration.sandboxMode {
+            throw Abort(.notFound)
         }
         if req.login.messaging != nil {
             ServerMetrics.queueDepth(try await req.templateQueue.counts())

@@ -27,6 +27,18 @@ struct TokenCipher: Sendable {
     /// The id of the key that seals new values.
     var sealingKeyID: String { currentKeyID }
 
+    /// The ids of the older keys that still open values.
+    var previousKeyIDs: [String] { keys.keys.filter { $0 != currentKeyID }.sorted() }
+
+    /// How every value sealed by the current key begins (`v1.<key id>.`).
+    var sealingPrefix: String { "v1.\(currentKeyID)." }
+
+    /// The id of the key a sealed value names, if it is one.
+    static func keyID(of sealed: String) -> String? {
+        let parts = sealed.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "v1" ? String(parts[1]) : nil
+    }
+
     /// Seals `plaintext`, bound to `context` (which must be given again to open it).
     func seal(_ plaintext: String, context: String) throws -> String {
         let key = keys[currentKeyID]!  // present by construction

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 @testable import LoginServer
@@ -40,9 +41,21 @@ extension LoginWorld {
         return (id, challenge.$identity.id)
     }
 
-    /// The bind service as requests get it, on the server's database; codes go nowhere.
-    var bindService: BindService {
-        LoginContext.of(server).bindService(on: server.db, sender: DiscardingCodeSender())
+    /// The bind service as requests get it, on the server's database (by default on its first event loop);
+    /// codes go nowhere.
+    func bindService(loop: Int = 0) -> BindService {
+        LoginContext.of(server).bindService(on: database(loop: loop), sender: DiscardingCodeSender())
+    }
+
+    /// The server's database on its `index`-th event loop (modulo their number). On PostgreSQL each loop has its
+    /// own connection, so tasks given different loops really run at once; one connection would run their
+    /// transactions one after the other and hide every race.
+    func database(loop index: Int) -> any Database {
+        let loops = Array(server.eventLoopGroup.makeIterator())
+        guard let database = server.databases.database(logger: server.logger, on: loops[index % loops.count]) else {
+            fatalError("the server has no default database")
+        }
+        return database
     }
 }
 

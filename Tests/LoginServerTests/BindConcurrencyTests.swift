@@ -61,6 +61,33 @@ import Testing
         }
     }
 
+    @Test func concurrentCodeRequestsForOneIdentitySendOneCode() async throws {
+        try await LoginWorld.with { world in
+            _ = try await world.browser().pcLogin(as: "u1")
+            let identityID = try #require(try await WeChatIdentity.query(on: world.server.db).first()).requireID()
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<10 {
+                    let service = world.bindService(loop: index)
+                    group.addTask {
+                        do {
+                            _ = try await service.start(identityID: identityID, contact: .phone("13800138000"),
+                                                        language: .chinese)
+                            return "sent"
+                        } catch BindService.StartFailure.cooldown {
+                            return "cooldown"
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == "sent" }.count == 1)
+            #expect(outcomes.filter { $0 == "cooldown" }.count == 9)
+            #expect(try await world.count(BindChallenge.self) == 1)
+        }
+    }
+
     @Test func twoIdentitiesOfOneAppBindingToOneAccountAtOnceGiveOneBindingAndOneConflict() async throws {
         try await LoginWorld.with { world in
             try await User(contact: .phone("13800138000"), displayName: "已有账号").create(on: world.server.db)

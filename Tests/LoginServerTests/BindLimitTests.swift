@@ -111,6 +111,30 @@ import Testing
         }
     }
 
+    @Test func concurrentWrongCodesFromManyAttackersNeverPassTheAddressCap() async throws {
+        try await LoginWorld.with(adjust: { $0.bindLimits.failuresPerAddressPerHour = 3 }) { world in
+            if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }
+            var challenges: [(challengeID: UUID, identityID: UUID, wrong: String)] = []
+            for user in ["u1", "u2", "u3"] {
+                let request = try await world.requestBindCode(as: user, contact: Self.phone)
+                let (challengeID, identityID) = try await world.sentChallenge(request)
+                challenges.append((challengeID, identityID, LoginWorld.wrongCode(try await world.latestCode(for: Self.phone))))
+            }
+            let outcomes = try await withThrowingTaskGroup(of: BindService.Verification.self) { group in
+                for index in 0..<15 {
+                    let (challengeID, identityID, wrong) = challenges[index % challenges.count]
+                    let service = world.bindService(loop: index)
+                    group.addTask { try await service.verify(challengeID: challengeID, identityID: identityID, typed: wrong) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { if case .wrongCode = $0 { true } else { false } }.count == 3)
+            #expect(outcomes.filter { if case .limited = $0 { true } else { false } }.count == 12)
+            let attempts = try await BindChallenge.query(on: world.server.db).all().map(\.attempts).reduce(0, +)
+            #expect(attempts == 3, "only the three compared guesses were counted on the challenges")
+        }
+    }
+
     @Test func aRightCodeDoesNotCountAsAFailure() async throws {
         try await LoginWorld.with(adjust: { $0.bindLimits.failuresPerAddressPerHour = 1 }) { world in
             if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }

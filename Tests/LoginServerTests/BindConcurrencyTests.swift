@@ -128,6 +128,29 @@ import Testing
         }
     }
 
+    @Test func theIndexMigrationStopsAtAnEarlierDuplicateAndNamesTheQuery() async throws {
+        try await LoginWorld.with { world in
+            _ = try await world.browser().pcLogin(as: "u2")
+            _ = try await world.browser().pcLogin(as: "u3")
+            let user = User(contact: .phone("13800138000"), displayName: nil)
+            try await user.create(on: world.server.db)
+            let migration = AddOneIdentityPerAppIndex()
+            try await migration.revert(on: world.server.db)
+            // What a race could write before the index existed.
+            try await WeChatIdentity.query(on: world.server.db).set(\.$user.$id, to: user.requireID()).update()
+            let error = await #expect(throws: AddOneIdentityPerAppIndex.DuplicateBindings.self) {
+                try await migration.prepare(on: world.server.db)
+            }
+            #expect(error?.description.contains("HAVING COUNT(*) > 1") == true)
+            #expect(try await WeChatIdentity.query(on: world.server.db).filter(\.$user.$id != nil).count() == 2,
+                    "nothing was changed")
+            let one = try #require(try await WeChatIdentity.query(on: world.server.db).first())
+            one.$user.id = nil
+            try await one.save(on: world.server.db)
+            try await migration.prepare(on: world.server.db)
+        }
+    }
+
     @Test func concurrentUnbindsOfAnAccountsTwoIdentitiesLeaveOne() async throws {
         try await LoginWorld.with { world in
             let pc = world.browser()

@@ -65,9 +65,11 @@ struct BindController: RouteCollection {
     }
 
     func verifyForm(req: Request) async throws -> Response {
-        guard SignIn.pending(req) != nil else { return req.redirect(to: "/login") }
+        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        // Only this identity's challenge: another's page would show where its code went.
         guard let id = req.queryValue("challenge").flatMap(UUID.init(uuidString:)),
-              let challenge = try await BindChallenge.find(id, on: req.db) else { return req.redirect(to: "/bind") }
+              let challenge = try await BindChallenge.find(id, on: req.db),
+              challenge.$identity.id == pending.identityID else { return req.redirect(to: "/bind") }
         return BindPages.codeForm(req, challenge: challenge, error: nil, status: .ok)
     }
 

@@ -137,6 +137,26 @@ import Testing
         }
     }
 
+    @Test func aCodeTheGatewayRefusedDoesNotCount() async throws {
+        struct RefusingSender: CodeSender {
+            struct Refused: Error {}
+            func send(_ code: OneTimeCode, to contact: ContactAddress, language: Language, lifetime: TimeInterval)
+                async throws { throw Refused() }
+        }
+        try await LoginWorld.with(adjust: { $0.bindLimits.codesPerAddressPerHour = 1 }) { world in
+            if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }
+            _ = try await world.browser().pcLogin(as: "u1")
+            let identityID = try #require(try await WeChatIdentity.query(on: world.server.db).first()).requireID()
+            let refusing = LoginContext.of(world.server).bindService(on: world.server.db, sender: RefusingSender())
+            await #expect(throws: RefusingSender.Refused.self) {
+                try await refusing.start(identityID: identityID, contact: .phone(Self.phone), language: .chinese)
+            }
+            _ = try await world.bindService().start(identityID: identityID, contact: .phone(Self.phone),
+                                                    language: .chinese)
+            #expect(try await world.count(BindChallenge.self) == 1)
+        }
+    }
+
     @Test func aRightCodeDoesNotCountAsAFailure() async throws {
         try await LoginWorld.with(adjust: { $0.bindLimits.failuresPerAddressPerHour = 1 }) { world in
             if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }

@@ -121,6 +121,8 @@ public enum LoginServer {
         app.migrations.add(CreateServerAccessToken())
         app.migrations.add(CreateTemplateMessage())
         app.migrations.add(CreateLoginSession())
+        app.migrations.add(CreateBindLimitCounter())
+        app.migrations.add(AddOneIdentityPerAppIndex())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

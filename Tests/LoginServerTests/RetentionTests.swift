@@ -22,7 +22,8 @@ import Testing
             world.clock.advance(by: 2 * 86_400)
             _ = try await world.browser().startPCLogin()  // a live state, created now
             let swept = try await sweeper.sweep()
-            #expect(swept == RetentionSweeper.Swept(loginStates: 1, bindChallenges: 1, outbox: 1))
+            // The code's two limit counters (its address, per hour and per day; no account had the address).
+            #expect(swept == RetentionSweeper.Swept(loginStates: 1, bindChallenges: 1, outbox: 1, bindLimitCounters: 2))
             #expect(try await world.count(OAuthStateRecord.self) == 1, "the live state stays")
             #expect(try await world.count(BindChallenge.self) == 0)
             #expect(try await world.count(WeChatIdentity.self) == 1, "identities are never swept")

@@ -51,6 +51,8 @@ public struct LoginServerConfiguration: Sendable {
     public var bindMaxAttempts: Int = 5
     /// Minimum time between two codes sent to one address for one identity.
     public var bindResendCooldown: TimeInterval = 60
+    /// Codes sent and wrong codes tried per address and per account, per hour and per day.
+    public var bindLimits = BindLimits()
     /// How long a signed-in session lasts.
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
     /// How long after its completion a repeated callback (WeChat's double callback, the back button) is still

@@ -46,7 +46,14 @@ struct BindController: RouteCollection {
         } catch BindService.StartFailure.cooldown(let seconds) {
             return BindPages.contactForm(req, nickname: nil, error: language.pick(
                 "验证码发送太频繁，请 \(seconds) 秒后再试。", "A code was just sent. Try again in \(seconds) seconds."),
-                status: .tooManyRequests)
+                status: .tooManyRequests).retrying(after: seconds)
+        } catch BindService.StartFailure.limited(let reached) {
+            req.logger.warning("bind limit reached", metadata: ["cap": "\(reached.scope)"])
+            let wait = BindPages.wait(reached.retryAfter, language)
+            return BindPages.contactForm(req, nickname: nil, error: language.pick(
+                "这个手机号或邮箱收到的验证码太多了，请 \(wait.zh)后再试。",
+                "Too many codes were sent to this phone number or email. Try again in \(wait.en)."),
+                status: .tooManyRequests).retrying(after: reached.retryAfter)
         } catch BindService.StartFailure.alreadyBound {
             return req.redirect(to: "/login")
         } catch let failure as WebhookCodeSender.Failure {
@@ -58,9 +65,11 @@ struct BindController: RouteCollection {
     }
 
     func verifyForm(req: Request) async throws -> Response {
-        guard SignIn.pending(req) != nil else { return req.redirect(to: "/login") }
+        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        // Only this identity's challenge: another's page would show where its code went.
         guard let id = req.queryValue("challenge").flatMap(UUID.init(uuidString:)),
-              let challenge = try await BindChallenge.find(id, on: req.db) else { return req.redirect(to: "/bind") }
+              let challenge = try await BindChallenge.find(id, on: req.db),
+              challenge.$identity.id == pending.identityID else { return req.redirect(to: "/bind") }
         return BindPages.codeForm(req, challenge: challenge, error: nil, status: .ok)
     }
 
@@ -92,6 +101,13 @@ struct BindController: RouteCollection {
             return BindPages.restart(req, message: language.pick(
                 "验证码已使用或无效，请重新获取。", "This code was already used or is not valid. Request a new one."),
                 status: .badRequest)
+        case .limited(let reached):
+            req.logger.warning("bind limit reached", metadata: ["cap": "\(reached.scope)"])
+            let wait = BindPages.wait(reached.retryAfter, language)
+            return BindPages.restart(req, message: language.pick(
+                "这个手机号或邮箱输错验证码的次数太多了。为保护账号安全，请 \(wait.zh)后再试。",
+                "Too many wrong codes were entered for this phone number or email. To protect the account, try again in \(wait.en)."),
+                status: .tooManyRequests).retrying(after: reached.retryAfter)
         case .conflict:
             return MessagePage(
                 title: language.pick("该账号已绑定其他微信", "Account already linked to another WeChat"),

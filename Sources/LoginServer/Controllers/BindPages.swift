@@ -39,11 +39,30 @@ enum BindPages {
         return Page(req, title: language.pick("输入验证码", "Enter the code"), body: body).response(req, status: status)
     }
 
+    /// A wait of `seconds`, in words: seconds under a minute, minutes under two hours, hours beyond (rounded up).
+    static func wait(_ seconds: Int, _ language: Language) -> (zh: String, en: String) {
+        switch seconds {
+        case ..<60: return ("\(seconds) 秒", "\(seconds) seconds")
+        case ..<7200:
+            let minutes = (seconds + 59) / 60
+            return ("\(minutes) 分钟", minutes == 1 ? "1 minute" : "\(minutes) minutes")
+        default: return ("\((seconds + 3599) / 3600) 小时", "\((seconds + 3599) / 3600) hours")
+        }
+    }
+
     static func restart(_ req: Request, message: String, status: HTTPResponseStatus) -> Response {
         let language = req.language
         return MessagePage(
             title: language.pick("验证码不可用", "Code not usable"), message: message,
             action: (language.pick("重新获取验证码", "Send a new code"), "/bind")
         ).response(req, status: status)
+    }
+}
+
+extension Response {
+    /// This response with `Retry-After` set, as every rate-limited (429) answer carries.
+    func retrying(after seconds: Int) -> Response {
+        headers.replaceOrAdd(name: .retryAfter, value: "\(max(0, seconds))")
+        return self
     }
 }

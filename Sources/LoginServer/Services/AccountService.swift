@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// What a signed-in person may do to their own account.
 struct AccountService: Sendable {
@@ -22,8 +23,14 @@ struct AccountService: Sendable {
     }
 
     /// Unlinks one WeChat identity, never the last one (it is the only way to sign in).
+    ///
+    /// Count and unlink are serialised per user: the user's row is locked first on PostgreSQL (SQLite's write
+    /// transactions are `IMMEDIATE`), so two concurrent unbinds of an account's two identities cannot both see two.
     func unbind(identityID: UUID, from user: User) async throws {
+        let userID = try user.requireID()
         try await database.writeTransaction { tx in
+            guard try await tx.sql().select().column("id").from(User.schema).where("id", .equal, userID)
+                .for(.update).first() != nil else { throw UnbindFailure.notFound }
             let identities = try await WeChatIdentity.query(on: tx).filter(\.$user.$id == user.requireID()).all()
             guard let identity = identities.first(where: { $0.id == identityID }) else { throw UnbindFailure.notFound }
             guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }

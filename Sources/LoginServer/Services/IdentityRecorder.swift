@@ -48,33 +48,50 @@ struct IdentityRecorder: Sendable {
         let refreshExpiresAt = now.addingTimeInterval(Self.refreshTokenLifetime)
         let stateID = try state.requireID()
         let sql = try database.sql()
-        // The unionid sibling's user is looked up in the same statement; an identity that already has a user
+        // The unionid sibling's user is looked up in the same statement, skipping a user that already has an
+        // identity of this app (a user has one per app, by a unique index); an identity that already has a user
         // keeps it. An empty nickname or avatar in the profile keeps the one on file.
-        let rows = try await sql.raw("""
-            INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
-                scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
-                refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
-            VALUES (\(bind: UUID()), \(bind: appID), \(bind: token.openID), \(bind: unionID),
-                \(bind: authorization.appKind.rawValue),
-                (SELECT sibling.user_id FROM wechat_identities sibling
-                 WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL LIMIT 1),
-                \(bind: nickname), \(bind: avatarURL), \(bind: scopes), \(bind: token.isSnapshotUser),
-                \(bind: accessSealed), \(bind: token.expiresAt), \(bind: refreshSealed), \(bind: refreshExpiresAt),
-                \(bind: false), \(bind: now), \(bind: now), \(bind: now))
-            ON CONFLICT (app_id, openid) DO UPDATE SET
-                unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
-                user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
-                nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
-                avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
-                scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
-                access_token_sealed = excluded.access_token_sealed,
-                access_token_expires_at = excluded.access_token_expires_at,
-                refresh_token_sealed = excluded.refresh_token_sealed,
-                refresh_token_expires_at = excluded.refresh_token_expires_at,
-                needs_reauthorization = excluded.needs_reauthorization,
-                last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
-            RETURNING id, user_id
-            """).all()
+        let siblingUser: SQLQueryString = """
+            (SELECT sibling.user_id FROM wechat_identities sibling
+             WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM wechat_identities same
+                                WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: appID))
+             LIMIT 1)
+            """
+        func upsert(joining: Bool) async throws -> [any SQLRow] {
+            try await sql.raw("""
+                INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
+                    scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
+                    refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
+                VALUES (\(bind: UUID()), \(bind: appID), \(bind: token.openID), \(bind: unionID),
+                    \(bind: authorization.appKind.rawValue),
+                    \(joining ? siblingUser : "NULL"),
+                    \(bind: nickname), \(bind: avatarURL), \(bind: scopes), \(bind: token.isSnapshotUser),
+                    \(bind: accessSealed), \(bind: token.expiresAt), \(bind: refreshSealed), \(bind: refreshExpiresAt),
+                    \(bind: false), \(bind: now), \(bind: now), \(bind: now))
+                ON CONFLICT (app_id, openid) DO UPDATE SET
+                    unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
+                    user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
+                    nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
+                    avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
+                    scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
+                    access_token_sealed = excluded.access_token_sealed,
+                    access_token_expires_at = excluded.access_token_expires_at,
+                    refresh_token_sealed = excluded.refresh_token_sealed,
+                    refresh_token_expires_at = excluded.refresh_token_expires_at,
+                    needs_reauthorization = excluded.needs_reauthorization,
+                    last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
+                RETURNING id, user_id
+                """).all()
+        }
+        let rows: [any SQLRow]
+        do {
+            rows = try await upsert(joining: true)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The sibling's user got an identity of this app between the lookup and the write: record the identity
+            // without the join (it goes to binding) rather than failing the login.
+            rows = try await upsert(joining: false)
+        }
         guard let row = rows.first else { throw RecordFailure(reason: "the identity upsert returned no row") }
         let recorded = Recorded(id: try row.decode(column: "id", as: UUID.self),
                                 userID: try row.decode(column: "user_id", as: UUID?.self))

@@ -29,6 +29,15 @@ struct LoginContext: Sendable {
         app.storage[Key.self] = context
     }
 
+    /// The bind service on `database`, sending codes with `sender`.
+    func bindService(on database: any Database, sender: any CodeSender) -> BindService {
+        BindService(
+            database: database, clock: clock, codeKey: configuration.codeKey, sender: sender,
+            limiter: BindLimiter(limits: configuration.bindLimits, codeKey: configuration.codeKey),
+            codeLifetime: configuration.bindCodeLifetime, maxAttempts: configuration.bindMaxAttempts,
+            resendCooldown: configuration.bindResendCooldown)
+    }
+
     static func of(_ app: Application) -> LoginContext {
         guard let context = app.storage[Key.self] else {
             fatalError("LoginServer.configure(_:) must run before the server handles requests")
@@ -53,11 +62,7 @@ extension Request {
 
     /// The bind service on this request's database.
     var bindService: BindService {
-        let configuration = login.configuration
-        return BindService(
-            database: db, clock: login.clock, codeKey: configuration.codeKey, sender: login.codeSender(self),
-            codeLifetime: configuration.bindCodeLifetime, maxAttempts: configuration.bindMaxAttempts,
-            resendCooldown: configuration.bindResendCooldown)
+        login.bindService(on: db, sender: login.codeSender(self))
     }
 
     /// The shared access_token's row on this request's database (today's fetches, expiry).

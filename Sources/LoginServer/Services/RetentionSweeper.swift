@@ -4,8 +4,8 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries a day after they expired (or were written). Every instance sweeps; deleting is
-/// idempotent.
+/// development-outbox entries a day after they expired (or were written), and the binding's limit counters as soon
+/// as their window has ended. Every instance sweeps; deleting is idempotent.
 struct RetentionSweeper: Sendable {
     let database: any Database
     let clock: any ServerClock
@@ -18,6 +18,7 @@ struct RetentionSweeper: Sendable {
         var bindChallenges = 0
         var outbox = 0
         var sessions = 0
+        var bindLimitCounters = 0
     }
 
     func sweep() async throws -> Swept {
@@ -34,6 +35,7 @@ struct RetentionSweeper: Sendable {
             SELECT COUNT(*) AS expired FROM login_sessions WHERE expires_at < \(bind: cutoff)
             """).first()?.decode(column: "expired", as: Int.self) ?? 0
         try await sql.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
+        swept.bindLimitCounters = try await BindLimiter.sweep(before: clock.now(), on: sql)
         return swept
     }
 }
@@ -62,6 +64,7 @@ final class RetentionLifecycle: LifecycleHandler, @unchecked Sendable {
                         logger.info("expired rows removed", metadata: [
                             "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
                             "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
+                            "bind_limit_counters": "\(swept.bindLimitCounters)",
                         ])
                     }
                 } catch {

@@ -18,6 +18,8 @@ import Testing
         try await LoginWorld.with(adjust: {
             $0.bindLimits.codesPerAddressPerHour = 2
             $0.bindLimits.codesPerAddressPerDay = 3
+            // One browser watches the windows roll over, so its pending binding must outlive them.
+            $0.pendingBindingLifetime = 3 * 86_400
         }) { world in
             // Stay clear of a day's and an hour's end, so neither rolls over before the test moves the clock.
             let untilTomorrow = untilWindowEnd(world, 86_400)
@@ -72,7 +74,10 @@ import Testing
     }
 
     @Test func wrongCodesAgainstOneAccountAreCountedAcrossAttackersAndAddresses() async throws {
-        try await LoginWorld.with(adjust: { $0.bindLimits.failuresPerAccountPerHour = 3 }) { world in
+        try await LoginWorld.with(adjust: {
+            $0.bindLimits.failuresPerAccountPerHour = 3
+            $0.pendingBindingLifetime = 3 * 86_400  // the attacker's browser outlives the hour
+        }) { world in
             if untilWindowEnd(world, 3600) < 1200 { world.clock.advance(by: 1200) }
             // The victim's account has a phone and an email.
             let victim = world.browser()

@@ -55,16 +55,16 @@ public enum LoginServer {
                                      mode: configuration.accessTokenMode),
                 httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)
         }
-        app.wechat.configure(.init(
-            officialAccount: configuration.officialAccount.map {
-                OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
-                            clock: weChatClock, logger: app.logger)
-            },
-            website: configuration.website.map {
-                OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
-                            clock: weChatClock, logger: app.logger)
-            },
-            accessTokens: accessTokens))
+        let officialAccountClient = configuration.officialAccount.map {
+            OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
+                        clock: weChatClock, logger: app.logger)
+        }
+        let websiteClient = configuration.website.map {
+            OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
+                        clock: weChatClock, logger: app.logger)
+        }
+        app.wechat.configure(.init(officialAccount: officialAccountClient, website: websiteClient,
+                                   accessTokens: accessTokens))
         let messaging = accessTokens.map { provider in
             let client = TemplateMessageClient(
                 tokenProvider: provider, configuration: clientConfiguration, httpClient: app.http.client.shared,
@@ -82,6 +82,7 @@ public enum LoginServer {
         }
 
         let delivery = configuration.codeDelivery
+        let loginWriters = LoginWriters(database: app.db)
         LoginContext.install(LoginContext(
             configuration: configuration, clock: clock, cipher: configuration.tokenCipher,
             codeSender: { req in
@@ -94,7 +95,12 @@ public enum LoginServer {
             // Built at start-up, so a bad key fails then rather than on the first push.
             messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
             messaging: messaging, pushWriters: PushWriters(database: app.db),
-            loginWriters: LoginWriters(database: app.db)), on: app)
+            loginWriters: loginWriters,
+            signInFlow: SignInFlow(
+                configuration: .init(callbackURL: configuration.callbackURL, stateLifetime: configuration.stateLifetime,
+                                     repeatWindow: configuration.callbackRepeatWindow),
+                officialAccount: officialAccountClient, website: websiteClient, cipher: configuration.tokenCipher,
+                clock: clock, stateWriter: loginWriters.states)), on: app)
         try routes(app)
     }
 

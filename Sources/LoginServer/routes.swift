@@ -3,8 +3,9 @@ import Vapor
 extension LoginServer {
     static func routes(_ app: Application) throws {
         try app.register(collection: HomeController())
-        try app.register(collection: LoginController())
-        try app.register(collection: CallbackController())
+        let context = LoginContext.of(app)
+        try app.register(collection: LoginController(flow: context.signInFlow, configuration: context.configuration))
+        try app.register(collection: CallbackController(flow: context.signInFlow, configuration: context.configuration))
         try app.register(collection: BindController())
         try app.register(collection: AccountController())
         try app.register(collection: APIController())

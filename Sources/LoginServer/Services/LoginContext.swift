@@ -20,6 +20,8 @@ struct LoginContext: Sendable {
     let pushWriters: PushWriters
     /// The login path's batched inserts, on the application's database.
     let loginWriters: LoginWriters
+    /// Signing in with WeChat: the login's start and its callback.
+    let signInFlow: SignInFlow
 
     private struct Key: StorageKey {
         typealias Value = LoginContext
@@ -49,16 +51,6 @@ struct LoginContext: Sendable {
 extension Request {
     /// The login server's context.
     var login: LoginContext { LoginContext.of(application) }
-
-    /// The state store on this request's database.
-    var loginStates: LoginStateStore {
-        LoginStateStore(database: db, clock: login.clock, batcher: login.loginWriters.states)
-    }
-
-    /// The identity recorder on this request's database.
-    var identityRecorder: IdentityRecorder {
-        IdentityRecorder(database: db, cipher: login.cipher, clock: login.clock)
-    }
 
     /// The bind service on this request's database.
     var bindService: BindService {

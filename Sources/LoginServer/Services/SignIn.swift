@@ -64,15 +64,10 @@ enum SignIn {
         req.hasSession ? req.session.data[originStateKey] : nil
     }
 
-    /// Whether a repeat of the completed callback for `state` may be answered with its first result in this
-    /// request's session: only in the session that callback created, or in a browser that is not signed in at all
-    /// (WeChat's double callback, whose first answer the browser may have dropped). A session of someone else, or
-    /// of a later login, never gets it.
-    static func mayRepeatCallback(_ req: Request, state: String) -> Bool {
-        guard req.hasSession else { return true }
-        let data = req.session.data
-        if let origin = data[originStateKey] { return ConstantTime.equals(origin, state) }
-        return data[userKey] == nil && data[pendingIdentityKey] == nil
+    /// Whether the session holds a signed-in user or an identity waiting to be bound (whatever their age).
+    static func holdsSignIn(_ req: Request) -> Bool {
+        guard req.hasSession else { return false }
+        return req.session.data[userKey] != nil || req.session.data[pendingIdentityKey] != nil
     }
 
     /// Signs out: forgets the session and the browser's login bindings, so a completed callback left in the

@@ -3,6 +3,41 @@ import WeChatKit
 
 /// The pages a callback can end on when it cannot sign the person in.
 enum CallbackPages {
+    /// The page for each way the sign-in flow refuses a callback.
+    static func page(for refusal: SignInFlow.Refusal, _ req: Request) -> Response {
+        let language = req.language
+        switch refusal {
+        case .invalidState:
+            return invalidState(req)
+        case .otherBrowser:
+            return MessagePage(
+                title: language.pick("请在发起登录的浏览器中完成登录", "Finish signing in where you started"),
+                message: language.pick(
+                    "这个登录链接是在另一个浏览器中发起的。为了你的账号安全，请重新登录。",
+                    "This sign-in was started in another browser. For your account's safety, please sign in again."),
+                action: MessagePage.retry(req)
+            ).response(req, status: .forbidden)
+        case .expired(let returnTo):
+            return MessagePage(
+                title: language.pick("登录已过期", "Sign-in expired"),
+                message: language.pick("登录等待时间过长，请重新登录。", "The sign-in took too long. Please sign in again."),
+                action: MessagePage.retry(req, returnTo: returnTo)
+            ).response(req, status: .gone)
+        case .stillRunning(let returnTo):
+            return MessagePage(
+                title: language.pick("登录处理中", "Still signing in"),
+                message: language.pick("上一次登录请求仍在处理，请稍后刷新。", "The first sign-in request is still running. Refresh in a moment."),
+                action: MessagePage.retry(req, returnTo: returnTo)
+            ).response(req, status: .conflict)
+        case .denied(let returnTo):
+            return denied(req, returnTo: returnTo)
+        case .snapshotUser(let returnTo):
+            return snapshot(req, returnTo: returnTo)
+        case .weChatFailed(let error, let returnTo):
+            return weChatFailure(req, error: error, returnTo: returnTo)
+        }
+    }
+
     static func invalidState(_ req: Request) -> Response {
         let language = req.language
         return MessagePage(

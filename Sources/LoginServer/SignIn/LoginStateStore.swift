@@ -114,6 +114,15 @@ struct LoginStateStore: Sendable {
         return .busy(fresh)
     }
 
+    /// Marks the claimed state completed with the identity its callback resolved to (a no-op when the claim was
+    /// lost to another callback meanwhile).
+    func complete(_ record: OAuthStateRecord, token: String, identityID: UUID) async throws {
+        try await database.sql().raw("""
+            UPDATE oauth_states SET completed_at = \(bind: clock.now()), identity_id = \(bind: identityID)
+            WHERE state = \(bind: try record.requireID()) AND claim_token = \(bind: token)
+            """).run()
+    }
+
     /// Gives the claim back after a failed exchange, so a second callback (with its own code) may try.
     func release(_ record: OAuthStateRecord, token: String) async throws {
         try await OAuthStateRecord.query(on: database)
@@ -135,17 +144,4 @@ struct LoginStateStore: Sendable {
         }
         return nil
     }
-}
-
-/// Which WeChat login a state belongs to.
-enum LoginFlow: String, Sendable {
-    /// In-WeChat official-account web authorization.
-    case officialAccount
-    /// PC website QR login, full page.
-    case website
-    /// PC website QR login embedded in our own page (wxLogin.js iframe).
-    case websiteInline
-
-    /// The WeChat app whose client serves this flow.
-    var appKind: AppKind { self == .officialAccount ? .officialAccount : .website }
 }

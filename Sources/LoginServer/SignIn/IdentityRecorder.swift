@@ -25,18 +25,18 @@ struct IdentityRecorder: Sendable {
         var userID: UUID?
     }
 
-    /// Upserts the identity `(appid, openid)`, joins it to the user of another identity with the same unionid when
-    /// it has none, and marks the state completed with it.
+    /// Upserts the identity `(appid, openid)` and joins it to the user of another identity with the same unionid
+    /// when it has none.
     ///
     /// The identity is one `INSERT … ON CONFLICT (app_id, openid) DO UPDATE … RETURNING`: two browsers signing the
     /// same new person in at once cannot both insert, and no model is read or reflected over on every login.
     ///
-    /// The two statements need no transaction around them (which would cost two more round trips on every login):
-    /// each is atomic, and the identity row is whole on its own. Should the process die between them, the state
-    /// stays claimed and uncompleted, exactly as when it dies before the first: a repeated callback waits, then
-    /// finds its code spent and asks the person to sign in again, and that login updates the same identity.
-    func record(_ authorization: Authorization, completing state: OAuthStateRecord, claimToken: String)
-        async throws -> Recorded {
+    /// The sign-in flow then completes the login state in a second statement, with no transaction around the two
+    /// (which would cost two more round trips on every login): each is atomic, and the identity row is whole on its
+    /// own. Should the process die between them, the state stays claimed and uncompleted, exactly as when it dies
+    /// before the first: a repeated callback waits, then finds its code spent and asks the person to sign in again,
+    /// and that login updates the same identity.
+    func upsert(_ authorization: Authorization) async throws -> Recorded {
         let now = clock.now()
         let token = authorization.token
         let appID = authorization.appID
@@ -46,7 +46,6 @@ struct IdentityRecorder: Sendable {
         let scopes = token.scopes.map(\.rawValue).sorted().joined(separator: ",")
         let (accessSealed, refreshSealed) = try sealed(token, appID: appID, openID: token.openID)
         let refreshExpiresAt = now.addingTimeInterval(Self.refreshTokenLifetime)
-        let stateID = try state.requireID()
         let sql = try database.sql()
         // The unionid sibling's user is looked up in the same statement, skipping a user that already has an
         // identity of this app (a user has one per app, by a unique index); an identity that already has a user
@@ -58,7 +57,7 @@ struct IdentityRecorder: Sendable {
                                 WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: appID))
              LIMIT 1)
             """
-        func upsert(joining: Bool) async throws -> [any SQLRow] {
+        func insertOrUpdate(joining: Bool) async throws -> [any SQLRow] {
             try await sql.raw("""
                 INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
                     scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
@@ -86,19 +85,15 @@ struct IdentityRecorder: Sendable {
         }
         let rows: [any SQLRow]
         do {
-            rows = try await upsert(joining: true)
+            rows = try await insertOrUpdate(joining: true)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The sibling's user got an identity of this app between the lookup and the write: record the identity
             // without the join (it goes to binding) rather than failing the login.
-            rows = try await upsert(joining: false)
+            rows = try await insertOrUpdate(joining: false)
         }
         guard let row = rows.first else { throw RecordFailure(reason: "the identity upsert returned no row") }
         let recorded = Recorded(id: try row.decode(column: "id", as: UUID.self),
                                 userID: try row.decode(column: "user_id", as: UUID?.self))
-        try await sql.raw("""
-            UPDATE oauth_states SET completed_at = \(bind: now), identity_id = \(bind: recorded.id)
-            WHERE state = \(bind: stateID) AND claim_token = \(bind: claimToken)
-            """).run()
         return recorded
     }
 

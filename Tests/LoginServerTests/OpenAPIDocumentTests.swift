@@ -114,6 +114,9 @@ import Vapor
             check("POST", "/api/template-messages", try await admin(.POST, "/api/template-messages", json: "{"), expect: [400])
             check("POST", "/api/template-messages",
                   try await admin(.POST, "/api/template-messages", json: #"{"openid":"o","template_id":"t 1","data":{"a":{"value":""}}}"#), expect: [422])
+            // The document's pattern for colours is ASCII #RRGGBB; fullwidth digits are refused, not sent to WeChat.
+            let fullwidth = ##"{"openid":"o-contract","template_id":"t1","data":{"first":{"value":"hi","color":"#１７３１７７"}}}"##
+            check("POST", "/api/template-messages", try await admin(.POST, "/api/template-messages", json: fullwidth), expect: [422])
             let batch = #"{"recipients":[{"openid":"o-contract-2"},{"user_id":"\#(UUID())"}],"template_id":"t1","data":{"first":{"value":"hi"}}}"#
             check("POST", "/api/template-messages/batch", try await admin(.POST, "/api/template-messages/batch", json: batch), expect: [202])
             let refused = #"{"recipients":[{"user_id":"\#(UUID())"}],"template_id":"t1","data":{"first":{"value":"hi"}}}"#

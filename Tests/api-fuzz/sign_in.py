@@ -1,7 +1,8 @@
 """Signs a person in on a `wechat-login serve` in sandbox mode and prints what the fuzzer needs, as JSON.
 
 The person logs in as the sandbox user u1 inside WeChat (consent given), binds a phone number with the code from
-the development outbox (first time only), and ends signed in. Printed: the session cookie's value, the session's CSRF token (once
+the development outbox (first time only), then signs in again on a PC with WeChat's QR code, so the account has two
+identities (one of them can be unlinked), and ends signed in. Printed: the session cookie's value, the session's CSRF token (once
 `GET /api/me` returns `csrfToken`; absent before), the user's id, and one identity's id.
 
 Usage: python3 sign_in.py SITE_URL
@@ -13,6 +14,7 @@ import sys
 import urllib.parse
 
 WECHAT_UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0.47"
+DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 PHONE = "13800138000"
 
 
@@ -67,6 +69,38 @@ def bind(browser):
     expect(status in (302, 303) and location == "/account", f"/bind/verify answered {status} {location}")
 
 
+def pc_login(browser):
+    """`/login` on a PC → WeChat's QR page → u1's phone scans and allows → the long-poll yields the code → callback."""
+    desktop = {"User-Agent": DESKTOP_UA}
+    status, qr_page, _ = browser.request("GET", "/login?return_to=%2Faccount", headers=desktop)
+    expect(status in (302, 303) and qr_page and "/connect/qrconnect?" in qr_page, f"/login on a PC answered {status}")
+    qr_page = qr_page.split("#")[0]
+    sandbox = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(qr_page))
+    status, _, page = browser.request("GET", qr_page, headers=desktop)
+    uuid = re.search(r"/connect/qrcode/([^\"'?]+)", page)
+    expect(status == 200 and uuid, f"the QR page answered {status} without a QR code")
+    phone = {"X-Sandbox-User": "u1"}
+    status, _, _ = browser.request("GET", f"{sandbox}/connect/confirm?uuid={uuid.group(1)}", headers=phone)
+    expect(status == 200, f"the scan answered {status}")
+    status, _, _ = browser.request("POST", f"{sandbox}/connect/confirm", {"uuid": uuid.group(1), "action": "allow"},
+                                   headers=phone)
+    expect(status < 400, f"the confirmation answered {status}")
+    code = None
+    for last in ("408", "404"):
+        _, _, poll = browser.request("GET", f"{sandbox}/connect/l/qrconnect?uuid={uuid.group(1)}&last={last}",
+                                     headers=desktop)
+        found = re.search(r"wx_code='([^']*)'", poll) if "wx_errcode=405" in poll else None
+        code = code or (found and found.group(1))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(qr_page).query)
+    expect(code and "redirect_uri" in query and "state" in query, "the long-poll never gave a code")
+    callback = f"{query['redirect_uri'][0]}?code={code}&state={query['state'][0]}"
+    status, location, _ = browser.request("GET", callback, headers=desktop)
+    expect(status in (302, 303) and location and location.split("?")[0] in ("/bind", "/account"),
+           f"the PC callback answered {status} {location}")
+    if location.startswith("/bind"):
+        bind(browser)
+
+
 def main():
     site = sys.argv[1].rstrip("/")
     browser = Client(site)
@@ -81,6 +115,7 @@ def main():
            f"the callback answered {status} {location}")
     if location.startswith("/bind"):
         bind(browser)
+    pc_login(browser)
     status, _, me = browser.request("GET", "/api/me")
     expect(status == 200, f"/api/me answered {status} once signed in")
     me = json.loads(me)

@@ -29,7 +29,8 @@ enum OpenAPIDocument {
                 "links": {
                   "refreshFirstIdentity": {"operationId": "refreshIdentity", "parameters": {"identityID": "$response.body#/identities/0/id"}},
                   "unbindFirstIdentity": {"operationId": "unbindIdentity", "parameters": {"identityID": "$response.body#/identities/0/id"}},
-                  "adminGetThisUser": {"operationId": "adminGetUser", "parameters": {"userID": "$response.body#/user/id"}}
+                  "adminGetThisUser": {"operationId": "adminGetUser", "parameters": {"userID": "$response.body#/user/id"}},
+                  "adminFindThisUserByPhone": {"operationId": "adminFindUser", "parameters": {"query.phone": "$response.body#/user/phone"}}
                 }},
               "401": {"$ref": "#/components/responses/NotSignedIn"},
               "429": {"$ref": "#/components/responses/RateLimited"}

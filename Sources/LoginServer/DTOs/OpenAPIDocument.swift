@@ -1,261 +1,435 @@
-/// The OpenAPI 3.1 description of the JSON API, served at `/openapi.json`.
+/// The OpenAPI 3.1 description of the JSON API, served at `/openapi.json`: every operation's parameters, request
+/// body and every response it can give (status, content type, schema). It is a contract: `scripts/api-fuzz-test`
+/// runs schemathesis against the running server with this document, and `OpenAPIDocumentTests` fails when a JSON
+/// route is missing from it. Response objects are `additionalProperties: false`, so a new field must be added here.
 enum OpenAPIDocument {
     static let json = #"""
     {
       "openapi": "3.1.0",
       "info": {
         "title": "wechat-login",
-        "version": "0.1.0",
-        "description": "Sign in with WeChat: the signed-in user's account and WeChat identities. Authentication is the session cookie set by the login flow (`/login` → WeChat → `/auth/wechat/callback`). Responses never contain WeChat tokens."
+        "version": "0.2.0",
+        "description": "Sign in with WeChat: the signed-in user's account and WeChat identities, the admin API and template messages. The signed-in operations authenticate with the session cookie the login flow sets (`/login` → WeChat → `/auth/wechat/callback`); the admin operations with `Authorization: Bearer <ADMIN_API_TOKEN>`. Every error under `/api/` is the Error object. Every operation may answer 429 (with `Retry-After`) when rate limits are on. Responses never contain WeChat tokens. CI fuzzes the running server against this document (scripts/api-fuzz-test)."
       },
+      "tags": [
+        {"name": "session", "description": "The signed-in person (session cookie)"},
+        {"name": "admin", "description": "The business's back end (admin bearer token; every admin operation answers 404 while ADMIN_API_TOKEN is unset)"},
+        {"name": "operations", "description": "Probes and this document"},
+        {"name": "sandbox", "description": "Sandbox mode only (no WeChat credentials); 404 otherwise"}
+      ],
       "paths": {
         "/api/me": {
           "get": {
+            "tags": ["session"],
             "summary": "The signed-in user and their WeChat identities",
             "operationId": "getMe",
+            "security": [{"session": []}],
             "responses": {
-              "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}},
+                "links": {
+                  "refreshFirstIdentity": {"operationId": "refreshIdentity", "parameters": {"identityID": "$response.body#/identities/0/id"}},
+                  "unbindFirstIdentity": {"operationId": "unbindIdentity", "parameters": {"identityID": "$response.body#/identities/0/id"}},
+                  "adminGetThisUser": {"operationId": "adminGetUser", "parameters": {"userID": "$response.body#/user/id"}},
+                  "adminFindThisUserByPhone": {"operationId": "adminFindUser", "parameters": {"query.phone": "$response.body#/user/phone"}}
+                }},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/me/identities/{identityID}/unbind": {
           "post": {
+            "tags": ["session"],
             "summary": "Unlink one WeChat identity (never the last one)",
             "operationId": "unbindIdentity",
-            "parameters": [{"name": "identityID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/IdentityID"}, {"$ref": "#/components/parameters/CSRFToken"}],
             "responses": {
-              "200": {"description": "Unlinked; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No such identity on this account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "409": {"description": "It is the last way to sign in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "200": {"description": "Unlinked; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "404": {"description": "No such identity on this account (or not a UUID)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "It is the last way to sign in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/me/identities/{identityID}/refresh": {
           "post": {
+            "tags": ["session"],
             "summary": "Re-read one identity's WeChat profile (the stored user token is refreshed first when expired)",
             "operationId": "refreshIdentity",
-            "parameters": [{"name": "identityID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/IdentityID"}, {"$ref": "#/components/parameters/CSRFToken"}],
             "responses": {
-              "200": {"description": "Refreshed; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-              "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No such identity on this account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "200": {"description": "Refreshed; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "404": {"description": "No such identity on this account (or not a UUID)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "409": {"description": "WeChat authorization expired: sign in with WeChat again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "502": {"description": "WeChat refused or failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "502": {"$ref": "#/components/responses/WeChatRefused"},
+              "503": {"$ref": "#/components/responses/WeChatQuotaSpent"},
+              "504": {"$ref": "#/components/responses/WeChatTimeout"}
             }
           }
         },
         "/api/logout": {
           "post": {
-            "summary": "End the session",
+            "tags": ["session"],
+            "summary": "End the session (signed out already: also 204)",
             "operationId": "logout",
-            "responses": {"204": {"description": "Signed out"}}
+            "security": [{"session": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "responses": {
+              "204": {"description": "Signed out"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
           }
         },
         "/api/admin/users/{userID}": {
           "get": {
-            "summary": "A user and their WeChat identities (admin bearer token)",
+            "tags": ["admin"],
+            "summary": "A user and their WeChat identities",
             "operationId": "adminGetUser",
             "security": [{"adminToken": []}],
-            "parameters": [{"name": "userID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
             "responses": {
-              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/admin/users": {
           "get": {
-            "summary": "Find a user by phone, email or WeChat openid (exactly one; appid narrows an openid)",
+            "tags": ["admin"],
+            "summary": "Find a user by phone, email or WeChat openid (exactly one of the three; appid narrows an openid)",
             "operationId": "adminFindUser",
             "security": [{"adminToken": []}],
             "parameters": [
-              {"name": "phone", "in": "query", "schema": {"type": "string"}},
-              {"name": "email", "in": "query", "schema": {"type": "string"}},
-              {"name": "openid", "in": "query", "schema": {"type": "string"}},
-              {"name": "appid", "in": "query", "schema": {"type": "string"}}
+              {"name": "phone", "in": "query", "description": "A mainland mobile number, as people type it (+86, spaces and dashes allowed)", "schema": {"type": "string"}},
+              {"name": "email", "in": "query", "description": "An email address (compared case-insensitively)", "schema": {"type": "string"}},
+              {"name": "openid", "in": "query", "description": "A WeChat openid of one of the site's apps", "schema": {"type": "string"}},
+              {"name": "appid", "in": "query", "description": "With openid: only this app's identities", "schema": {"type": "string"}}
             ],
             "responses": {
-              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-              "400": {"description": "Not exactly one of phone, email, openid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No user matches, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "400": {"description": "Not exactly one of phone, email, openid; or not a valid phone or email", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No user matches, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/admin/access-token": {
           "get": {
+            "tags": ["admin"],
             "summary": "The shared access_token: today's fetches against WeChat's daily quota, and its expiry",
             "operationId": "adminAccessToken",
             "security": [{"adminToken": []}],
             "responses": {
-              "200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                "appID": {"type": "string"}, "mode": {"type": "string", "enum": ["classic", "stable"]},
-                "fetchesToday": {"type": "integer"}, "dailyLimit": {"type": "integer"}, "nearDailyLimit": {"type": "boolean"},
-                "expiresAt": {"type": ["string", "null"], "format": "date-time"}},
-                "required": ["appID", "mode", "fetchesToday", "dailyLimit", "nearDailyLimit"]}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "200": {"description": "Status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessTokenStatus"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/template-messages": {
           "post": {
+            "tags": ["admin"],
             "summary": "Queue a template message to a business user or an openid (answers at once; workers send)",
             "operationId": "queueTemplateMessage",
             "security": [{"adminToken": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessageRequest"}}}},
+            "requestBody": {"required": true, "description": "At most 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessageRequest"}}}},
             "responses": {
-              "202": {"description": "Queued", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
-              "200": {"description": "The idempotency key was used before for this recipient: that message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
-              "400": {"description": "Not JSON of the expected shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "202": {"description": "Queued", "headers": {"Location": {"$ref": "#/components/headers/MessageLocation"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}},
+                "links": {"getQueuedMessage": {"operationId": "getTemplateMessage", "parameters": {"messageID": "$response.body#/id"}}}},
+              "200": {"description": "The idempotency key was used before for this recipient: that message", "headers": {"Location": {"$ref": "#/components/headers/MessageLocation"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}},
+                "links": {"getEarlierMessage": {"operationId": "getTemplateMessage", "parameters": {"messageID": "$response.body#/id"}}}},
+              "400": {"$ref": "#/components/responses/NotJSON"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
               "404": {"description": "No such user, no official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "422": {"description": "Invalid content (the reason says which field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Invalid content (the reason says which field), or the user has no identity on the official account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/template-messages/batch": {
           "post": {
-            "summary": "Queue one template message to many recipients (at most 1000)",
+            "tags": ["admin"],
+            "summary": "Queue one template message to many recipients (1–1000); each refused recipient is listed with its reason",
             "operationId": "queueTemplateMessageBatch",
             "security": [{"adminToken": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
-              "recipients": {"type": "array", "maxItems": 1000, "items": {"type": "object", "properties": {"user_id": {"type": "string", "format": "uuid"}, "openid": {"type": "string"}}}},
-              "template_id": {"type": "string"}, "url": {"type": "string"}, "miniprogram": {"$ref": "#/components/schemas/MiniProgram"},
-              "data": {"$ref": "#/components/schemas/TemplateData"}, "idempotency_key": {"type": "string", "maxLength": 64}},
-              "required": ["recipients", "template_id", "data"]}}}},
+            "requestBody": {"required": true, "description": "At most 2 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateBatchRequest"}}}},
             "responses": {
-              "202": {"description": "Queued (some recipients may be refused)", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                "batch_id": {"type": "string", "format": "uuid"},
-                "accepted": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "id": {"type": "string", "format": "uuid"}, "status": {"type": "string"}}, "required": ["index", "id", "status"]}},
-                "rejected": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer"}, "reason": {"type": "string"}}, "required": ["index", "reason"]}}},
-                "required": ["batch_id", "accepted", "rejected"]}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "422": {"description": "Invalid content, or every recipient refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "202": {"description": "Queued (some recipients may be refused)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateBatchResult"}}},
+                "links": {"getFirstAccepted": {"operationId": "getTemplateMessage", "parameters": {"messageID": "$response.body#/accepted/0/id"}}}},
+              "400": {"$ref": "#/components/responses/NotJSON"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Invalid content (an Error), or every recipient refused (the batch result, nothing accepted)", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/TemplateBatchResult"}]}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/api/template-messages/{messageID}": {
           "get": {
+            "tags": ["admin"],
             "summary": "A queued message's status",
             "operationId": "getTemplateMessage",
             "security": [{"adminToken": []}],
-            "parameters": [{"name": "messageID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "parameters": [{"name": "messageID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
             "responses": {
               "200": {"description": "The message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TemplateMessage"}}}},
-              "401": {"description": "Missing or wrong bearer token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "404": {"description": "No such message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such message, no official account, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
         },
         "/livez": {
           "get": {
+            "tags": ["operations"],
             "summary": "Liveness: the process answers (no database, no upstream)",
             "operationId": "live",
-            "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}}
+            "responses": {
+              "200": {"description": "Alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
           }
         },
         "/healthz": {
           "get": {
+            "tags": ["operations"],
             "summary": "Readiness: the process and its database answer",
             "operationId": "health",
-            "responses": {"200": {"description": "Healthy", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}}
+            "responses": {
+              "200": {"description": "Healthy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
+        "/openapi.json": {
+          "get": {
+            "tags": ["operations"],
+            "summary": "This document",
+            "operationId": "openAPIDocument",
+            "responses": {
+              "200": {"description": "The OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object", "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string", "const": "3.1.0"}}}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
+        "/dev/outbox.json": {
+          "get": {
+            "tags": ["sandbox"],
+            "summary": "The development outbox: the newest 50 one-time codes the server would have sent (sandbox mode only)",
+            "operationId": "devOutbox",
+            "parameters": [{"name": "destination", "in": "query", "description": "Only messages to this phone or email (as people type it); ignored when not a valid one", "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "Newest first", "content": {"application/json": {"schema": {"type": "array", "maxItems": 50, "items": {"$ref": "#/components/schemas/OutboxEntry"}}}}},
+              "404": {"description": "Not in sandbox mode (an HTML page)", "content": {"text/html": {"schema": {"type": "string"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
           }
         }
       },
       "components": {
         "securitySchemes": {
-          "adminToken": {"type": "http", "scheme": "bearer", "description": "ADMIN_API_TOKEN"}
+          "adminToken": {"type": "http", "scheme": "bearer", "description": "ADMIN_API_TOKEN"},
+          "session": {"type": "apiKey", "in": "cookie", "name": "wl_session", "description": "The session cookie the login flow sets (HttpOnly, SameSite=Lax)"}
+        },
+        "parameters": {
+          "IdentityID": {"name": "identityID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
+          "CSRFToken": {"name": "X-CSRF-Token", "in": "header", "required": false, "description": "The session's CSRF token (`csrfToken` of GET /api/me); a missing or wrong one answers 403", "schema": {"type": "string"}}
+        },
+        "headers": {
+          "RetryAfter": {"required": true, "description": "Seconds until a new attempt may succeed", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+          "MessageLocation": {"required": true, "description": "The message's status URL", "schema": {"type": "string", "pattern": "^/api/template-messages/[0-9a-f-]{36}$"}},
+          "WWWAuthenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}}
+        },
+        "responses": {
+          "NotSignedIn": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "CSRFRefused": {"description": "Missing or wrong X-CSRF-Token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "AdminTokenRefused": {"description": "Missing or wrong bearer token", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/WWWAuthenticate"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "RateLimited": {"description": "Too many requests (only while RATE_LIMITS is on)", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "RateLimitedPage": {"description": "Too many requests (only while RATE_LIMITS is on); a page for people", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"text/html": {"schema": {"type": "string"}}}},
+          "NotJSON": {"description": "Not JSON of the expected shape (a wrong type, a missing required field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "NotJSONContentType": {"description": "No Content-Type, or one the server cannot decode", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "TooLarge": {"description": "The body is larger than the operation allows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "WeChatRefused": {"description": "WeChat refused or failed (the reason carries its errcode)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "WeChatQuotaSpent": {"description": "WeChat's quota for this call is spent: try later", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "WeChatTimeout": {"description": "WeChat did not answer in time", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         },
         "schemas": {
-          "TemplateData": {
-            "type": "object",
-            "description": "The template's placeholders: {{keyword1.DATA}} is filled from keyword1.value",
-            "additionalProperties": {"type": "object", "properties": {"value": {"type": "string", "maxLength": 2000}, "color": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}}, "required": ["value"]}
-          },
-          "MiniProgram": {
-            "type": "object",
-            "properties": {"appid": {"type": "string"}, "pagepath": {"type": "string"}},
-            "required": ["appid"]
-          },
-          "TemplateMessageRequest": {
-            "type": "object",
-            "description": "Exactly one of user_id and openid",
-            "properties": {
-              "user_id": {"type": "string", "format": "uuid"},
-              "openid": {"type": "string"},
-              "template_id": {"type": "string"},
-              "url": {"type": "string", "format": "uri"},
-              "miniprogram": {"$ref": "#/components/schemas/MiniProgram"},
-              "data": {"$ref": "#/components/schemas/TemplateData"},
-              "idempotency_key": {"type": "string", "maxLength": 64, "description": "Sent to WeChat as client_msg_id; repeating it for the same recipient returns the first message"}
-            },
-            "required": ["template_id", "data"]
-          },
-          "TemplateMessage": {
-            "type": "object",
-            "properties": {
-              "id": {"type": "string", "format": "uuid"},
-              "status": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "blocked", "failed"]},
-              "user_id": {"type": ["string", "null"], "format": "uuid"},
-              "openid": {"type": "string"},
-              "template_id": {"type": "string"},
-              "batch_id": {"type": ["string", "null"], "format": "uuid"},
-              "msgid": {"type": ["string", "null"], "description": "WeChat's msgid, as a string (it exceeds 2^53)"},
-              "errcode": {"type": ["integer", "null"]},
-              "reason": {"type": ["string", "null"]},
-              "delivery_status": {"type": ["string", "null"], "description": "The Status of WeChat's TEMPLATESENDJOBFINISH report"},
-              "attempts": {"type": "integer"},
-              "next_attempt_at": {"type": ["string", "null"], "format": "date-time"},
-              "created_at": {"type": ["string", "null"], "format": "date-time"},
-              "sent_at": {"type": ["string", "null"], "format": "date-time"},
-              "finished_at": {"type": ["string", "null"], "format": "date-time"}
-            },
-            "required": ["id", "status", "openid", "template_id", "attempts"]
-          },
           "Error": {
             "type": "object",
-            "properties": {"error": {"type": "boolean"}, "reason": {"type": "string"}},
-            "required": ["error", "reason"]
+            "description": "Every error under /api/: the reason is meant for the developer; it never carries secrets or internals (a 5xx says only that something went wrong)",
+            "properties": {"error": {"type": "boolean", "const": true}, "reason": {"type": "string"}},
+            "required": ["error", "reason"],
+            "additionalProperties": false
           },
-          "Me": {
+          "Status": {
             "type": "object",
+            "properties": {"status": {"type": "string", "const": "ok"}},
+            "required": ["status"],
+            "additionalProperties": false
+          },
+          "Account": {
+            "type": "object",
+            "description": "A user and their WeChat identities (dates in ISO 8601, UTC). Never carries tokens.",
             "properties": {
               "user": {
                 "type": "object",
                 "properties": {
                   "id": {"type": "string", "format": "uuid"},
-                  "displayName": {"type": ["string", "null"]},
-                  "phone": {"type": ["string", "null"]},
-                  "email": {"type": ["string", "null"]},
-                  "createdAt": {"type": ["string", "null"], "format": "date-time"}
+                  "displayName": {"type": "string"},
+                  "phone": {"type": "string", "description": "+86 and 11 digits"},
+                  "email": {"type": "string"},
+                  "createdAt": {"type": "string", "format": "date-time"}
                 },
-                "required": ["id"]
+                "required": ["id"],
+                "additionalProperties": false
               },
-              "identities": {
-                "type": "array",
-                "items": {
-                  "type": "object",
-                  "properties": {
-                    "id": {"type": "string", "format": "uuid"},
-                    "appKind": {"type": "string", "enum": ["officialAccount", "website"]},
-                    "appID": {"type": "string"},
-                    "openID": {"type": "string"},
-                    "unionID": {"type": ["string", "null"]},
-                    "nickname": {"type": ["string", "null"]},
-                    "avatarURL": {"type": ["string", "null"]},
-                    "scopes": {"type": "array", "items": {"type": "string"}},
-                    "needsReauthorization": {"type": "boolean"},
-                    "lastLoginAt": {"type": ["string", "null"], "format": "date-time"}
-                  },
-                  "required": ["id", "appKind", "appID", "openID", "scopes", "needsReauthorization"]
-                }
-              }
+              "identities": {"type": "array", "items": {"$ref": "#/components/schemas/Identity"}},
+              "csrfToken": {"type": "string", "description": "GET /api/me only: the session's CSRF token, for the X-CSRF-Token header of the session's POSTs"}
             },
-            "required": ["user", "identities"]
+            "required": ["user", "identities"],
+            "additionalProperties": false
+          },
+          "Identity": {
+            "type": "object",
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "appKind": {"type": "string", "enum": ["officialAccount", "website"]},
+              "appID": {"type": "string"},
+              "openID": {"type": "string"},
+              "unionID": {"type": "string"},
+              "nickname": {"type": "string"},
+              "avatarURL": {"type": "string"},
+              "scopes": {"type": "array", "items": {"type": "string", "enum": ["snsapi_base", "snsapi_userinfo", "snsapi_login"]}},
+              "needsReauthorization": {"type": "boolean", "description": "WeChat no longer accepts the stored grant: the person must sign in with WeChat again before refresh works"},
+              "lastLoginAt": {"type": "string", "format": "date-time"}
+            },
+            "required": ["id", "appKind", "appID", "openID", "scopes", "needsReauthorization"],
+            "additionalProperties": false
+          },
+          "AccessTokenStatus": {
+            "type": "object",
+            "properties": {
+              "appID": {"type": "string"},
+              "mode": {"type": "string", "enum": ["classic", "stable"]},
+              "fetchesToday": {"type": "integer", "minimum": 0},
+              "dailyLimit": {"type": "integer", "minimum": 1},
+              "nearDailyLimit": {"type": "boolean", "description": "At least 90 % of the daily limit is spent"},
+              "expiresAt": {"type": "string", "format": "date-time", "description": "Absent while no token is stored"}
+            },
+            "required": ["appID", "mode", "fetchesToday", "dailyLimit", "nearDailyLimit"],
+            "additionalProperties": false
+          },
+          "OpenID": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "description": "An openid of the official account, as WeChat writes them"},
+          "TemplateData": {
+            "type": "object",
+            "description": "The template's placeholders: {{keyword1.DATA}} is filled from keyword1.value",
+            "minProperties": 1,
+            "maxProperties": 50,
+            "propertyNames": {"pattern": "^[A-Za-z0-9_]{1,64}$"},
+            "additionalProperties": {
+              "type": "object",
+              "properties": {"value": {"type": "string", "maxLength": 2000}, "color": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}},
+              "required": ["value"]
+            }
+          },
+          "MiniProgram": {
+            "type": "object",
+            "description": "A mini program page to open instead of the URL",
+            "properties": {"appid": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}, "pagepath": {"type": "string", "maxLength": 512}},
+            "required": ["appid"]
+          },
+          "TemplateContent": {
+            "type": "object",
+            "properties": {
+              "template_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,128}$"},
+              "url": {"type": "string", "maxLength": 1024, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]", "description": "An absolute http(s) URL with a host"},
+              "miniprogram": {"$ref": "#/components/schemas/MiniProgram"},
+              "data": {"$ref": "#/components/schemas/TemplateData"},
+              "idempotency_key": {"type": "string", "pattern": "^[!-~]{1,64}$", "description": "Sent to WeChat as client_msg_id; repeating it for the same recipient returns the first message (200) instead of queueing another"}
+            },
+            "required": ["template_id", "data"]
+          },
+          "Recipient": {
+            "type": "object",
+            "description": "Exactly one of user_id (a business user who signed in inside WeChat) and openid",
+            "properties": {
+              "user_id": {"type": "string", "format": "uuid"},
+              "openid": {"$ref": "#/components/schemas/OpenID"}
+            },
+            "oneOf": [{"required": ["user_id"]}, {"required": ["openid"]}]
+          },
+          "TemplateMessageRequest": {
+            "description": "The content, and exactly one of user_id and openid",
+            "allOf": [{"$ref": "#/components/schemas/TemplateContent"}, {"$ref": "#/components/schemas/Recipient"}]
+          },
+          "TemplateBatchRequest": {
+            "allOf": [
+              {"$ref": "#/components/schemas/TemplateContent"},
+              {"type": "object", "properties": {"recipients": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/Recipient"}}}, "required": ["recipients"]}
+            ]
+          },
+          "MessageStatus": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "blocked", "failed"]},
+          "TemplateMessage": {
+            "type": "object",
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "status": {"$ref": "#/components/schemas/MessageStatus"},
+              "user_id": {"type": "string", "format": "uuid"},
+              "openid": {"type": "string"},
+              "template_id": {"type": "string"},
+              "batch_id": {"type": "string", "format": "uuid"},
+              "msgid": {"type": "string", "pattern": "^[0-9]+$", "description": "WeChat's msgid, as a string (it exceeds 2^53)"},
+              "errcode": {"type": "integer"},
+              "reason": {"type": "string"},
+              "delivery_status": {"type": "string", "description": "The Status of WeChat's TEMPLATESENDJOBFINISH report"},
+              "attempts": {"type": "integer", "minimum": 0},
+              "next_attempt_at": {"type": "string", "format": "date-time", "description": "Only while queued"},
+              "created_at": {"type": "string", "format": "date-time"},
+              "sent_at": {"type": "string", "format": "date-time"},
+              "finished_at": {"type": "string", "format": "date-time"}
+            },
+            "required": ["id", "status", "openid", "template_id", "attempts"],
+            "additionalProperties": false
+          },
+          "TemplateBatchResult": {
+            "type": "object",
+            "properties": {
+              "batch_id": {"type": "string", "format": "uuid"},
+              "accepted": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer", "minimum": 0}, "id": {"type": "string", "format": "uuid"}, "status": {"$ref": "#/components/schemas/MessageStatus"}}, "required": ["index", "id", "status"], "additionalProperties": false}},
+              "rejected": {"type": "array", "items": {"type": "object", "properties": {"index": {"type": "integer", "minimum": 0}, "reason": {"type": "string"}}, "required": ["index", "reason"], "additionalProperties": false}}
+            },
+            "required": ["batch_id", "accepted", "rejected"],
+            "additionalProperties": false
+          },
+          "OutboxEntry": {
+            "type": "object",
+            "properties": {
+              "channel": {"type": "string", "enum": ["phone", "email"]},
+              "destination": {"type": "string"},
+              "body": {"type": "string"},
+              "code": {"type": "string", "pattern": "^[0-9]{6}$"},
+              "createdAt": {"type": "string", "format": "date-time"}
+            },
+            "required": ["channel", "destination", "body"],
+            "additionalProperties": false
           }
         }
       }

@@ -45,7 +45,8 @@ struct TemplateMessageInput: Sendable {
                 throw Abort(.unprocessableEntity, reason: "data.\(key).value is longer than 2000 characters.")
             }
             if let color = field.color {
-                guard color.count == 7, color.hasPrefix("#"), color.dropFirst().allSatisfy(\.isHexDigit) else {
+                // ASCII only: Character.isHexDigit also accepts fullwidth digits, which WeChat does not.
+                guard color.count == 7, color.hasPrefix("#"), color.dropFirst().allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
                     throw Abort(.unprocessableEntity, reason: "data.\(key).color must be #RRGGBB.")
                 }
             }

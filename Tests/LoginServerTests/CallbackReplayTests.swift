@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import Testing
+import WeChatKit
 import Vapor
 @testable import LoginServer
 

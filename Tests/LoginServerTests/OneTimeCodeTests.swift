@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+import WeChatKit
 @testable import LoginServer
 
 @Suite struct OneTimeCodeTests {

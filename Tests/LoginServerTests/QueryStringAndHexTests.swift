@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeChatKit
 @testable import LoginServer
 
 /// The two small parsers/encoders that took Foundation and Vapor's generic paths off the login route.

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import WeChatKit
 import Vapor
 @testable import LoginServer
 

@@ -1,4 +1,5 @@
 import Vapor
+import WeChatKit
 
 extension Request {
     /// Refuses the request (401, `WWW-Authenticate: Bearer`) unless it carries `Authorization: Bearer <expected>`,

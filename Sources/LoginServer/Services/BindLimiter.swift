@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SQLKit
+import WeChatKit
 
 /// The caps on codes sent and wrong codes tried per address and per account (`bind_limit_counters`).
 ///

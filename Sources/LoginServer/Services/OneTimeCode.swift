@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WeChatKit
 
 /// The 6-digit code a person types to prove they own a phone number or an email address.
 ///
@@ -35,20 +36,5 @@ struct OneTimeCode: Sendable {
     /// Whether this code matches a stored hash, compared in constant time.
     func matches(hash stored: String, challengeID: String, key: SymmetricKey) -> Bool {
         ConstantTime.equals(hash(challengeID: challengeID, key: key), stored)
-    }
-}
-
-/// Comparisons whose running time does not depend on where the inputs first differ.
-enum ConstantTime {
-    /// Whether two strings have the same UTF-8 bytes, without an early exit on the first difference.
-    static func equals(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8), b = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            let x = index < a.count ? a[index] : 0
-            let y = index < b.count ? b[index] : 0
-            difference |= x ^ y
-        }
-        return difference == 0 && a.count == b.count
     }
 }

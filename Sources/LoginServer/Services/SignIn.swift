@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Vapor
+import WeChatKit
 
 /// Who is signed in, and the pending WeChat identity of a login that still needs binding, kept in the session.
 enum SignIn {

@@ -39,17 +39,13 @@ public struct MessageServerRequest: Sendable {
         var query: [String: String] = [:]
         for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]),
-                  let value = Self.decode(parts.count > 1 ? parts[1] : "")
+            guard let name = QueryString.decode(parts[0]),
+                  let value = QueryString.decode(parts.count > 1 ? parts[1] : "")
             else { throw MessageServerError.invalidParameter("percent-encoding") }
             guard query.updateValue(value, forKey: name) == nil else {
                 throw MessageServerError.invalidParameter("repeated query parameter")
             }
         }
         self.init(method: method, query: query, body: body)
-    }
-
-    private static func decode(_ component: Substring) -> String? {
-        component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

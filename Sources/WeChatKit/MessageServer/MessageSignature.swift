@@ -11,10 +11,7 @@ public enum MessageSignature {
         let sorted = parts.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var hasher = Insecure.SHA1()
         for part in sorted { hasher.update(data: Array(part.utf8)) }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + hex : hex
-        }.joined()
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// The plain `signature` of a URL verification or a push.
@@ -39,13 +36,8 @@ public enum MessageSignature {
         constantTimeEquals(msgSignature, message(token: token, timestamp: timestamp, nonce: nonce, encrypt: encrypt))
     }
 
-    /// Compares two strings' UTF-8 bytes without an early exit: a length check, then an XOR over every byte.
+    /// Compares two strings' UTF-8 bytes without an early exit (``ConstantTime/equals(_:_:)``).
     public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+        ConstantTime.equals(lhs, rhs)
     }
 }

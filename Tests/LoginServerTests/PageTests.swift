@@ -25,6 +25,8 @@ import Testing
     @Test func languageSwitchKeepsTheQuery() {
         #expect(Page.link("/bind/verify?challenge=abc&lang=zh-CN", language: .english) == "/bind/verify?challenge=abc&lang=en")
         #expect(Page.link("/", language: .chinese) == "/?lang=zh-CN")
+        #expect(Page.link("/auth/wechat/callback?code=061abc&state=xyz", language: .english)
+                    == "/auth/wechat/callback?lang=en", "no one-time code or state in a link")
     }
 
     @Test func rendersAWholePage() {

@@ -23,12 +23,16 @@ struct Page: Sendable {
         return html.markup
     }
 
-    /// `path` with `lang` set to `language`, keeping its other query items.
+    /// `path` with `lang` set to `language`, keeping its other query items but WeChat's one-time `code` and
+    /// `state` (a callback's error page must not link to the callback again, nor carry its code into a link).
     static func link(_ path: String, language: Language) -> String {
         let parts = path.split(separator: "?", maxSplits: 1)
         let base = parts.first.map(String.init) ?? "/"
         var items = parts.count > 1 ? parts[1].split(separator: "&").map(String.init) : []
-        items.removeAll { $0.hasPrefix("lang=") }
+        items.removeAll { item in
+            let name = item.prefix { $0 != "=" }
+            return name == "lang" || name == "code" || name == "state"
+        }
         items.append("lang=\(language.rawValue)")
         return base + "?" + items.joined(separator: "&")
     }

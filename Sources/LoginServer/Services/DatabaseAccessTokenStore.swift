@@ -121,6 +121,11 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
 
     static func context(_ appID: String) -> String { "\(appID):server-access-token" }
 
+    /// Where the shared access_token is sealed, for ``TokenResealer``.
+    static let sealedTokens = TokenResealer.Column(
+        table: ServerAccessTokenRecord.schema, id: "app_id", column: "token_sealed", contextColumns: ["app_id"],
+        context: { context($0[0]) })
+
     static func hash(_ token: String) -> String {
         Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }

@@ -174,28 +174,25 @@ struct TemplateMessageQueue: Sendable {
     /// claim.
     private func recordUnsent(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
         let now = clock.now()
-        var update = try database.sql().update(TemplateMessageRecord.schema)
-            .set("claimed_by", to: SQLLiteral.null)
-            .set("claim_expires_at", to: SQLLiteral.null)
-            .set("updated_at", to: now)
+        let set: SQLQueryString
         switch outcome {
         case .sent:
             preconditionFailure("sends are recorded together by record(_:worker:)")
         case .retry(let at, let errcode, let reason):
-            update = update.set("status", to: TemplateMessageStatus.queued.rawValue)
-                .set("next_attempt_at", to: at).set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
-                .set("reason", to: reason)
+            set = """
+                status = 'queued', next_attempt_at = \(bind: at), errcode = \(bind: errcode), reason = \(bind: reason)
+                """
         case .failed(let errcode, let reason):
-            update = update.set("status", to: TemplateMessageStatus.failed.rawValue)
-                .set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
-                .set("reason", to: reason).set("finished_at", to: now)
+            set = """
+                status = 'failed', errcode = \(bind: errcode), reason = \(bind: reason), finished_at = \(bind: now)
+                """
         }
-        let changed = try await update
-            .where("id", .equal, id)
-            .where("status", .equal, TemplateMessageStatus.sending.rawValue)
-            .where("claimed_by", .equal, worker)
-            .returning("id")
-            .all()
+        let changed = try await database.sql().raw("""
+            UPDATE template_messages
+            SET \(set), claimed_by = NULL, claim_expires_at = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = 'sending' AND claimed_by = \(bind: worker)
+            RETURNING id
+            """).all()
         return !changed.isEmpty
     }
 
@@ -313,11 +310,7 @@ struct TemplateMessageQueue: Sendable {
 
     /// Messages per status (for metrics and the admin API).
     func counts() async throws -> [TemplateMessageStatus: Int] {
-        let rows = try await database.sql().select()
-            .column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(TemplateMessageRecord.schema)
-            .groupBy("status")
-            .all()
+        let rows = try await database.sql().raw("SELECT status, COUNT(*) AS n FROM template_messages GROUP BY status").all()
         var counts: [TemplateMessageStatus: Int] = [:]
         for row in rows {
             if let status = TemplateMessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {

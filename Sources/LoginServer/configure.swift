@@ -20,7 +20,8 @@ public enum LoginServer {
         try useDatabase(configuration.database, on: app)
         addMigrations(to: app)
         try await app.autoMigrate()
-        if case .sqliteFile = configuration.database, let sql = app.db as? any SQLDatabase {
+        if case .sqliteFile = configuration.database {
+            let sql = try app.db.sql()
             // Write-ahead logging, synced at checkpoints rather than at every commit: a process crash loses
             // nothing; a power loss may lose the last commits (never the file's integrity). PostgreSQL is the
             // choice where that matters. The process has one SQLite connection, so the setting covers it.

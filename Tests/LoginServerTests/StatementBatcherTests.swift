@@ -97,20 +97,20 @@ struct StatementBatcherTests {
     @Test func repeatsInOneBatchAreNewOnlyOnce() async throws {
         try await LoginWorld.with { world in
             let now = world.clock.now()
-            let nonces = try await PushWriters.insertNonces([
+            let nonces = try await DatabaseNonceStore.insert([
                 .init(nonce: "a", timestamp: 1, seenAt: now), .init(nonce: "b", timestamp: 1, seenAt: now),
                 .init(nonce: "a", timestamp: 1, seenAt: now), .init(nonce: "a", timestamp: 2, seenAt: now),
             ], on: world.server.db)
             #expect(nonces == [true, true, false, true])
-            #expect(try await PushWriters.insertNonces([.init(nonce: "b", timestamp: 1, seenAt: now)], on: world.server.db) == [false])
+            #expect(try await DatabaseNonceStore.insert([.init(nonce: "b", timestamp: 1, seenAt: now)], on: world.server.db) == [false])
 
-            func event(_ key: String) -> PushWriters.Event {
+            func event(_ key: String) -> InboundEventStore.Row {
                 .init(dedupKey: key, appID: world.officialAccountID, openID: "o1", msgType: "event", event: "x",
                       fields: "{}", createTime: 1, msgID: nil, receivedAt: now)
             }
-            #expect(try await PushWriters.insertEvents([event("k1"), event("k1"), event("k2")], on: world.server.db)
+            #expect(try await InboundEventStore.insert([event("k1"), event("k1"), event("k2")], on: world.server.db)
                     == [true, false, true])
-            #expect(try await PushWriters.insertEvents([event("k2"), event("k3")], on: world.server.db) == [false, true])
+            #expect(try await InboundEventStore.insert([event("k2"), event("k3")], on: world.server.db) == [false, true])
         }
     }
 }

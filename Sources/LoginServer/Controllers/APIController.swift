@@ -15,7 +15,7 @@ struct APIController: RouteCollection {
     }
 
     private func requireUser(_ req: Request) async throws -> User {
-        guard let id = SignIn.userID(req), let user = try await User.find(id, on: req.db) else {
+        guard let id = SignIn.userID(req), let user = try await UserStore(database: req.db).find(id) else {
             throw Abort(.unauthorized, reason: "Not signed in.")
         }
         return user
@@ -50,7 +50,7 @@ struct APIController: RouteCollection {
         let user = try await requireUser(req)
         try SignIn.checkCSRFHeader(req)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
-              let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
+              let identity = try await IdentityStore(database: req.db).find(id, ofUser: user.requireID()) else {
             throw Abort(.notFound, reason: "No such identity on this account.")
         }
         do {
@@ -85,7 +85,7 @@ struct APIController: RouteCollection {
 
     /// Readiness: the process answers and its database does.
     func health(req: Request) async throws -> Response {
-        _ = try await User.query(on: req.db).limit(1).count()
+        try await UserStore(database: req.db).ping()
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(string: #"{"status":"ok"}"#))

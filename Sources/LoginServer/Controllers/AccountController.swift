@@ -46,7 +46,7 @@ struct AccountController: RouteCollection {
         let user = try await SignIn.requireUser(req)
         try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
-              let identity = try await WeChatIdentity.find(id, on: req.db), identity.$user.id == user.id else {
+              let identity = try await IdentityStore(database: req.db).find(id, ofUser: user.requireID()) else {
             return req.redirect(to: "/account")
         }
         do {

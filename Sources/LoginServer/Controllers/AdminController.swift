@@ -37,7 +37,7 @@ struct AdminController: RouteCollection {
 
     func user(req: Request) async throws -> MeResponse {
         guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)),
-              let user = try await User.find(id, on: req.db) else {
+              let user = try await UserStore(database: req.db).find(id) else {
             throw Abort(.notFound, reason: "No such user.")
         }
         return try await Self.view(user, on: req.db)
@@ -54,12 +54,15 @@ struct AdminController: RouteCollection {
         let found: User?
         if let raw = phone ?? email {
             guard let contact = ContactAddress(raw) else { throw Abort(.badRequest, reason: "Not a valid phone or email.") }
-            found = try await BindService.user(with: contact, on: req.db)
+            found = try await UserStore(database: req.db).find(contact)
         } else {
-            var query = WeChatIdentity.query(on: req.db).filter(\.$openID == openID ?? "")
-            if let appID = req.queryValue("appid") { query = query.filter(\.$appID == appID) }
-            let identity = try await query.first()
-            found = try await identity?.$user.get(on: req.db)
+            let identity = try await IdentityStore(database: req.db)
+                .find(openID: openID ?? "", appID: req.queryValue("appid"))
+            if let userID = identity?.$user.id {
+                found = try await UserStore(database: req.db).find(userID)
+            } else {
+                found = nil
+            }
         }
         guard let user = found else { throw Abort(.notFound, reason: "No user matches.") }
         return try await Self.view(user, on: req.db)

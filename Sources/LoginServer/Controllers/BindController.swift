@@ -25,7 +25,7 @@ struct BindController: RouteCollection {
 
     func form(req: Request) async throws -> Response {
         guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
-        let identity = try await WeChatIdentity.find(pending.identityID, on: req.db)
+        let identity = try await IdentityStore(database: req.db).find(pending.identityID)
         return BindPages.contactForm(req, nickname: identity?.nickname, error: nil, status: .ok)
     }
 
@@ -68,8 +68,8 @@ struct BindController: RouteCollection {
         guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
         // Only this identity's challenge: another's page would show where its code went.
         guard let id = req.queryValue("challenge").flatMap(UUID.init(uuidString:)),
-              let challenge = try await BindChallenge.find(id, on: req.db),
-              challenge.$identity.id == pending.identityID else { return req.redirect(to: "/bind") }
+              let challenge = try await BindChallengeStore(database: req.db).find(id, forIdentity: pending.identityID)
+        else { return req.redirect(to: "/bind") }
         return BindPages.codeForm(req, challenge: challenge, error: nil, status: .ok)
     }
 
@@ -79,7 +79,7 @@ struct BindController: RouteCollection {
         try SignIn.checkCSRF(req, submitted: body.csrf)
         let language = req.language
         guard let id = body.challenge.flatMap(UUID.init(uuidString:)),
-              let challenge = try await BindChallenge.find(id, on: req.db) else { return req.redirect(to: "/bind") }
+              let challenge = try await BindChallengeStore(database: req.db).find(id) else { return req.redirect(to: "/bind") }
         let outcome = try await req.bindService.verify(
             challengeID: id, identityID: pending.identityID, typed: body.code ?? "")
         req.logger.info("bind code checked", metadata: ["outcome": "\(outcome)"])

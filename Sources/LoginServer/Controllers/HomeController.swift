@@ -46,7 +46,7 @@ struct HomeController: RouteCollection {
     func outbox(req: Request) async throws -> Response {
         try requireSandboxMode(req)
         let language = req.language
-        let messages = try await OutboxMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(50).all()
+        let messages = try await OutboxStore(database: req.db).recent()
         let rows: [HTML] = messages.map { message in
             "<div class=\"card\"><strong>\(message.destination)</strong><div>\(message.body)</div></div>"
         }
@@ -66,9 +66,7 @@ struct HomeController: RouteCollection {
     func outboxJSON(req: Request) async throws -> [OutboxEntry] {
         try requireSandboxMode(req)
         let destination = req.queryValue("destination").flatMap { ContactAddress($0)?.value }
-        var query = OutboxMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(50)
-        if let destination { query = query.filter(\.$destination == destination) }
-        return try await query.all().map { message in
+        return try await OutboxStore(database: req.db).recent(to: destination).map { message in
             let code = message.body.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
             return OutboxEntry(channel: message.channel, destination: message.destination, body: message.body,
                                code: code, createdAt: message.createdAt?.formatted(.iso8601))

@@ -69,7 +69,7 @@ struct TemplateMessageController: RouteCollection {
     func show(req: Request) async throws -> TemplateMessageView {
         _ = try req.requireMessaging()
         guard let id = req.parameters.get("messageID").flatMap(UUID.init(uuidString:)),
-              let record = try await TemplateMessageRecord.find(id, on: req.db) else {
+              let record = try await req.templateQueue.find(id) else {
             throw Abort(.notFound, reason: "No such message.")
         }
         return try TemplateMessageView(record)

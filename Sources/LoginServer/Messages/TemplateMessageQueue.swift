@@ -11,9 +11,21 @@ import WeChatKit
 /// on PostgreSQL so workers on many instances take disjoint rows without waiting on each other; SQLite has one
 /// writer at a time, which gives the same guarantee. A claim is a lease: a row whose worker died returns to the
 /// queue when the lease ends, and is re-sent with the same `client_msg_id`, which WeChat drops as a duplicate.
+///
+/// It is the one way to `template_messages`. The send path (claim, record, delivery reports) is SQL text; enqueueing
+/// and single reads are Fluent.
 struct TemplateMessageQueue: Sendable {
     let database: any Database
     let clock: any ServerClock
+    /// The application's batcher for delivery reports; a queue built without one (tests, tools) gets its own.
+    let deliveryReports: StatementBatcher<DeliveryReport, Bool>
+
+    init(database: any Database, clock: any ServerClock,
+         deliveryReports: StatementBatcher<DeliveryReport, Bool>? = nil) {
+        self.database = database
+        self.clock = clock
+        self.deliveryReports = deliveryReports ?? Self.deliveryReportBatcher(on: database)
+    }
 
     /// A row a worker claimed: what to send, and how often it was tried (this attempt included).
     struct Claimed: Sendable {
@@ -155,30 +167,32 @@ struct TemplateMessageQueue: Sendable {
     /// was lost (expired and taken over), in which case the other worker's result stands.
     @discardableResult
     func record(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
+        try await record([(id, outcome)], worker: worker).contains(id)
+    }
+
+    /// Records a retry or a final failure (a send is recorded with the batch's sends), if `worker` still holds the
+    /// claim.
+    private func recordUnsent(_ outcome: Outcome, for id: UUID, worker: String) async throws -> Bool {
         let now = clock.now()
-        var update = try database.sql().update(TemplateMessageRecord.schema)
-            .set("claimed_by", to: SQLLiteral.null)
-            .set("claim_expires_at", to: SQLLiteral.null)
-            .set("updated_at", to: now)
+        let set: SQLQueryString
         switch outcome {
         case .sent:
-            // One path for sends, batched or not: it also applies a delivery report that came first.
-            return try await record([(id, outcome)], worker: worker).contains(id)
+            preconditionFailure("sends are recorded together by record(_:worker:)")
         case .retry(let at, let errcode, let reason):
-            update = update.set("status", to: TemplateMessageStatus.queued.rawValue)
-                .set("next_attempt_at", to: at).set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
-                .set("reason", to: reason)
+            set = """
+                status = 'queued', next_attempt_at = \(bind: at), errcode = \(bind: errcode), reason = \(bind: reason)
+                """
         case .failed(let errcode, let reason):
-            update = update.set("status", to: TemplateMessageStatus.failed.rawValue)
-                .set("errcode", to: errcode.map { SQLBind($0) } ?? SQLLiteral.null)
-                .set("reason", to: reason).set("finished_at", to: now)
+            set = """
+                status = 'failed', errcode = \(bind: errcode), reason = \(bind: reason), finished_at = \(bind: now)
+                """
         }
-        let changed = try await update
-            .where("id", .equal, id)
-            .where("status", .equal, TemplateMessageStatus.sending.rawValue)
-            .where("claimed_by", .equal, worker)
-            .returning("id")
-            .all()
+        let changed = try await database.sql().raw("""
+            UPDATE template_messages
+            SET \(set), claimed_by = NULL, claim_expires_at = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = 'sending' AND claimed_by = \(bind: worker)
+            RETURNING id
+            """).all()
         return !changed.isEmpty
     }
 
@@ -193,7 +207,7 @@ struct TemplateMessageQueue: Sendable {
         for (id, outcome) in outcomes {
             if case .sent(let msgID) = outcome {
                 sent.append((id, msgID))
-            } else if try await record(outcome, for: id, worker: worker) {
+            } else if try await recordUnsent(outcome, for: id, worker: worker) {
                 recorded.insert(id)
             }
         }
@@ -218,15 +232,8 @@ struct TemplateMessageQueue: Sendable {
         // batch is nearly always one app), on the (app_id, msg_id) index, and one statement to apply them.
         var early: [DeliveryReport] = []
         for (appID, msgIDs) in Dictionary(grouping: appOfMsgID.keys, by: { appOfMsgID[$0] ?? "" }) {
-            let reports = try await sql.raw("""
-                SELECT msg_id, fields FROM inbound_events
-                WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(msgIDs.map { SQLBind($0) })))
-                """).all()
-            for report in reports {
-                guard let status = Self.deliveryStatus(inEventFields: try report.decode(column: "fields", as: String.self))
-                else { continue }
-                early.append(DeliveryReport(appID: appID, msgID: try report.decode(column: "msg_id", as: Int64.self),
-                                            status: status, at: now))
+            for report in try await InboundEventStore.deliveryReports(appID: appID, msgIDs: msgIDs, on: database) {
+                early.append(DeliveryReport(appID: appID, msgID: report.msgID, status: report.status, at: now))
             }
         }
         if !early.isEmpty { _ = try await Self.applyDeliveryReports(early, on: database) }
@@ -241,10 +248,21 @@ struct TemplateMessageQueue: Sendable {
         var at: Date
     }
 
+    /// Applies one delivery report (through the application's batcher: a burst of reports is one statement); false
+    /// when no sent message has its msgid yet (the send's recording then applies it).
+    func apply(_ report: DeliveryReport) async throws -> Bool {
+        try await deliveryReports.submit(report)
+    }
+
+    /// The application-wide batcher that applies delivery reports.
+    static func deliveryReportBatcher(on database: any Database) -> StatementBatcher<DeliveryReport, Bool> {
+        StatementBatcher(name: "delivery_reports") { try await applyDeliveryReports($0, on: database) }
+    }
+
     /// Applies delivery reports to their sent messages — delivered, blocked or failed — with one
     /// `UPDATE … CASE msg_id …` per app (nearly always one). For each report, whether a sent message had its msgid:
     /// false when none has it yet (the report can overtake the recording of the send, which then applies it).
-    static func applyDeliveryReports(_ items: [DeliveryReport], on database: any Database) async throws -> [Bool] {
+    private static func applyDeliveryReports(_ items: [DeliveryReport], on database: any Database) async throws -> [Bool] {
         let sql = try database.sql()
         var applied: Set<String> = []
         for (appID, reports) in Dictionary(grouping: items, by: \.appID) {
@@ -283,21 +301,16 @@ struct TemplateMessageQueue: Sendable {
         }
     }
 
-    static func deliveryStatus(inEventFields json: String) -> InboundMessage.TemplateSendStatus? {
-        guard let fields = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)),
-              let status = fields["Status"] else { return nil }
-        return InboundMessage.TemplateSendStatus(rawValue: status)
-    }
-
     // MARK: Reading
+
+    /// The message with this id.
+    func find(_ id: UUID) async throws -> TemplateMessageRecord? {
+        try await TemplateMessageRecord.find(id, on: database)
+    }
 
     /// Messages per status (for metrics and the admin API).
     func counts() async throws -> [TemplateMessageStatus: Int] {
-        let rows = try await database.sql().select()
-            .column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(TemplateMessageRecord.schema)
-            .groupBy("status")
-            .all()
+        let rows = try await database.sql().raw("SELECT status, COUNT(*) AS n FROM template_messages GROUP BY status").all()
         var counts: [TemplateMessageStatus: Int] = [:]
         for row in rows {
             if let status = TemplateMessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {

@@ -17,11 +17,11 @@ struct TemplateMessaging: Sendable {
                           on database: any Database) async throws -> (openID: String, userID: UUID?) {
         switch (userID, openID) {
         case (let userID?, nil):
-            guard try await User.find(userID, on: database) != nil else {
+            guard try await UserStore(database: database).exists(userID) else {
                 throw Abort(.notFound, reason: "No user \(userID.uuidString.lowercased()).")
             }
-            guard let identity = try await WeChatIdentity.query(on: database)
-                .filter(\.$user.$id == userID).filter(\.$appID == appID).sort(\.$lastLoginAt, .descending).first() else {
+            guard let identity = try await IdentityStore(database: database).latestIdentity(ofUser: userID, appID: appID)
+            else {
                 throw Abort(.unprocessableEntity, reason: "This user has no identity on the official account (they never signed in inside WeChat), so there is no openid to send to.")
             }
             return (identity.openID, userID)
@@ -29,8 +29,7 @@ struct TemplateMessaging: Sendable {
             guard TemplateMessageInput.isOpenID(openID) else {
                 throw Abort(.unprocessableEntity, reason: "openid must be 1–64 letters, digits, - or _.")
             }
-            let identity = try await WeChatIdentity.query(on: database)
-                .filter(\.$appID == appID).filter(\.$openID == openID).first()
+            let identity = try await IdentityStore(database: database).find(openID: openID, appID: appID)
             return (openID, identity?.$user.id)
         default:
             throw Abort(.unprocessableEntity, reason: "Give exactly one of user_id or openid.")
@@ -48,7 +47,9 @@ extension Request {
     }
 
     /// The template-message queue on this request's database.
-    var templateQueue: TemplateMessageQueue { TemplateMessageQueue(database: db, clock: login.clock) }
+    var templateQueue: TemplateMessageQueue {
+        TemplateMessageQueue(database: db, clock: login.clock, deliveryReports: login.pushWriters.reports)
+    }
 }
 
 /// Starts the worker when the application boots and lets it finish its batch when the application stops.

@@ -90,7 +90,7 @@ public struct TemplatePush: Sendable {
         if !enqueueOnly {
             _ = try await messaging.worker.sendNow(id: id)
         }
-        guard let final = try await TemplateMessageRecord.find(id, on: app.db) else {
+        guard let final = try await queue.find(id) else {
             throw PushError(description: "message \(id) vanished")
         }
         return Result(id: id, status: final.status, msgID: final.msgID, errcode: final.errcode, reason: final.reason,

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 
 /// What a signed-in person may do to their own account.
 struct AccountService: Sendable {
@@ -16,10 +15,7 @@ struct AccountService: Sendable {
 
     /// The user's identities, oldest first.
     func identities(of user: User) async throws -> [WeChatIdentity] {
-        try await WeChatIdentity.query(on: database)
-            .filter(\.$user.$id == user.requireID())
-            .sort(\.$createdAt, .ascending)
-            .all()
+        try await IdentityStore(database: database).identities(ofUser: user.requireID())
     }
 
     /// Unlinks one WeChat identity, never the last one (it is the only way to sign in).
@@ -29,16 +25,13 @@ struct AccountService: Sendable {
     func unbind(identityID: UUID, from user: User) async throws {
         let userID = try user.requireID()
         try await database.writeTransaction { tx in
-            guard try await tx.sql().select().column("id").from(User.schema).where("id", .equal, userID)
-                .for(.update).first() != nil else { throw UnbindFailure.notFound }
-            let identities = try await WeChatIdentity.query(on: tx).filter(\.$user.$id == user.requireID()).all()
+            guard try await UserStore(database: tx).lock(userID) else { throw UnbindFailure.notFound }
+            let store = IdentityStore(database: tx)
+            let identities = try await store.identities(ofUser: userID)
             guard let identity = identities.first(where: { $0.id == identityID }) else { throw UnbindFailure.notFound }
             guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }
             // The identity row stays (its openid may come back); it is only unlinked and its tokens dropped.
-            identity.$user.id = nil
-            identity.accessTokenSealed = nil
-            identity.refreshTokenSealed = nil
-            try await identity.save(on: tx)
+            try await store.unlink(identity)
         }
     }
 }

@@ -1,9 +1,11 @@
 import Crypto
+import Fluent
 import Foundation
 import SQLKit
 import WeChatKit
 
-/// The caps on codes sent and wrong codes tried per address and per account (`bind_limit_counters`).
+/// The caps on codes sent and wrong codes tried per address and per account, and the one way to their table,
+/// `bind_limit_counters`.
 ///
 /// Each counter is one row per (scope, subject, window). Claiming adds one with a single conditional upsert that
 /// refuses at the cap, so concurrent requests on any number of instances can never count past it. Addresses are
@@ -71,7 +73,8 @@ struct BindLimiter: Sendable {
 
     /// Adds one to every counter, or throws ``Reached`` for the first one at its cap. Run it inside the caller's
     /// transaction: the throw rolls back the counters already added, so a refusal counts nowhere.
-    func claim(_ counters: [Counter], at now: Date, on sql: any SQLDatabase) async throws {
+    func claim(_ counters: [Counter], at now: Date, on database: any Database) async throws {
+        let sql = try database.sql()
         // Always in the same order (as `counters(for:)` lists them), so concurrent claims cannot deadlock.
         for counter in counters {
             let rows = try await sql.raw("""
@@ -90,7 +93,8 @@ struct BindLimiter: Sendable {
     }
 
     /// Takes back one count from each counter: a code that could not be sent, or a code that was right after all.
-    func refund(_ counters: [Counter], on sql: any SQLDatabase) async throws {
+    func refund(_ counters: [Counter], on database: any Database) async throws {
+        let sql = try database.sql()
         for counter in counters {
             try await sql.raw("""
                 UPDATE bind_limit_counters SET count = count - 1
@@ -101,9 +105,9 @@ struct BindLimiter: Sendable {
     }
 
     /// Deletes counters whose window ended before `cutoff`; returns how many.
-    static func sweep(before cutoff: Date, on sql: any SQLDatabase) async throws -> Int {
+    static func sweep(before cutoff: Date, on database: any Database) async throws -> Int {
         let end = Int64(cutoff.timeIntervalSince1970.rounded(.down))
-        let rows = try await sql.raw("DELETE FROM bind_limit_counters WHERE window_end < \(bind: end) RETURNING scope")
+        let rows = try await database.sql().raw("DELETE FROM bind_limit_counters WHERE window_end < \(bind: end) RETURNING scope")
             .all()
         return rows.count
     }

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 
 extension BindService {
     /// Checks a typed code and, when it is right, binds the identity (registering a user when needed).
@@ -24,7 +23,7 @@ extension BindService {
               code.matches(hash: claim.codeHash, challengeID: challengeID.uuidString, key: codeKey) else {
             return claim.attempts >= maxAttempts ? .tooManyAttempts : .wrongCode(remaining: maxAttempts - claim.attempts)
         }
-        try await limiter.refund(claim.failureCounters, on: database.sql())
+        try await limiter.refund(claim.failureCounters, on: database)
         return try await bind(identityID: identityID, contact: claim.contact, challengeID: challengeID)
     }
 
@@ -42,26 +41,21 @@ extension BindService {
     private func claimAttempt(_ challengeID: UUID, identityID: UUID, at now: Date) async throws -> Claim? {
         let (limiter, maxAttempts) = (self.limiter, self.maxAttempts)
         return try await database.writeTransaction { tx in
-            let sql = try tx.sql()
-            guard let row = try await sql.raw("""
-                UPDATE bind_challenges SET attempts = attempts + 1
-                WHERE id = \(bind: challengeID) AND identity_id = \(bind: identityID) AND consumed_at IS NULL
-                    AND attempts < \(bind: maxAttempts) AND expires_at > \(bind: now)
-                RETURNING code_hash, destination, attempts
-                """).first(),
-                let contact = ContactAddress(try row.decode(column: "destination", as: String.self)) else { return nil }
-            let account = try await Self.user(with: contact, on: tx)?.requireID()
+            guard let claimed = try await BindChallengeStore(database: tx)
+                .claimAttempt(challengeID, identityID: identityID, maxAttempts: maxAttempts, at: now),
+                let contact = ContactAddress(claimed.destination) else { return nil }
+            let account = try await UserStore(database: tx).find(contact)?.requireID()
             let counters = limiter.counters(for: .failedAttempt, contact: contact, account: account, at: now)
-            try await limiter.claim(counters, at: now, on: sql)
-            return Claim(codeHash: try row.decode(column: "code_hash", as: String.self), contact: contact,
-                         attempts: try row.decode(column: "attempts", as: Int.self), failureCounters: counters)
+            try await limiter.claim(counters, at: now, on: tx)
+            return Claim(codeHash: claimed.codeHash, contact: contact, attempts: claimed.attempts,
+                         failureCounters: counters)
         }
     }
 
     /// Why no attempt could be claimed; only read to choose the answer, never to decide whether to compare.
     private func whyNotClaimed(_ challengeID: UUID, identityID: UUID, at now: Date) async throws -> Verification {
-        guard let challenge = try await BindChallenge.find(challengeID, on: database),
-              challenge.$identity.id == identityID, challenge.consumedAt == nil,
+        guard let challenge = try await BindChallengeStore(database: database).find(challengeID, forIdentity: identityID),
+              challenge.consumedAt == nil,
               challenge.contact != nil else { return .unknown }
         if now >= challenge.expiresAt { return .expired }
         return .tooManyAttempts
@@ -73,36 +67,31 @@ extension BindService {
         let maxAttempts = self.maxAttempts
         do {
             return try await database.writeTransaction { tx in
-                let sql = try tx.sql()
+                let (identities, users) = (IdentityStore(database: tx), UserStore(database: tx))
                 // The identity's row first, as `start` takes it: the two never wait for each other's locks in
                 // opposite order.
-                guard try await sql.select().column("id").from(WeChatIdentity.schema)
-                    .where("id", .equal, identityID).for(.update).first() != nil,
-                    let identity = try await WeChatIdentity.find(identityID, on: tx) else {
+                guard try await identities.lock(identityID).exists,
+                      let identity = try await identities.find(identityID) else {
                     return Verification.unknown
                 }
-                let existing = try await Self.user(with: contact, on: tx)
-                if let existing, try await Self.hasOtherIdentity(existing, sameAppAs: identity, on: tx) {
+                let existing = try await users.find(contact)
+                if let existing, try await identities.hasOtherIdentity(
+                    ofUser: existing.requireID(), appID: identity.appID, otherThan: identity.openID) {
                     return .conflict
                 }
                 // Consume first, conditionally: of two concurrent submissions of the right code, one binds.
-                guard try await Self.consume(challengeID, maxAttempts: maxAttempts, at: now, on: sql) else {
+                guard try await BindChallengeStore(database: tx).consume(challengeID, maxAttempts: maxAttempts, at: now)
+                else {
                     return .unknown
                 }
 
                 let user = existing ?? User(contact: contact, displayName: identity.nickname)
-                if existing == nil { try await user.create(on: tx) }
+                if existing == nil { try await users.create(user) }
                 let userID = try user.requireID()
-                identity.$user.id = userID
-                try await identity.save(on: tx)
+                try await identities.link(identity, to: userID)
                 if let unionID = identity.unionID {
-                    // The same person's unbound identities in the other app join too, unless the account already
-                    // has an identity of that app (one per app: the unique index would refuse it).
-                    try await sql.raw("""
-                        UPDATE wechat_identities SET user_id = \(bind: userID), updated_at = \(bind: now)
-                        WHERE unionid = \(bind: unionID) AND user_id IS NULL
-                            AND app_id NOT IN (SELECT app_id FROM wechat_identities WHERE user_id = \(bind: userID))
-                        """).run()
+                    // The same person's unbound identities in the other app join too.
+                    try await identities.linkUnionSiblings(unionID: unionID, to: userID, at: now)
                 }
                 return .bound(userID: userID, created: existing == nil)
             }
@@ -113,18 +102,5 @@ extension BindService {
             if retrying { return .conflict }
             return try await bind(identityID: identityID, contact: contact, challengeID: challengeID, retrying: true)
         }
-    }
-
-    /// Marks a challenge used if nobody did yet, and only while it is unexpired and within its attempts; true when
-    /// this call did.
-    private static func consume(_ challengeID: UUID, maxAttempts: Int, at now: Date, on sql: any SQLDatabase)
-        async throws -> Bool {
-        let rows = try await sql.raw("""
-            UPDATE bind_challenges SET consumed_at = \(bind: now)
-            WHERE id = \(bind: challengeID) AND consumed_at IS NULL AND attempts <= \(bind: maxAttempts)
-                AND expires_at > \(bind: now)
-            RETURNING id
-            """).all()
-        return !rows.isEmpty
     }
 }

@@ -1,7 +1,6 @@
 import Crypto
 import Fluent
 import Foundation
-import SQLKit
 
 /// Binding a WeChat identity to a business user by a one-time code sent to their phone or email.
 ///
@@ -64,28 +63,17 @@ struct BindService: Sendable {
         let counted: [BindLimiter.Counter]
         do {
             counted = try await database.writeTransaction { tx in
-                let sql = try tx.sql()
-                guard let identity = try await sql.select().column("user_id").from(WeChatIdentity.schema)
-                    .where("id", .equal, identityID).for(.update).first(),
-                    try identity.decode(column: "user_id", as: UUID?.self) == nil else {
-                    throw StartFailure.alreadyBound
+                let lock = try await IdentityStore(database: tx).lock(identityID)
+                guard lock.exists, lock.userID == nil else { throw StartFailure.alreadyBound }
+                let challenges = BindChallengeStore(database: tx)
+                if let last = try await challenges.lastSent(forIdentity: identityID),
+                   now.timeIntervalSince(last) < cooldown {
+                    throw StartFailure.cooldown(seconds: Int((cooldown - now.timeIntervalSince(last)).rounded(.up)))
                 }
-                if let last = try await BindChallenge.query(on: tx)
-                    .filter(\.$identity.$id == identityID)
-                    .sort(\.$sentAt, .descending)
-                    .first(),
-                    now.timeIntervalSince(last.sentAt) < cooldown {
-                    throw StartFailure.cooldown(seconds: Int((cooldown - now.timeIntervalSince(last.sentAt)).rounded(.up)))
-                }
-                let account = try await Self.user(with: contact, on: tx)?.requireID()
+                let account = try await UserStore(database: tx).find(contact)?.requireID()
                 let counters = limiter.counters(for: .codeSent, contact: contact, account: account, at: now)
-                try await limiter.claim(counters, at: now, on: sql)
-                try await BindChallenge.query(on: tx)
-                    .filter(\.$identity.$id == identityID)
-                    .filter(\.$consumedAt == nil)
-                    .set(\.$consumedAt, to: now)
-                    .update()
-                try await challenge.create(on: tx)
+                try await limiter.claim(counters, at: now, on: tx)
+                try await challenges.replaceOpenChallenges(with: challenge, at: now)
                 return counters
             }
         } catch let reached as BindLimiter.Reached {
@@ -96,26 +84,10 @@ struct BindService: Sendable {
         } catch {
             // Not delivered: leave no challenge behind and give the counts back, so neither the cooldown nor the
             // caps block a retry.
-            try? await challenge.delete(on: database)
-            try? await limiter.refund(counted, on: database.sql())
+            try? await BindChallengeStore(database: database).delete(challenge)
+            try? await limiter.refund(counted, on: database)
             throw error
         }
         return challenge
-    }
-
-    static func user(with contact: ContactAddress, on database: any Database) async throws -> User? {
-        switch contact {
-        case .phone(let number): try await User.query(on: database).filter(\.$phone == number).first()
-        case .email(let address): try await User.query(on: database).filter(\.$email == address).first()
-        }
-    }
-
-    static func hasOtherIdentity(_ user: User, sameAppAs identity: WeChatIdentity, on database: any Database)
-        async throws -> Bool {
-        try await WeChatIdentity.query(on: database)
-            .filter(\.$user.$id == user.requireID())
-            .filter(\.$appID == identity.appID)
-            .filter(\.$openID != identity.openID)
-            .count() > 0
     }
 }

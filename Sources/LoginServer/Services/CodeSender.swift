@@ -27,7 +27,7 @@ struct OutboxCodeSender: CodeSender {
         let message = OutboxMessage(
             channel: channel, destination: contact.value,
             body: Self.message(code, language: language, lifetime: lifetime))
-        try await message.create(on: database)
+        try await OutboxStore(database: database).add(message)
     }
 }
 

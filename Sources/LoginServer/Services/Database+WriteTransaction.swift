@@ -7,11 +7,11 @@ extension Database {
     /// writes fails at once with "database is locked" when another connection wrote in between, whereas an
     /// immediate one waits its turn.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+        guard try sql().dialect.name == "sqlite" else {
             return try await transaction(body)
         }
         return try await withConnection { connection in
-            guard let statements = connection as? any SQLDatabase else { return try await body(connection) }
+            let statements = try connection.sql()
             try await statements.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(connection)

@@ -47,54 +47,45 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
 
     func replace(appID: String, ifCurrent expected: String?, with newToken: AccessToken?) async throws -> Bool {
         try await ensureRow(appID)
-        let sql = try database.sql()
-        var update = sql.update(ServerAccessTokenRecord.schema)
-        if let newToken {
-            update = update
-                .set("token_sealed", to: try cipher.seal(newToken.value, context: Self.context(appID)))
-                .set("token_hash", to: Self.hash(newToken.value))
-                .set("fetched_at", to: newToken.fetchedAt)
-                .set("expires_at", to: newToken.expiresAt)
+        let set: SQLQueryString = if let newToken {
+            """
+            token_sealed = \(bind: try cipher.seal(newToken.value, context: Self.context(appID))),
+                token_hash = \(bind: Self.hash(newToken.value)), fetched_at = \(bind: newToken.fetchedAt),
+                expires_at = \(bind: newToken.expiresAt)
+            """
         } else {
-            update = update
-                .set("token_sealed", to: SQLLiteral.null)
-                .set("token_hash", to: SQLLiteral.null)
-                .set("fetched_at", to: SQLLiteral.null)
-                .set("expires_at", to: SQLLiteral.null)
+            "token_sealed = NULL, token_hash = NULL, fetched_at = NULL, expires_at = NULL"
         }
-        update = update.where("app_id", .equal, appID)
-        if let expected {
-            update = update.where("token_hash", .equal, Self.hash(expected))
+        let current: SQLQueryString = if let expected {
+            "token_hash = \(bind: Self.hash(expected))"
         } else {
-            update = update.where("token_hash", .is, SQLLiteral.null)
+            "token_hash IS NULL"
         }
-        return try await !update.returning("app_id").all().isEmpty
+        let rows = try await database.sql().raw("""
+            UPDATE server_access_tokens SET \(set) WHERE app_id = \(bind: appID) AND \(current) RETURNING app_id
+            """).all()
+        return !rows.isEmpty
     }
 
     func acquireRefreshLease(appID: String, holder: String, duration: Duration) async throws -> Bool {
         try await ensureRow(appID)
         let now = clock.now()
-        let rows = try await database.sql().update(ServerAccessTokenRecord.schema)
-            .set("lease_holder", to: holder)
-            .set("lease_expires_at", to: now.addingTimeInterval(Double(duration.components.seconds)))
-            .where("app_id", .equal, appID)
-            .where { group in
-                group.where("lease_holder", .is, SQLLiteral.null)
-                    .orWhere("lease_holder", .equal, holder)
-                    .orWhere("lease_expires_at", .lessThan, now)
-            }
-            .returning("app_id")
-            .all()
+        let rows = try await database.sql().raw("""
+            UPDATE server_access_tokens
+            SET lease_holder = \(bind: holder),
+                lease_expires_at = \(bind: now.addingTimeInterval(Double(duration.components.seconds)))
+            WHERE app_id = \(bind: appID)
+                AND (lease_holder IS NULL OR lease_holder = \(bind: holder) OR lease_expires_at < \(bind: now))
+            RETURNING app_id
+            """).all()
         return !rows.isEmpty
     }
 
     func releaseRefreshLease(appID: String, holder: String) async throws {
-        try await database.sql().update(ServerAccessTokenRecord.schema)
-            .set("lease_holder", to: SQLLiteral.null)
-            .set("lease_expires_at", to: SQLLiteral.null)
-            .where("app_id", .equal, appID)
-            .where("lease_holder", .equal, holder)
-            .run()
+        try await database.sql().raw("""
+            UPDATE server_access_tokens SET lease_holder = NULL, lease_expires_at = NULL
+            WHERE app_id = \(bind: appID) AND lease_holder = \(bind: holder)
+            """).run()
     }
 
     /// Today's fetch count (Beijing day) and the stored token's expiry, for the admin API and metrics.
@@ -120,6 +111,11 @@ struct DatabaseAccessTokenStore: AccessTokenStore {
     }
 
     static func context(_ appID: String) -> String { "\(appID):server-access-token" }
+
+    /// Where the shared access_token is sealed, for ``TokenResealer``.
+    static let sealedTokens = TokenResealer.Column(
+        table: ServerAccessTokenRecord.schema, id: "app_id", column: "token_sealed", contextColumns: ["app_id"],
+        context: { context($0[0]) })
 
     static func hash(_ token: String) -> String {
         Hex.lowercase(SHA256.hash(data: Data(token.utf8)))

@@ -5,8 +5,8 @@ import SQLKit
 import Vapor
 import WeChatKit
 
-/// Browser sessions in the `login_sessions` table: written with one SQLKit statement each, stored under the
-/// SHA-256 of the cookie's id (a copy of the table signs no one in), and ending at `expires_at`.
+/// Browser sessions, and the one way to the `login_sessions` table: SQL text (every login writes one), stored under
+/// the SHA-256 of the cookie's id (a copy of the table signs no one in), and ending at `expires_at`.
 ///
 /// Replaces Vapor's Fluent session driver, whose model reflection was a large share of a login's CPU, and whose
 /// rows never expired. Vapor's `SessionsMiddleware` updates a session after every request that had one; an
@@ -16,10 +16,43 @@ struct LoginSessionStore: Sendable {
     let clock: any ServerClock
     /// How long a session row lives after it is created.
     let lifetime: TimeInterval
-    /// Batches the insert with concurrent sign-ins' (the application's `LoginWriters.sessions`).
-    var batcher: StatementBatcher<LoginWriters.Session, Bool>?
+    /// The application's batcher for this table's inserts (`LoginWriters.sessions`); a store built without one
+    /// (tests) gets its own. Every insert goes through it: a lone sign-in is written at once.
+    let inserts: StatementBatcher<Row, Bool>
+
+    init(database: any Database, clock: any ServerClock, lifetime: TimeInterval,
+         batcher: StatementBatcher<Row, Bool>? = nil) {
+        self.database = database
+        self.clock = clock
+        self.lifetime = lifetime
+        self.inserts = batcher ?? Self.batcher(on: database)
+    }
 
     static let schema = "login_sessions"
+
+    /// One new session row.
+    struct Row: Sendable {
+        var idHash: String
+        var data: String
+        var createdAt: Date
+        var expiresAt: Date
+    }
+
+    /// The application-wide batcher that writes this table's inserts.
+    static func batcher(on database: any Database) -> StatementBatcher<Row, Bool> {
+        StatementBatcher(name: "login_sessions") { try await insert($0, on: database) }
+    }
+
+    /// One multi-row `INSERT` for a batch of new sessions.
+    private static func insert(_ items: [Row], on database: any Database) async throws -> [Bool] {
+        let values = items.map {
+            SQLQueryString("(\(bind: $0.idHash), \(bind: $0.data), \(bind: $0.createdAt), \(bind: $0.expiresAt))")
+        }
+        try await database.sql().raw("""
+            INSERT INTO login_sessions (id_hash, data, created_at, expires_at) VALUES \(SQLList(values))
+            """).run()
+        return items.map { _ in true }
+    }
 
     /// A new session holding `data`; returns its id (the cookie's value). An empty session (a stale cookie's
     /// replacement, which Vapor creates for anonymous visitors) gets an id but no row.
@@ -27,13 +60,8 @@ struct LoginSessionStore: Sendable {
         let id = Self.newID()
         if data.snapshot.isEmpty { return SessionID(string: id) }
         let now = clock.now()
-        let item = LoginWriters.Session(idHash: Self.hash(id), data: try Self.encode(data), createdAt: now,
-                                        expiresAt: now.addingTimeInterval(lifetime))
-        if let batcher {
-            _ = try await batcher.submit(item)
-        } else {
-            _ = try await LoginWriters.insertSessions([item], on: database)
-        }
+        _ = try await inserts.submit(Row(idHash: Self.hash(id), data: try Self.encode(data), createdAt: now,
+                                         expiresAt: now.addingTimeInterval(lifetime)))
         return SessionID(string: id)
     }
 
@@ -58,6 +86,16 @@ struct LoginSessionStore: Sendable {
     func delete(_ id: SessionID) async throws {
         guard Self.isWellFormed(id.string) else { return }
         try await database.sql().raw("DELETE FROM login_sessions WHERE id_hash = \(bind: Self.hash(id.string))").run()
+    }
+
+    /// Deletes sessions that expired before `cutoff`; returns how many.
+    static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
+        let sql = try database.sql()
+        let expired = try await sql.raw("""
+            SELECT COUNT(*) AS expired FROM login_sessions WHERE expires_at < \(bind: cutoff)
+            """).first()?.decode(column: "expired", as: Int.self) ?? 0
+        try await sql.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
+        return expired
     }
 
     /// 43 random letters and digits (about 256 bits), from the same generator as login states.

@@ -16,19 +16,12 @@ struct LoginWriters: Sendable {
         var createdAt: Date
     }
 
-    struct Session: Sendable {
-        var idHash: String
-        var data: String
-        var createdAt: Date
-        var expiresAt: Date
-    }
-
     let states: StatementBatcher<State, Bool>
-    let sessions: StatementBatcher<Session, Bool>
+    let sessions: StatementBatcher<LoginSessionStore.Row, Bool>
 
     init(database: any Database) {
         states = StatementBatcher(name: "login_states") { try await Self.insertStates($0, on: database) }
-        sessions = StatementBatcher(name: "login_sessions") { try await Self.insertSessions($0, on: database) }
+        sessions = LoginSessionStore.batcher(on: database)
     }
 
     static func insertStates(_ items: [State], on database: any Database) async throws -> [Bool] {
@@ -41,16 +34,6 @@ struct LoginWriters: Sendable {
         try await database.sql().raw("""
             INSERT INTO oauth_states (state, browser_binding_hash, app_id, flow, scope, return_to, expires_at, created_at)
             VALUES \(SQLList(values))
-            """).run()
-        return items.map { _ in true }
-    }
-
-    static func insertSessions(_ items: [Session], on database: any Database) async throws -> [Bool] {
-        let values = items.map {
-            SQLQueryString("(\(bind: $0.idHash), \(bind: $0.data), \(bind: $0.createdAt), \(bind: $0.expiresAt))")
-        }
-        try await database.sql().raw("""
-            INSERT INTO login_sessions (id_hash, data, created_at, expires_at) VALUES \(SQLList(values))
             """).run()
         return items.map { _ in true }
     }

@@ -17,6 +17,6 @@ enum ProfileRefresher {
         let profile = try await client.userInfo(accessToken: token, openID: identity.openID)
         if !profile.nickname.isEmpty { identity.nickname = profile.nickname }
         if !profile.headImageURL.isEmpty { identity.avatarURL = profile.headImageURL }
-        try await identity.save(on: req.db)
+        try await IdentityStore(database: req.db).saveTokensAndProfile(identity)
     }
 }

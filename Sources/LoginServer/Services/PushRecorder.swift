@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 import Logging
 import WeChatKit
@@ -10,8 +9,16 @@ struct PushRecorder: Sendable {
     let database: any Database
     let clock: any ServerClock
     let logger: Logger
-    /// Batches the event insert and the delivery report with concurrent pushes'; without it, a statement each.
-    var writers: PushWriters?
+    /// The application's batchers for the event insert and the delivery report; a recorder built without them
+    /// (tests) gets its own.
+    let writers: PushWriters
+
+    init(database: any Database, clock: any ServerClock, logger: Logger, writers: PushWriters? = nil) {
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+        self.writers = writers ?? PushWriters(database: database)
+    }
 
     /// Stores `message` unless it was already stored; true when this call stored it.
     @discardableResult
@@ -28,24 +35,20 @@ struct PushRecorder: Sendable {
         case .event(.unsubscribe): false
         default: nil
         }
-        let item = PushWriters.Event(
+        let item = InboundEventStore.Row(
             dedupKey: key, appID: appID, openID: message.fromUserName, msgType: message.msgType, event: event,
             fields: fields, createTime: message.createTime, msgID: msgID, receivedAt: clock.now())
         let stored: Bool
         if let following {
             // A follow change commits with its event.
             stored = try await database.writeTransaction { tx in
-                guard try await PushWriters.insertEvents([item], on: tx)[0] else { return false }
-                try await tx.sql().raw("""
-                    UPDATE wechat_identities SET following = \(bind: following), updated_at = \(bind: clock.now())
-                    WHERE app_id = \(bind: appID) AND openid = \(bind: message.fromUserName)
-                    """).run()
+                guard try await InboundEventStore.insert(item, inTransaction: tx) else { return false }
+                try await IdentityStore(database: tx)
+                    .setFollowing(following, appID: appID, openID: message.fromUserName, at: clock.now())
                 return true
             }
-        } else if let writers {
-            stored = try await writers.events.submit(item)
         } else {
-            stored = try await PushWriters.insertEvents([item], on: database)[0]
+            stored = try await InboundEventStore(database: database, batcher: writers.events).insert(item)
         }
         guard stored else {
             logger.info("wechat push repeated", metadata: ["reason": "message", "type": "\(message.msgType)"])
@@ -56,11 +59,8 @@ struct PushRecorder: Sendable {
             // After the event row is committed: a send recorded later finds the event; one recorded earlier is
             // found here (see TemplateMessageQueue.record).
             let report = TemplateMessageQueue.DeliveryReport(appID: appID, msgID: msgID, status: status, at: clock.now())
-            let applied = if let writers {
-                try await writers.reports.submit(report)
-            } else {
-                try await TemplateMessageQueue.applyDeliveryReports([report], on: database)[0]
-            }
+            let applied = try await TemplateMessageQueue(database: database, clock: clock,
+                                                         deliveryReports: writers.reports).apply(report)
             logger.info("template message delivery report", metadata: [
                 "wechat.msgid": "\(msgID)", "status": "\(status.rawValue)", "matched": "\(applied)",
             ])

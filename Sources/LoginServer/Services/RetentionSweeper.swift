@@ -5,7 +5,7 @@ import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
 /// development-outbox entries a day after they expired (or were written), and the binding's limit counters as soon
-/// as their window has ended. Every instance sweeps; deleting is idempotent.
+/// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
     let database: any Database
     let clock: any ServerClock
@@ -26,16 +26,10 @@ struct RetentionSweeper: Sendable {
         var swept = Swept()
         swept.loginStates = try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).count()
         try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).delete()
-        swept.bindChallenges = try await BindChallenge.query(on: database).filter(\.$expiresAt < cutoff).count()
-        try await BindChallenge.query(on: database).filter(\.$expiresAt < cutoff).delete()
-        swept.outbox = try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).count()
-        try await OutboxMessage.query(on: database).filter(\.$createdAt < cutoff).delete()
-        let sql = try database.sql()
-        swept.sessions = try await sql.raw("""
-            SELECT COUNT(*) AS expired FROM login_sessions WHERE expires_at < \(bind: cutoff)
-            """).first()?.decode(column: "expired", as: Int.self) ?? 0
-        try await sql.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
-        swept.bindLimitCounters = try await BindLimiter.sweep(before: clock.now(), on: sql)
+        swept.bindChallenges = try await BindChallengeStore(database: database).sweep(expiredBefore: cutoff)
+        swept.outbox = try await OutboxStore(database: database).sweep(writtenBefore: cutoff)
+        swept.sessions = try await LoginSessionStore.sweep(expiredBefore: cutoff, on: database)
+        swept.bindLimitCounters = try await BindLimiter.sweep(before: clock.now(), on: database)
         return swept
     }
 }

@@ -34,15 +34,9 @@ struct TokenResealer: Sendable {
         let contextColumns: [String]
         let context: @Sendable ([String]) -> String
 
-        static let identityAccess = Column(
-            table: WeChatIdentity.schema, id: "id", column: "access_token_sealed", contextColumns: ["app_id", "openid"],
-            context: { IdentityRecorder.context(appID: $0[0], openID: $0[1], "access") })
-        static let identityRefresh = Column(
-            table: WeChatIdentity.schema, id: "id", column: "refresh_token_sealed", contextColumns: ["app_id", "openid"],
-            context: { IdentityRecorder.context(appID: $0[0], openID: $0[1], "refresh") })
-        static let serverAccessToken = Column(
-            table: ServerAccessTokenRecord.schema, id: "app_id", column: "token_sealed", contextColumns: ["app_id"],
-            context: { DatabaseAccessTokenStore.context($0[0]) })
+        static let identityAccess = IdentityStore.sealedAccessTokens
+        static let identityRefresh = IdentityStore.sealedRefreshTokens
+        static let serverAccessToken = DatabaseAccessTokenStore.sealedTokens
     }
 
     /// Reseals everything under older keys, batch after batch, until nothing openable is left.

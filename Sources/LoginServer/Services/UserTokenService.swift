@@ -39,7 +39,7 @@ struct UserTokenService: Sendable {
             let fresh = try await client.refresh(refreshToken: refreshToken)
             let recorder = IdentityRecorder(database: database, cipher: cipher, clock: clock)
             try recorder.seal(fresh, into: identity, newGrant: false)
-            try await identity.save(on: database)
+            try await IdentityStore(database: database).saveTokensAndProfile(identity)
             return fresh.accessToken
         } catch let error as WeChatError where error.code.map(Self.deadRefreshCodes.contains) == true {
             try await markNeedsReauthorization(identity)
@@ -48,9 +48,6 @@ struct UserTokenService: Sendable {
     }
 
     private func markNeedsReauthorization(_ identity: WeChatIdentity) async throws {
-        identity.needsReauthorization = true
-        identity.accessTokenSealed = nil
-        identity.refreshTokenSealed = nil
-        try await identity.save(on: database)
+        try await IdentityStore(database: database).markNeedsReauthorization(identity)
     }
 }

@@ -1,0 +1,218 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The one way to `wechat_identities`: every read and write of an identity row, and the only place its columns are
+/// named (with the `WeChatIdentity` model and its migrations).
+///
+/// The login and push paths (``upsert(_:)``, ``setFollowing(_:appID:openID:at:)``) are SQL text: they run on every
+/// login and every follow, where model reflection cost a third of a login's CPU. The rest is Fluent, which stays
+/// short for one-row reads and saves.
+struct IdentityStore: Sendable {
+    let database: any Database
+
+    // MARK: The login path
+
+    /// Everything one successful callback learned about an identity, with its tokens already sealed
+    /// (``IdentityRecorder`` seals them).
+    struct Upsert: Sendable {
+        var appID: String
+        var openID: String
+        var unionID: String?
+        var appKind: AppKind
+        /// `nil` keeps the nickname on file (an empty one in the profile is passed as `nil`).
+        var nickname: String?
+        /// `nil` keeps the avatar on file.
+        var avatarURL: String?
+        /// Granted scopes, sorted and comma-separated.
+        var scopes: String
+        var isSnapshotUser: Bool
+        var accessTokenSealed: String
+        var accessTokenExpiresAt: Date
+        var refreshTokenSealed: String
+        var refreshTokenExpiresAt: Date
+        var now: Date
+    }
+
+    /// The identity the upsert wrote: its id and its business user (`nil` while it still needs binding).
+    struct Upserted: Sendable, Equatable {
+        var id: UUID
+        var userID: UUID?
+    }
+
+    /// Inserts or updates the identity `(appid, openid)` in one `INSERT … ON CONFLICT (app_id, openid) DO UPDATE …
+    /// RETURNING`, joining a new one to the user of another identity with the same unionid: two browsers signing
+    /// the same new person in at once cannot both insert, and no model is read or reflected over on a login.
+    ///
+    /// The unionid sibling's user is looked up in the same statement, skipping a user that already has an identity
+    /// of this app (one per app, by a unique index); an identity that already has a user keeps it. Should the
+    /// sibling's user get an identity of this app between the lookup and the write, the identity is recorded
+    /// without the join (it goes to binding) rather than failing the login.
+    func upsert(_ identity: Upsert) async throws -> Upserted {
+        let rows: [any SQLRow]
+        do {
+            rows = try await upsert(identity, joining: true)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            rows = try await upsert(identity, joining: false)
+        }
+        guard let row = rows.first else { throw UpsertFailure() }
+        return Upserted(id: try row.decode(column: "id", as: UUID.self),
+                        userID: try row.decode(column: "user_id", as: UUID?.self))
+    }
+
+    private func upsert(_ identity: Upsert, joining: Bool) async throws -> [any SQLRow] {
+        let siblingUser: SQLQueryString = """
+            (SELECT sibling.user_id FROM wechat_identities sibling
+             WHERE sibling.unionid = \(bind: identity.unionID) AND sibling.user_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM wechat_identities same
+                                WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: identity.appID))
+             LIMIT 1)
+            """
+        let now = identity.now
+        return try await database.sql().raw("""
+            INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
+                scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
+                refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
+            VALUES (\(bind: UUID()), \(bind: identity.appID), \(bind: identity.openID), \(bind: identity.unionID),
+                \(bind: identity.appKind.rawValue),
+                \(joining ? siblingUser : "NULL"),
+                \(bind: identity.nickname), \(bind: identity.avatarURL), \(bind: identity.scopes),
+                \(bind: identity.isSnapshotUser), \(bind: identity.accessTokenSealed),
+                \(bind: identity.accessTokenExpiresAt), \(bind: identity.refreshTokenSealed),
+                \(bind: identity.refreshTokenExpiresAt), \(bind: false), \(bind: now), \(bind: now), \(bind: now))
+            ON CONFLICT (app_id, openid) DO UPDATE SET
+                unionid = COALESCE(excluded.unionid, wechat_identities.unionid),
+                user_id = COALESCE(wechat_identities.user_id, excluded.user_id),
+                nickname = COALESCE(excluded.nickname, wechat_identities.nickname),
+                avatar_url = COALESCE(excluded.avatar_url, wechat_identities.avatar_url),
+                scopes = excluded.scopes, is_snapshot_user = excluded.is_snapshot_user,
+                access_token_sealed = excluded.access_token_sealed,
+                access_token_expires_at = excluded.access_token_expires_at,
+                refresh_token_sealed = excluded.refresh_token_sealed,
+                refresh_token_expires_at = excluded.refresh_token_expires_at,
+                needs_reauthorization = excluded.needs_reauthorization,
+                last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
+            RETURNING id, user_id
+            """).all()
+    }
+
+    /// The database answered the identity's upsert with nothing (it always returns the row it wrote).
+    struct UpsertFailure: Error, CustomStringConvertible {
+        var description: String { "recording the identity failed: the identity upsert returned no row" }
+    }
+
+    // MARK: Tokens
+
+    /// Writes a user token's sealed secrets and their expiries (after ``IdentityRecorder/seal(_:into:newGrant:)``
+    /// filled them in), and the nickname and avatar a profile refresh read; clears `needs_reauthorization` only when
+    /// the model says so.
+    func saveTokensAndProfile(_ identity: WeChatIdentity) async throws {
+        try await identity.save(on: database)
+    }
+
+    /// Marks the identity as needing a new authorization and drops its sealed tokens: its refresh token died.
+    func markNeedsReauthorization(_ identity: WeChatIdentity) async throws {
+        identity.needsReauthorization = true
+        identity.accessTokenSealed = nil
+        identity.refreshTokenSealed = nil
+        try await identity.save(on: database)
+    }
+
+    // MARK: Reading
+
+    /// The identity with this id.
+    func find(_ id: UUID) async throws -> WeChatIdentity? {
+        try await WeChatIdentity.find(id, on: database)
+    }
+
+    /// The identity with this id, only when it belongs to `userID`.
+    func find(_ id: UUID, ofUser userID: UUID) async throws -> WeChatIdentity? {
+        guard let identity = try await find(id), identity.$user.id == userID else { return nil }
+        return identity
+    }
+
+    /// The user's identities, oldest first.
+    func identities(ofUser userID: UUID) async throws -> [WeChatIdentity] {
+        try await WeChatIdentity.query(on: database)
+            .filter(\.$user.$id == userID)
+            .sort(\.$createdAt, .ascending)
+            .all()
+    }
+
+    /// The identity with this openid (under `appID` when given: openids of two apps could collide).
+    func find(openID: String, appID: String?) async throws -> WeChatIdentity? {
+        var query = WeChatIdentity.query(on: database).filter(\.$openID == openID)
+        if let appID { query = query.filter(\.$appID == appID) }
+        return try await query.first()
+    }
+
+    /// The user's identity in `appID` that signed in last: where a template message to that user goes.
+    func latestIdentity(ofUser userID: UUID, appID: String) async throws -> WeChatIdentity? {
+        try await WeChatIdentity.query(on: database)
+            .filter(\.$user.$id == userID).filter(\.$appID == appID).sort(\.$lastLoginAt, .descending).first()
+    }
+
+    /// Whether `userID` has an identity of `appID` other than `openID`'s (a user has one per app).
+    func hasOtherIdentity(ofUser userID: UUID, appID: String, otherThan openID: String) async throws -> Bool {
+        try await WeChatIdentity.query(on: database)
+            .filter(\.$user.$id == userID)
+            .filter(\.$appID == appID)
+            .filter(\.$openID != openID)
+            .count() > 0
+    }
+
+    // MARK: Binding (inside the caller's write transaction)
+
+    /// Locks the identity's row until the transaction ends (PostgreSQL; SQLite's write transactions are
+    /// `IMMEDIATE`) and returns its user, or `nil` when there is no such identity.
+    func lock(_ id: UUID) async throws -> (exists: Bool, userID: UUID?) {
+        guard let row = try await database.sql().select().column("user_id").from(WeChatIdentity.schema)
+            .where("id", .equal, id).for(.update).first() else { return (false, nil) }
+        return (true, try row.decode(column: "user_id", as: UUID?.self))
+    }
+
+    /// Links the identity to `userID`.
+    func link(_ identity: WeChatIdentity, to userID: UUID) async throws {
+        identity.$user.id = userID
+        try await identity.save(on: database)
+    }
+
+    /// Links the same person's unbound identities in other apps (same unionid) to `userID`, unless the account
+    /// already has an identity of that app (one per app: the unique index would refuse it).
+    func linkUnionSiblings(unionID: String, to userID: UUID, at now: Date) async throws {
+        try await database.sql().raw("""
+            UPDATE wechat_identities SET user_id = \(bind: userID), updated_at = \(bind: now)
+            WHERE unionid = \(bind: unionID) AND user_id IS NULL
+                AND app_id NOT IN (SELECT app_id FROM wechat_identities WHERE user_id = \(bind: userID))
+            """).run()
+    }
+
+    /// Unlinks the identity from its user and drops its tokens; the row stays (its openid may come back).
+    func unlink(_ identity: WeChatIdentity) async throws {
+        identity.$user.id = nil
+        identity.accessTokenSealed = nil
+        identity.refreshTokenSealed = nil
+        try await identity.save(on: database)
+    }
+
+    // MARK: Pushes
+
+    /// Records a follow or unfollow of the official account (part of the push's transaction).
+    func setFollowing(_ following: Bool, appID: String, openID: String, at now: Date) async throws {
+        try await database.sql().raw("""
+            UPDATE wechat_identities SET following = \(bind: following), updated_at = \(bind: now)
+            WHERE app_id = \(bind: appID) AND openid = \(bind: openID)
+            """).run()
+    }
+
+    // MARK: Re-sealing
+
+    /// Where identities keep their sealed access tokens, for ``TokenResealer``.
+    static let sealedAccessTokens = TokenResealer.Column(
+        table: WeChatIdentity.schema, id: "id", column: "access_token_sealed", contextColumns: ["app_id", "openid"],
+        context: { IdentityRecorder.context(appID: $0[0], openID: $0[1], "access") })
+    /// Where identities keep their sealed refresh tokens, for ``TokenResealer``.
+    static let sealedRefreshTokens = TokenResealer.Column(
+        table: WeChatIdentity.schema, id: "id", column: "refresh_token_sealed", contextColumns: ["app_id", "openid"],
+        context: { IdentityRecorder.context(appID: $0[0], openID: $0[1], "refresh") })
+}

@@ -24,8 +24,7 @@ struct RetentionSweeper: Sendable {
     func sweep() async throws -> Swept {
         let cutoff = clock.now().addingTimeInterval(-grace)
         var swept = Swept()
-        swept.loginStates = try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).count()
-        try await OAuthStateRecord.query(on: database).filter(\.$expiresAt < cutoff).delete()
+        swept.loginStates = try await LoginStateStore.sweep(expiredBefore: cutoff, on: database)
         swept.bindChallenges = try await BindChallengeStore(database: database).sweep(expiredBefore: cutoff)
         swept.outbox = try await OutboxStore(database: database).sweep(writtenBefore: cutoff)
         swept.sessions = try await LoginSessionStore.sweep(expiredBefore: cutoff, on: database)

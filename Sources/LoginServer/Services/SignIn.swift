@@ -25,7 +25,7 @@ enum SignIn {
 
     /// The signed-in user, or a redirect to the login page.
     static func requireUser(_ req: Request) async throws -> User {
-        guard let id = userID(req), let user = try await User.find(id, on: req.db) else {
+        guard let id = userID(req), let user = try await UserStore(database: req.db).find(id) else {
             throw Abort.redirect(to: LoginLinks.login(returnTo: req.url.path))
         }
         return user

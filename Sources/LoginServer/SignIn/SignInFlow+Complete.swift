@@ -123,7 +123,8 @@ extension SignInFlow {
 
     /// The first result of a completed state, for a duplicate or a repeat.
     private func result(of record: OAuthStateRecord, on database: any Database) async throws -> Outcome {
-        guard let identityID = record.identityID, let identity = try await WeChatIdentity.find(identityID, on: database),
+        guard let identityID = record.identityID,
+              let identity = try await IdentityStore(database: database).find(identityID),
               let id = identity.id else { return .refused(.invalidState) }
         return try Self.outcome(IdentityRecorder.Recorded(id: id, userID: identity.$user.id), record: record)
     }

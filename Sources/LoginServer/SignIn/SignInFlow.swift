@@ -34,7 +34,7 @@ struct SignInFlow: Sendable {
     let cipher: TokenCipher
     let clock: any ServerClock
     /// Batches the state inserts of concurrent logins.
-    let stateWriter: StatementBatcher<LoginWriters.State, Bool>
+    let stateWriter: StatementBatcher<LoginStateStore.Row, Bool>
 
     /// The app a flow needs is not configured.
     struct Unavailable: Error, Equatable, CustomStringConvertible {

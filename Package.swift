@@ -71,7 +71,6 @@ let package = Package(
             dependencies: [
                 "WeChatKit",
                 "WeChatVapor",
-                "WeChatSandbox",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -83,14 +82,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "wechat-login",
+        // The composition root: starts the login server and, in sandbox mode, the embedded sandbox beside it, handing
+        // the server the sandbox's URL and credentials as configuration values. The only place the two meet, so
+        // `LoginServer` never links the fake WeChat. A library, so its tests can drive the runners.
+        .target(
+            name: "WeChatLoginApp",
             dependencies: [
                 "LoginServer",
                 "WeChatKit",
                 "WeChatSandbox",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Vapor", package: "vapor"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `wechat-login` command line: ArgumentParser over `WeChatLoginApp`'s runners.
+        .executableTarget(
+            name: "wechat-login",
+            dependencies: [
+                "LoginServer",
+                "WeChatLoginApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -135,9 +146,24 @@ let package = Package(
             dependencies: [
                 "LoginServer",
                 "WeChatSandbox",
+                "WeChatLoginApp",
                 "WeChatKit",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        // The runners: sandbox mode's refusals and the embedded sandbox's address, through the real start-up path.
+        .testTarget(
+            name: "WeChatLoginAppTests",
+            dependencies: [
+                "WeChatLoginApp",
+                "LoginServer",
+                "WeChatKit",
+                "WeChatSandbox",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

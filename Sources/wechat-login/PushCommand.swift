@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoginServer
+import WeChatLoginApp
 
 /// `wechat-login push`: one template message from the command line, through the durable queue.
 struct PushCommand: AsyncParsableCommand {

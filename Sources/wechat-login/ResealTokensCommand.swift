@@ -18,7 +18,7 @@ struct ResealTokensCommand: AsyncParsableCommand {
     func run() async throws {
         try LogSetup.bootstrap()
         do {
-            print(try await LoginServerRunner.resealTokens(
+            print(try await TokenResealCommand.run(
                 environment: ProcessInfo.processInfo.environment, checkOnly: checkOnly))
         } catch let error as LoginServerConfiguration.EnvironmentError {
             throw ValidationError(error.description)

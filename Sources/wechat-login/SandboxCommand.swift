@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LoginServer
+import WeChatLoginApp
 
 /// `wechat-login sandbox`: only the offline WeChat, for developing against WeChat without WeChat.
 struct SandboxCommand: AsyncParsableCommand {

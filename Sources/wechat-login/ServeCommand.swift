@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoginServer
+import WeChatLoginApp
 
 /// `wechat-login serve`: the login server; with no WeChat credentials, the embedded sandbox too.
 struct ServeCommand: AsyncParsableCommand {

@@ -113,11 +113,11 @@ import WeChatKit
     }
 
     @Test func theCommandSaysWhichKeysCanBeDropped() {
-        #expect(LoginServerRunner.summary(remaining: [:], previous: ["a"]) == [
+        #expect(TokenResealCommand.summary(remaining: [:], previous: ["a"]) == [
             "key a: nothing sealed under it; it can be dropped from TOKEN_ENCRYPTION_PREVIOUS_KEYS once every instance seals with the current key",
             "every stored token is sealed under the current key",
         ])
-        let lines = LoginServerRunner.summary(remaining: ["a": 3, "?": 2], previous: ["a"])
+        let lines = TokenResealCommand.summary(remaining: ["a": 3, "?": 2], previous: ["a"])
         #expect(lines.first == "key a: 3 stored token(s) still sealed under it; keep it")
         #expect(lines.last?.hasPrefix("2 stored token(s) sealed under keys that are not configured") == true)
     }

@@ -126,7 +126,7 @@ public struct LoginServerConfiguration: Sendable {
     var callbackURL: String { publicURL + "/auth/wechat/callback" }
 
     /// The host (and port) of the public URL, which is what WeChat's domain rules compare.
-    var publicHost: String {
+    public var publicHost: String {
         let withoutScheme = publicURL.split(separator: "://", maxSplits: 1).last.map(String.init) ?? publicURL
         return withoutScheme.split(separator: "/", maxSplits: 1).first.map(String.init) ?? withoutScheme
     }

@@ -8,6 +8,7 @@ import Testing
 import Vapor
 import VaporTesting
 import WeChatKit
+import WeChatLoginApp
 import WeChatSandbox
 @testable import LoginServer
 

@@ -1,9 +1,14 @@
 import Foundation
+import LoginServer
 import Vapor
 import WeChatKit
 import WeChatSandbox
 
 /// Runs the login server until it is told to stop (SIGINT/SIGTERM), with the embedded sandbox in sandbox mode.
+///
+/// This is where the server and the sandbox meet: the runner decides the mode with the server's own pure rule, starts
+/// the sandbox, and hands the server its URL and credentials as configuration values. `LoginServer` itself never
+/// links `WeChatSandbox`.
 public enum LoginServerRunner {
     /// Reads the configuration from `environment`, starts everything, prints where to go, and serves.
     ///
@@ -92,9 +97,9 @@ public enum LoginServerRunner {
         let sandboxMode = mode == .sandbox
         var configuration = try LoginServerConfiguration.fromEnvironment(environment, sandbox: sandboxMode)
         if sandboxMode {
-            guard let officialAccount = SandboxConfiguration().apps.first(where: {
-                $0.appID == SandboxConfiguration.defaultOfficialAccountID
-            }) else { throw TemplatePush.PushError(description: "the sandbox's default official account is missing") }
+            guard let officialAccount = SandboxConfiguration().app(SandboxConfiguration.defaultOfficialAccountID) else {
+                throw EmbeddedSandbox.MissingApp(appID: SandboxConfiguration.defaultOfficialAccountID)
+            }
             configuration.officialAccount = AppCredentials(appID: officialAccount.appID, secret: officialAccount.secret)
             configuration.endpoint = .sandbox(baseURL: sandboxURL)
             configuration.sandboxMode = true
@@ -113,50 +118,8 @@ public enum LoginServerRunner {
         }
     }
 
-    /// `wechat-login reseal-tokens`: seals every stored token under an older key again under the current one (unless
-    /// `checkOnly`), then says what is still sealed under older keys, so an operator knows when
-    /// `TOKEN_ENCRYPTION_PREVIOUS_KEYS` can drop a key. Needs only the key ring and `DATABASE_URL`.
-    public static func resealTokens(environment: [String: String], checkOnly: Bool) async throws -> String {
-        let configuration = try LoginServerConfiguration.tokenStorage(fromEnvironment: environment)
-        let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
-        do {
-            try LoginServer.useDatabase(configuration.database, on: app)
-            LoginServer.addMigrations(to: app)
-            try await app.autoMigrate()
-            let resealer = TokenResealer(database: app.db, cipher: configuration.tokenCipher)
-            var lines: [String] = []
-            if !checkOnly {
-                let report = try await resealer.resealAll()
-                lines.append("resealed \(report.resealed) stored token(s) under the current key \(configuration.tokenKey.id)"
-                             + (report.changedMeanwhile > 0 ? " (\(report.changedMeanwhile) were rewritten meanwhile)" : ""))
-            }
-            lines += summary(remaining: try await resealer.remaining(),
-                             previous: configuration.previousTokenKeys.map(\.id))
-            try await app.asyncShutdown()
-            return lines.joined(separator: "\n")
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-    }
-
-    /// What `reseal-tokens` prints about the values still under older keys.
-    static func summary(remaining: [String: Int], previous: [String]) -> [String] {
-        var lines: [String] = []
-        for keyID in previous {
-            let count = remaining[keyID] ?? 0
-            lines.append(count == 0
-                ? "key \(keyID): nothing sealed under it; it can be dropped from TOKEN_ENCRYPTION_PREVIOUS_KEYS once every instance seals with the current key"
-                : "key \(keyID): \(count) stored token(s) still sealed under it; keep it")
-        }
-        let other = remaining.filter { !previous.contains($0.key) }.values.reduce(0, +)
-        if other > 0 {
-            lines.append("\(other) stored token(s) sealed under keys that are not configured: no instance can open them (those people sign in with WeChat again)")
-        }
-        if remaining.isEmpty { lines.append("every stored token is sealed under the current key") }
-        return lines
-    }
-
+    /// What `serve` prints once everything listens: where the site is and, in sandbox mode, where the sandbox and the
+    /// one-time codes are.
     static func banner(configuration: LoginServerConfiguration, sandbox: EmbeddedSandbox?) -> String {
         var lines = ["", "wechat-login is running.", "  Site:     \(configuration.publicURL)/"]
         if let sandbox {
@@ -168,27 +131,5 @@ public enum LoginServerRunner {
             ]
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// Runs the WeChat sandbox on its own until it is told to stop.
-public enum SandboxRunner {
-    /// Loads the world (the default one without a file), starts the sandbox on `hostname:port`, and serves.
-    public static func run(hostname: String, port: Int, worldFile: String?) async throws {
-        var configuration = try worldFile.map { try SandboxConfiguration(contentsOf: URL(fileURLWithPath: $0)) }
-            ?? SandboxConfiguration()
-        configuration.publicBaseURL = "http://\(EmbeddedSandbox.displayHost(hostname)):\(port)"
-        let app = try await Application.make(Environment(name: "production", arguments: ["sandbox"]))
-        app.http.server.configuration.hostname = hostname
-        app.http.server.configuration.port = port
-        Sandbox(configuration: configuration).register(on: app)
-        print("WeChat sandbox on \(configuration.publicBaseURL)/sandbox/  (control API: \(configuration.publicBaseURL)/sandbox/api/)")
-        do {
-            try await app.execute()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-        try await app.asyncShutdown()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoginServer
 import Vapor
 import WeChatKit
 import WeChatSandbox
@@ -33,15 +34,25 @@ public struct EmbeddedSandbox: Sendable {
 
     /// Points `configuration` at the sandbox: its seeded apps' credentials and its base URL.
     public func configure(_ configuration: inout LoginServerConfiguration) async throws {
-        guard let officialAccount = await sandbox.app(SandboxConfiguration.defaultOfficialAccountID),
-              let website = await sandbox.app(SandboxConfiguration.defaultWebsiteAppID) else {
-            throw Abort(.internalServerError, reason: "the sandbox's default apps are missing")
+        guard let officialAccount = await sandbox.app(SandboxConfiguration.defaultOfficialAccountID) else {
+            throw MissingApp(appID: SandboxConfiguration.defaultOfficialAccountID)
+        }
+        guard let website = await sandbox.app(SandboxConfiguration.defaultWebsiteAppID) else {
+            throw MissingApp(appID: SandboxConfiguration.defaultWebsiteAppID)
         }
         configuration.officialAccount = AppCredentials(appID: officialAccount.appID, secret: officialAccount.secret)
         configuration.website = AppCredentials(appID: website.appID, secret: website.secret)
         configuration.endpoint = .sandbox(baseURL: baseURL)
         configuration.sandboxMode = true
         configuration.messageServer = try Self.messageServer(for: officialAccount)
+    }
+
+    /// The sandbox's world lacks a seeded app the server is pointed at.
+    public struct MissingApp: Error, CustomStringConvertible {
+        /// The app that is missing.
+        public let appID: String
+        /// Says which.
+        public var description: String { "the sandbox's default app \(appID) is missing" }
     }
 
     /// The `/wechat/events` settings matching a sandbox app's Token, EncodingAESKey and mode.

@@ -63,7 +63,10 @@ struct SandboxPagesController: RouteCollection {
         let response = HTML.redirect(Self.safeReturn(form.`return`))
         response.cookies[Sandbox.userCookie] = HTTPCookies.Value(string: form.user, path: "/", isHTTPOnly: true, sameSite: .lax)
         // Picking a user at a desktop is an ordinary browser again, not the phone's web view.
-        response.cookies[Sandbox.entryCookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/")
+        if req.cookies[Sandbox.entryCookie] != nil {
+            response.cookies[Sandbox.entryCookie] = HTTPCookies.Value(
+                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/")
+        }
         return response
     }
 

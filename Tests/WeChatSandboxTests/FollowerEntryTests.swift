@@ -101,7 +101,7 @@ struct FollowerEntryTests {
             let chat = try await h.get("/sandbox/phone/u1/chat/\(H.oa)")
             #expect(chat.body.contains("登录") && chat.body.contains("id=\"entry-rule\""))
             let phone = try await h.get("/sandbox/phone/u1")
-            #expect(phone.body.contains("/sandbox/phone/u1/chat/\(H.oa)"))
+            #expect(phone.body.contains("/sandbox/phone/u1/chat/\(H.oa)") && phone.body.contains("id=\"entry-rule\""))
 
             let opened = try await h.get("/sandbox/phone/u1/open?appid=\(H.oa)&from=menu&url=\(H.enc(link))")
             #expect(opened.status == 302 && opened.location == Self.userinfoPath)

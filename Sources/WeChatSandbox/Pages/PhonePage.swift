@@ -32,7 +32,7 @@ struct PhonePage: Sendable {
         return HTML.page(title: "\(user.nickname)的手机", body: """
         <div class="card"><h1>\(e(user.nickname))的微信</h1>
         <img src="/sandbox/avatar/\(e(id)).svg" width="64" height="64" alt="">
-        \(accounts)<h2>服务通知</h2>\(messages.isEmpty ? "<p class=\"muted\">暂无消息</p>" : messages)</div>
+        \(accounts)\(PhoneChatPage.entryNote)<h2>服务通知</h2>\(messages.isEmpty ? "<p class=\"muted\">暂无消息</p>" : messages)</div>
         """)
     }
 

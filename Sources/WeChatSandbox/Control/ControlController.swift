@@ -56,7 +56,10 @@ struct ControlController: RouteCollection {
         if let value = patch.requiresWeChatBrowser { app.requiresWeChatBrowser = value }
         if let value = patch.menu {
             guard app.kind != .website, SandboxConfiguration.MenuItem.isValidMenu(value) else {
-                return ControlReply.error(.badRequest, "menu: an official account's at most 3 buttons, each a name of 1-16 characters and an http(s) url of at most 1024 bytes")
+                return ControlReply.error(.badRequest, """
+                    menu: an official account's, at most 3 buttons, each a name of 1-16 characters and an http(s) url \
+                    of at most 1024 bytes
+                    """)
             }
             app.menu = value
         }

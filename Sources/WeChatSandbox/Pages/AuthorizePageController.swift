@@ -61,7 +61,9 @@ struct AuthorizePageController: RouteCollection {
         if !Sandbox.isInsideWeChat(req), await sandbox.requiresWeChatBrowser(appID: query["appid"]) {
             return HTML.openInWeChat()
         }
-        guard let entry = Sandbox.entry(of: req) else { return HTML.cannotAccess("X-Sandbox-Entry 只能是 link、chat 或 menu") }
+        guard let entry = Sandbox.entry(of: req) else {
+            return HTML.cannotAccess("X-Sandbox-Entry 只能是 link、chat 或 menu")
+        }
         return await respond(
             to: query, identity: sandbox.identity(of: req), consent: req.headers.first(name: "X-Sandbox-Consent"),
             entry: entry, whoami: Sandbox.whoamiRedirect(for: req))
@@ -109,7 +111,8 @@ struct AuthorizePageController: RouteCollection {
 
     /// The consent form's Allow / Deny.
     func consent(_ req: Request) async throws -> Response {
-        if !Sandbox.isInsideWeChat(req), await sandbox.requiresWeChatBrowser(appID: try? req.content.get(String.self, at: "appid")) {
+        let appID = try? req.content.get(String.self, at: "appid")
+        if !Sandbox.isInsideWeChat(req), await sandbox.requiresWeChatBrowser(appID: appID) {
             return HTML.openInWeChat()
         }
         guard let form = try? req.content.decode(ConsentForm.self) else { return HTML.cannotAccess() }

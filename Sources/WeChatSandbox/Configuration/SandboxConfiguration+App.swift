@@ -38,6 +38,20 @@ extension SandboxConfiguration {
         }
     }
 
+    /// One button of an official account's custom menu (a `view` button: it opens a URL in WeChat's browser).
+    public struct MenuItem: Sendable, Codable, Equatable {
+        /// The button's label.
+        public var name: String
+        /// The page it opens: an authorization link or one of the business's pages.
+        public var url: String
+
+        /// Creates a menu button.
+        public init(name: String, url: String) {
+            self.name = name
+            self.url = url
+        }
+    }
+
     /// One app of the world.
     public struct App: Sendable, Codable, Equatable {
         /// `wx` + 16 lowercase hex.
@@ -76,6 +90,12 @@ extension SandboxConfiguration {
         public var thirdPartyUnauthorized: Bool
         /// The API IP whitelist of `cgi-bin/token` and `stable_token` (40164 for other callers); nil: no whitelist.
         public var ipWhitelist: [String]?
+        /// Whether `connect/oauth2/authorize` answers WeChat's 请在微信客户端打开链接 page to a browser without
+        /// WeChat's user agent (as real WeChat does) instead of the sandbox's user picker.
+        public var requiresWeChatBrowser: Bool
+        /// The custom menu on the account's chat view in the simulated phone (at most 3 buttons, like WeChat's
+        /// top level); opening one counts as entering from the menu (spec §1.3 special silent case).
+        public var menu: [MenuItem]
 
         /// Creates an app.
         public init(
@@ -84,7 +104,8 @@ extension SandboxConfiguration {
             scopes: [String]? = nil, serverURL: String? = nil, token: String? = nil,
             encodingAESKey: String? = nil, encryptionMode: EncryptionMode = .safe,
             templates: [Template] = [], requiresState: Bool = false, banned: Bool = false,
-            thirdPartyUnauthorized: Bool = false, ipWhitelist: [String]? = nil
+            thirdPartyUnauthorized: Bool = false, ipWhitelist: [String]? = nil,
+            requiresWeChatBrowser: Bool = false, menu: [MenuItem] = []
         ) {
             self.appID = appID
             self.secret = secret
@@ -104,6 +125,8 @@ extension SandboxConfiguration {
             self.banned = banned
             self.thirdPartyUnauthorized = thirdPartyUnauthorized
             self.ipWhitelist = ipWhitelist
+            self.requiresWeChatBrowser = requiresWeChatBrowser
+            self.menu = menu
         }
 
         /// Decodes an app; only `appID`, `secret`, `kind` and `name` are required.
@@ -125,7 +148,23 @@ extension SandboxConfiguration {
                 requiresState: try c.decodeIfPresent(Bool.self, forKey: .requiresState) ?? false,
                 banned: try c.decodeIfPresent(Bool.self, forKey: .banned) ?? false,
                 thirdPartyUnauthorized: try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized) ?? false,
-                ipWhitelist: try c.decodeIfPresent([String].self, forKey: .ipWhitelist))
+                ipWhitelist: try c.decodeIfPresent([String].self, forKey: .ipWhitelist),
+                requiresWeChatBrowser: try c.decodeIfPresent(Bool.self, forKey: .requiresWeChatBrowser) ?? false,
+                menu: try c.decodeIfPresent([MenuItem].self, forKey: .menu) ?? [])
+        }
+    }
+}
+
+extension SandboxConfiguration.MenuItem {
+    /// WeChat's limits for a custom menu's top level: at most 3 buttons, short names, `view` URLs of at most
+    /// 1024 bytes with an http(s) scheme.
+    static func isValidMenu(_ items: [Self]) -> Bool {
+        items.count <= 3 && items.allSatisfy { item in
+            guard !item.name.isEmpty, item.name.count <= 16, item.url.utf8.count <= 1024,
+                  let components = URLComponents(string: item.url), let scheme = components.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", components.host?.isEmpty == false
+            else { return false }
+            return true
         }
     }
 }

@@ -107,6 +107,10 @@ extension SandboxConfiguration {
         public var staleCode: StaleCodeAnswer = .invalidCode
         /// Whether a snapshot user's token gets 48001 from `sns/userinfo`.
         public var snapshotUserinfoUnauthorized: Bool = true
+        /// Whether every app's authorize link answers 请在微信客户端打开链接 to a browser without WeChat's user
+        /// agent (real WeChat's behaviour); false (the default) shows the user picker so a desktop can walk the flow.
+        /// An app's own `requiresWeChatBrowser` turns it on for that app alone.
+        public var requireWeChatBrowser: Bool = false
 
         /// Creates the default choices.
         public init() {}
@@ -116,6 +120,7 @@ extension SandboxConfiguration {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             staleCode = try c.decodeIfPresent(StaleCodeAnswer.self, forKey: .staleCode) ?? .invalidCode
             snapshotUserinfoUnauthorized = try c.decodeIfPresent(Bool.self, forKey: .snapshotUserinfoUnauthorized) ?? true
+            requireWeChatBrowser = try c.decodeIfPresent(Bool.self, forKey: .requireWeChatBrowser) ?? false
         }
     }
 }

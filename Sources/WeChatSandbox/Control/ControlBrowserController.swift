@@ -10,6 +10,8 @@ struct ControlBrowserController: RouteCollection {
         var url: String
         var user: String
         var consent: String?
+        /// Where the phone opened it: `link` (default), `chat` or `menu` (the account's own chat session or menu).
+        var from: String?
     }
 
     struct OpenResult: Codable {
@@ -27,6 +29,9 @@ struct ControlBrowserController: RouteCollection {
         guard let components = URLComponents(string: body.url), components.path == "/connect/oauth2/authorize" else {
             return ControlReply.error(.badRequest, "url must be a /connect/oauth2/authorize link")
         }
+        guard let from = AuthorizeEntry(rawValue: body.from ?? "link") else {
+            return ControlReply.error(.badRequest, "from must be link, chat or menu")
+        }
         let identity: BrowserIdentity = await sandbox.state.users[body.user].map { .user($0) } ?? .unknown(body.user)
         let page: Response
         if components.fragment != "wechat_redirect" {
@@ -34,6 +39,7 @@ struct ControlBrowserController: RouteCollection {
         } else {
             page = await AuthorizePageController(sandbox: sandbox).respond(
                 to: RawQuery(components.percentEncodedQuery), identity: identity, consent: body.consent,
+                entry: BrowserEntry(entry: from, appID: nil),
                 whoami: HTML.cannotAccess("未知的沙盒用户"))
         }
         let location = page.headers.first(name: .location)

@@ -53,6 +53,16 @@ struct ControlController: RouteCollection {
         if let value = patch.requiresState { app.requiresState = value }
         if let value = patch.banned { app.banned = value }
         if let value = patch.thirdPartyUnauthorized { app.thirdPartyUnauthorized = value }
+        if let value = patch.requiresWeChatBrowser { app.requiresWeChatBrowser = value }
+        if let value = patch.menu {
+            guard app.kind != .website, SandboxConfiguration.MenuItem.isValidMenu(value) else {
+                return ControlReply.error(.badRequest, """
+                    menu: an official account's, at most 3 buttons, each a name of 1-16 characters and an http(s) url \
+                    of at most 1024 bytes
+                    """)
+            }
+            app.menu = value
+        }
         switch patch.ipWhitelist {
         case .unchanged: break
         case .remove: app.ipWhitelist = nil

@@ -13,12 +13,14 @@ enum ControlDTO {
         var requiresState: Bool?
         var banned: Bool?
         var thirdPartyUnauthorized: Bool?
+        var requiresWeChatBrowser: Bool?
+        var menu: [SandboxConfiguration.MenuItem]?
         /// `["203.0.113.7", …]` sets the whitelist; an explicit `null` removes it; absent leaves it unchanged.
         var ipWhitelist: IPWhitelistPatch
 
         enum CodingKeys: String, CodingKey {
             case webAuthDomain, callbackDomain, serverURL, token, encodingAESKey, encryptionMode, requiresState, banned
-            case thirdPartyUnauthorized, ipWhitelist
+            case thirdPartyUnauthorized, ipWhitelist, requiresWeChatBrowser, menu
         }
 
         init(from decoder: any Decoder) throws {
@@ -32,6 +34,8 @@ enum ControlDTO {
             requiresState = try c.decodeIfPresent(Bool.self, forKey: .requiresState)
             banned = try c.decodeIfPresent(Bool.self, forKey: .banned)
             thirdPartyUnauthorized = try c.decodeIfPresent(Bool.self, forKey: .thirdPartyUnauthorized)
+            requiresWeChatBrowser = try c.decodeIfPresent(Bool.self, forKey: .requiresWeChatBrowser)
+            menu = try c.decodeIfPresent([SandboxConfiguration.MenuItem].self, forKey: .menu)
             if !c.contains(.ipWhitelist) {
                 ipWhitelist = .unchanged
             } else if try c.decodeNil(forKey: .ipWhitelist) {

@@ -57,13 +57,23 @@ struct AuthorizePageController: RouteCollection {
     }
 
     func authorize(_ req: Request) async throws -> Response {
-        await respond(
-            to: RawQuery(req.url.query), identity: sandbox.identity(of: req),
-            consent: req.headers.first(name: "X-Sandbox-Consent"), whoami: Sandbox.whoamiRedirect(for: req))
+        let query = RawQuery(req.url.query)
+        if !Sandbox.isInsideWeChat(req), await sandbox.requiresWeChatBrowser(appID: query["appid"]) {
+            return HTML.openInWeChat()
+        }
+        guard let entry = Sandbox.entry(of: req) else {
+            return HTML.cannotAccess("X-Sandbox-Entry 只能是 link、chat 或 menu")
+        }
+        return await respond(
+            to: query, identity: sandbox.identity(of: req), consent: req.headers.first(name: "X-Sandbox-Consent"),
+            entry: entry, whoami: Sandbox.whoamiRedirect(for: req))
     }
 
-    /// The authorize page for a query, a browser identity and an optional automated consent answer.
-    func respond(to query: RawQuery, identity: BrowserIdentity, consent: String?, whoami: Response) async -> Response {
+    /// The authorize page for a query, a browser identity, where the link was opened from and an optional automated
+    /// consent answer.
+    func respond(
+        to query: RawQuery, identity: BrowserIdentity, consent: String?, entry: BrowserEntry, whoami: Response
+    ) async -> Response {
         let checked: Checked
         switch await check(query) {
         case .failure(let error): return error.page
@@ -80,7 +90,11 @@ struct AuthorizePageController: RouteCollection {
             return PageError.code(10006).page
         }
         let now = await sandbox.clock.now()
-        if checked.scope == "snsapi_userinfo" {
+        // A follower entering from the account's own chat or menu is silent even for snsapi_userinfo, forcePopup
+        // included (spec §1.3 and §1.1); the grant is not remembered, so an ordinary link still asks.
+        let follows = await state.followRecord(appID: checked.app.appID, userID: user.id)?.subscribed == true
+        let silentFollower = follows && entry.isFromAccount(checked.app.appID)
+        if checked.scope == "snsapi_userinfo" && !silentFollower {
             let remembered = await state.hasConsent(userID: user.id, appID: checked.app.appID)
             let forced = query["forcePopup"] == "true"
             if !remembered || forced {
@@ -97,6 +111,10 @@ struct AuthorizePageController: RouteCollection {
 
     /// The consent form's Allow / Deny.
     func consent(_ req: Request) async throws -> Response {
+        let appID = try? req.content.get(String.self, at: "appid")
+        if !Sandbox.isInsideWeChat(req), await sandbox.requiresWeChatBrowser(appID: appID) {
+            return HTML.openInWeChat()
+        }
         guard let form = try? req.content.decode(ConsentForm.self) else { return HTML.cannotAccess() }
         let query = RawQuery(items: [
             ("appid", form.appid), ("redirect_uri", form.redirect_uri), ("response_type", "code"),

@@ -56,6 +56,23 @@ enum HTML {
         """)
     }
 
+    /// WeChat's answer to an authorization link opened outside its client (seed 001, 请在微信客户端中打开): HTTP 200,
+    /// an empty title and WeUI's message block, as open.weixin.qq.com serves it (its stylesheet inlined: offline).
+    static func openInWeChat() -> Response {
+        let html = """
+        <!DOCTYPE html><html><head><title></title><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1, user-scalable=0">
+        <style>body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#fff}
+        .weui_msg{padding-top:36px;text-align:center}.weui_icon_msg{display:inline-block;width:93px;height:93px;\
+        border-radius:50%;background:#10aeff}.weui_msg_title{margin:30px 0 5px;font-size:20px;font-weight:400}</style>
+        </head><body><div class="weui_msg"><div class="weui_icon_area"><i class="weui_icon_info weui_icon_msg"></i></div>
+        <div class="weui_text_area"><h4 class="weui_msg_title">请在微信客户端打开链接</h4></div></div></body></html>
+        """
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+
     /// A 302 to `location`.
     static func redirect(_ location: String) -> Response {
         let response = Response(status: .found)

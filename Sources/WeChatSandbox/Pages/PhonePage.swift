@@ -22,6 +22,9 @@ struct PhonePage: Sendable {
             <input type="hidden" name="follow" value="\(following ? "false" : "true")">
             <button class="btn \(following ? "no" : "ok")">\(following ? "取消关注" : "关注")「\(e(app.name))」</button></form>
             """
+            if following {
+                accounts += "<p><a href=\"/sandbox/phone/\(e(id))/chat/\(e(app.appID))\">进入「\(e(app.name))」会话与菜单</a></p>"
+            }
         }
         let messages = await sandbox.state.messages(userID: id).reversed().map { message in
             "<div class=\"msg\"><strong>\(e(message.title))</strong>\n\(e(message.text))</div>"
@@ -29,7 +32,7 @@ struct PhonePage: Sendable {
         return HTML.page(title: "\(user.nickname)的手机", body: """
         <div class="card"><h1>\(e(user.nickname))的微信</h1>
         <img src="/sandbox/avatar/\(e(id)).svg" width="64" height="64" alt="">
-        \(accounts)<h2>服务通知</h2>\(messages.isEmpty ? "<p class=\"muted\">暂无消息</p>" : messages)</div>
+        \(accounts)\(PhoneChatPage.entryNote)<h2>服务通知</h2>\(messages.isEmpty ? "<p class=\"muted\">暂无消息</p>" : messages)</div>
         """)
     }
 

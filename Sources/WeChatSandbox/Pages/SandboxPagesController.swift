@@ -17,6 +17,8 @@ struct SandboxPagesController: RouteCollection {
         routes.get("sandbox", "avatar", ":file", use: avatar)
         routes.get("sandbox", "phone", ":user", use: PhonePage(sandbox: sandbox).show)
         routes.post("sandbox", "phone", ":user", "follow", use: PhonePage(sandbox: sandbox).follow)
+        routes.get("sandbox", "phone", ":user", "chat", ":appid", use: PhoneChatPage(sandbox: sandbox).show)
+        routes.get("sandbox", "phone", ":user", "open", use: PhoneChatPage(sandbox: sandbox).open)
     }
 
     /// Only local paths, so the page cannot be used as an open redirect.
@@ -60,6 +62,11 @@ struct SandboxPagesController: RouteCollection {
         }
         let response = HTML.redirect(Self.safeReturn(form.`return`))
         response.cookies[Sandbox.userCookie] = HTTPCookies.Value(string: form.user, path: "/", isHTTPOnly: true, sameSite: .lax)
+        // Picking a user at a desktop is an ordinary browser again, not the phone's web view.
+        if req.cookies[Sandbox.entryCookie] != nil {
+            response.cookies[Sandbox.entryCookie] = HTTPCookies.Value(
+                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/")
+        }
         return response
     }
 

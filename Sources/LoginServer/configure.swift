@@ -5,22 +5,38 @@ import Foundation
 import SQLKit
 import Vapor
 import WeChatKit
-import WeChatVapor
+import WeChatVapor // WeChatError as HTTP statuses (WeChatError+Abort)
 
 /// The login server as a Vapor application.
 public enum LoginServer {
-    /// Configures `app` as the login server: database and migrations, sessions, WeChat clients, routes.
+    /// Configures `app` as the login server: database and migrations, WeChat clients, services, middleware,
+    /// lifecycle, routes. Returns the services it built and handed to the routes.
+    @discardableResult
     public static func configure(_ app: Application, _ configuration: LoginServerConfiguration,
-                                 sandboxURL: String? = nil) async throws {
+                                 sandboxURL: String? = nil) async throws -> LoginServices {
         try await configure(app, configuration, clock: SystemServerClock(), sandboxURL: sandboxURL)
     }
 
+    @discardableResult
     static func configure(_ app: Application, _ configuration: LoginServerConfiguration, clock: any ServerClock,
-                          weChatClock: any WeChatClock = SystemWeChatClock(), sandboxURL: String? = nil) async throws {
-        try useDatabase(configuration.database, on: app)
+                          weChatClock: any WeChatClock = SystemWeChatClock(),
+                          sandboxURL: String? = nil) async throws -> LoginServices {
+        try await prepareDatabase(configuration.database, on: app)
+        let weChat = WeChatClients(configuration: configuration, database: app.db, httpClient: app.http.client.shared,
+                                   clock: clock, weChatClock: weChatClock, logger: app.logger)
+        let services = try makeServices(app, configuration, clock: clock, weChat: weChat, sandboxURL: sandboxURL)
+        useMiddleware(app, services)
+        useLifecycle(app, services)
+        try routes(app, services)
+        return services
+    }
+
+    /// Opens the database, runs the migrations and, for a SQLite file, sets its journal.
+    static func prepareDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) async throws {
+        try useDatabase(location, on: app)
         addMigrations(to: app)
         try await app.autoMigrate()
-        if case .sqliteFile = configuration.database {
+        if case .sqliteFile = location {
             let sql = try app.db.sql()
             // Write-ahead logging, synced at checkpoints rather than at every commit: a process crash loses
             // nothing; a power loss may lose the last commits (never the file's integrity). PostgreSQL is the
@@ -28,15 +44,56 @@ public enum LoginServer {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
         }
+    }
 
-        let sessionLifetime = configuration.sessionLifetime
-        app.sessions.use { _ in LoginSessionDriver(lifetime: sessionLifetime) }
+    /// Builds the application's services once. The batchers and the worker's queue write on the application's
+    /// database (they gather many requests' rows); everything a request uses is made on the request's database.
+    static func makeServices(_ app: Application, _ configuration: LoginServerConfiguration, clock: any ServerClock,
+                             weChat: WeChatClients, sandboxURL: String?) throws -> LoginServices {
+        let cipher = configuration.tokenCipher
+        let loginWriters = LoginWriters(database: app.db)
+        let pushWriters = PushWriters(database: app.db)
+        let messaging = weChat.accessTokens.map { provider in
+            let client = TemplateMessageClient(
+                tokenProvider: provider,
+                configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP),
+                httpClient: app.http.client.shared, logger: app.logger)
+            let worker = TemplateMessageWorker(
+                queue: TemplateMessageQueue(database: app.db, clock: clock), send: { try await client.send($0) },
+                configuration: configuration.messageQueue, logger: app.logger)
+            return TemplateMessaging(appID: provider.appID, worker: worker,
+                                     workerEnabled: configuration.messageQueue.workerEnabled, clock: clock,
+                                     deliveryReports: pushWriters.reports)
+        }
+        return LoginServices(
+            configuration: configuration, clock: clock, sandboxURL: sandboxURL, weChat: weChat,
+            // Built at start-up, so a bad key fails then rather than on the first push.
+            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
+            messaging: messaging,
+            sharedToken: weChat.accessTokens.map { SharedAccessToken(provider: $0, cipher: cipher, clock: clock) },
+            pushWriters: pushWriters, loginWriters: loginWriters,
+            signInFlow: SignInFlow(
+                configuration: .init(callbackURL: configuration.callbackURL, stateLifetime: configuration.stateLifetime,
+                                     repeatWindow: configuration.callbackRepeatWindow),
+                officialAccount: weChat.officialAccount, website: weChat.website, cipher: cipher, clock: clock,
+                stateWriter: loginWriters.states),
+            browserSession: BrowserSession(configuration: configuration, clock: clock, writer: loginWriters.sessions),
+            binding: BindServices(configuration: configuration, clock: clock),
+            profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock))
+    }
+
+    /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
+    static func useMiddleware(_ app: Application, _ services: LoginServices) {
+        let configuration = services.configuration
+        let sessions = services.browserSession
+        app.sessions.use { _ in LoginSessionDriver(sessions: sessions) }
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
         app.middleware.use(ResponseHeadersMiddleware())
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
         if configuration.rateLimits.enabled {
-            app.middleware.use(RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits, clock: clock)))
+            app.middleware.use(RateLimitMiddleware(
+                limiter: RateLimiter(limits: configuration.rateLimits, clock: services.clock)))
         } else {
             // Said at every start, so limits switched off for a benchmark do not stay off unnoticed in production.
             app.logger.warning("rate limits are off (RATE_LIMITS=off)")
@@ -44,65 +101,16 @@ public enum LoginServer {
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.routes.defaultMaxBodySize = "64kb"
+    }
 
-        let clientConfiguration = OAuthClient.Configuration(endpoint: configuration.endpoint, http: configuration.weChatHTTP)
-        let accessTokens = configuration.officialAccount.map {
-            AccessTokenProvider(
-                credentials: $0,
-                store: DatabaseAccessTokenStore(
-                    database: app.db, cipher: configuration.tokenCipher, clock: clock, logger: app.logger,
-                    dailyLimit: DatabaseAccessTokenStore.dailyLimit(configuration.accessTokenMode)),
-                configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
-                                     mode: configuration.accessTokenMode),
-                httpClient: app.http.client.shared, clock: weChatClock, logger: app.logger)
-        }
-        let officialAccountClient = configuration.officialAccount.map {
-            OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
-                        clock: weChatClock, logger: app.logger)
-        }
-        let websiteClient = configuration.website.map {
-            OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: app.http.client.shared,
-                        clock: weChatClock, logger: app.logger)
-        }
-        app.wechat.configure(.init(officialAccount: officialAccountClient, website: websiteClient,
-                                   accessTokens: accessTokens))
-        let messaging = accessTokens.map { provider in
-            let client = TemplateMessageClient(
-                tokenProvider: provider, configuration: clientConfiguration, httpClient: app.http.client.shared,
-                logger: app.logger)
-            let worker = TemplateMessageWorker(
-                queue: TemplateMessageQueue(database: app.db, clock: clock), send: { try await client.send($0) },
-                configuration: configuration.messageQueue, logger: app.logger)
-            return TemplateMessaging(appID: provider.appID, worker: worker,
-                                     workerEnabled: configuration.messageQueue.workerEnabled)
-        }
-        if let messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
-        app.lifecycle.use(RetentionLifecycle(sweeper: RetentionSweeper(database: app.db, clock: clock)))
+    /// The template-message worker, the retention sweep and, after a key rotation, the token reseal.
+    static func useLifecycle(_ app: Application, _ services: LoginServices) {
+        let configuration = services.configuration
+        if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
+        app.lifecycle.use(RetentionLifecycle(sweeper: RetentionSweeper(database: app.db, clock: services.clock)))
         if !configuration.previousTokenKeys.isEmpty {
             app.lifecycle.use(TokenResealLifecycle(resealer: TokenResealer(database: app.db, cipher: configuration.tokenCipher)))
         }
-
-        let delivery = configuration.codeDelivery
-        let loginWriters = LoginWriters(database: app.db)
-        LoginContext.install(LoginContext(
-            configuration: configuration, clock: clock, cipher: configuration.tokenCipher,
-            codeSender: { req in
-                switch delivery {
-                case .developmentOutbox: OutboxCodeSender(database: req.db)
-                case .webhook(let url): WebhookCodeSender(client: req.client, url: URI(string: url.absoluteString), logger: req.logger)
-                }
-            },
-            sandboxURL: sandboxURL,
-            // Built at start-up, so a bad key fails then rather than on the first push.
-            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
-            messaging: messaging, pushWriters: PushWriters(database: app.db),
-            loginWriters: loginWriters,
-            signInFlow: SignInFlow(
-                configuration: .init(callbackURL: configuration.callbackURL, stateLifetime: configuration.stateLifetime,
-                                     repeatWindow: configuration.callbackRepeatWindow),
-                officialAccount: officialAccountClient, website: websiteClient, cipher: configuration.tokenCipher,
-                clock: clock, stateWriter: loginWriters.states)), on: app)
-        try routes(app)
     }
 
     static func useDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) throws {

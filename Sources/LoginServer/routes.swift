@@ -1,17 +1,24 @@
 import Vapor
 
 extension LoginServer {
-    static func routes(_ app: Application) throws {
-        try app.register(collection: HomeController())
-        let context = LoginContext.of(app)
-        try app.register(collection: LoginController(flow: context.signInFlow, configuration: context.configuration))
-        try app.register(collection: CallbackController(flow: context.signInFlow, configuration: context.configuration))
-        try app.register(collection: BindController())
-        try app.register(collection: AccountController())
-        try app.register(collection: APIController())
-        try app.register(collection: WeChatEventsController())
-        try app.register(collection: AdminController())
-        try app.register(collection: TemplateMessageController())
-        try app.register(collection: MetricsController())
+    /// Registers every controller, each handed the services it needs.
+    static func routes(_ app: Application, _ services: LoginServices) throws {
+        let configuration = services.configuration
+        let sessions = services.browserSession
+        let adminToken = AdminTokenMiddleware(expected: configuration.adminToken)
+        try app.register(collection: HomeController(
+            sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL))
+        try app.register(collection: LoginController(flow: services.signInFlow, configuration: configuration))
+        try app.register(collection: CallbackController(
+            flow: services.signInFlow, configuration: configuration, sessions: sessions))
+        try app.register(collection: BindController(sessions: sessions, binding: services.binding))
+        try app.register(collection: AccountController(sessions: sessions, profiles: services.profiles))
+        try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
+        try app.register(collection: WeChatEventsController(
+            server: services.messageServer, clock: services.clock, writers: services.pushWriters))
+        try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
+        try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
+        try app.register(collection: MetricsController(
+            configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
     }
 }

@@ -108,8 +108,8 @@ public enum LoginServerRunner {
         configuration.messageQueue.workerEnabled = false
         let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
         do {
-            try await LoginServer.configure(app, configuration)
-            let result = try await push.run(on: app)
+            let services = try await LoginServer.configure(app, configuration)
+            let result = try await push.run(on: app, services: services)
             try await app.asyncShutdown()
             return result
         } catch {

@@ -147,14 +147,14 @@ import Testing
             seen.append(try await browser.get("\(LoginWorld.serverBase)/api/me").body)
 
             let identity = try #require(try await WeChatIdentity.query(on: world.server.db).first())
-            let cipher = LoginContext.of(world.server).cipher
+            let cipher = world.services.cipher
             let accessToken = try cipher.open(try #require(identity.accessTokenSealed),
                                               context: IdentityRecorder.context(identity, "access"))
             let refreshToken = try cipher.open(try #require(identity.refreshTokenSealed),
                                                context: IdentityRecorder.context(identity, "refresh"))
             let secrets = [
-                LoginContext.of(world.server).configuration.website!.secret,
-                LoginContext.of(world.server).configuration.officialAccount!.secret,
+                world.services.configuration.website!.secret,
+                world.services.configuration.officialAccount!.secret,
                 accessToken, refreshToken, code,
             ]
             let everything = seen + world.logs.all

@@ -152,7 +152,7 @@ import Testing
             if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }
             _ = try await world.browser().pcLogin(as: "u1")
             let identityID = try #require(try await WeChatIdentity.query(on: world.server.db).first()).requireID()
-            let refusing = LoginContext.of(world.server).bindService(on: world.server.db, sender: RefusingSender())
+            let refusing = world.services.binding.service(on: world.server.db, sender: RefusingSender())
             await #expect(throws: RefusingSender.Refused.self) {
                 try await refusing.start(identityID: identityID, contact: .phone(Self.phone), language: .chinese)
             }

@@ -142,7 +142,7 @@ import Vapor
             let line = try #require(Browser.setCookieLine(login, named: "__Host-wl_login"))
             #expect(line.contains("Secure") && line.contains("Path=/") && !line.lowercased().contains("domain="))
             #expect(Browser.setCookieLine(login, named: "wl_login") == nil)
-            let configuration = LoginContext.of(world.server).configuration
+            let configuration = world.services.configuration
             #expect(LoginServer.sessionsConfiguration(configuration).cookieName == "__Host-wl_session")
         }
         try await LoginWorld.with { world in

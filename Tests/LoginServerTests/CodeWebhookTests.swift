@@ -67,7 +67,7 @@ import Vapor
                 let challenge = try #require(try await BindChallenge.query(on: world.server.db).first())
                 #expect(OneTimeCode(typed: code)?.matches(
                     hash: challenge.codeHash, challengeID: try challenge.requireID().uuidString,
-                    key: LoginContext.of(world.server).configuration.codeKey) == true)
+                    key: world.services.configuration.codeKey) == true)
             }
         } catch {
             try await gateway.stop()

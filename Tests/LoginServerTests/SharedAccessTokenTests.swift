@@ -11,11 +11,11 @@ import WeChatVapor
 @Suite(.serialized) struct SharedAccessTokenTests {
     /// A provider as another instance of the server would build it: its own actor, the same database.
     func instance(_ world: LoginWorld) -> AccessTokenProvider {
-        let context = LoginContext.of(world.server)
-        let configuration = context.configuration
+        let services = world.services
+        let configuration = services.configuration
         return AccessTokenProvider(
             credentials: configuration.officialAccount!,
-            store: DatabaseAccessTokenStore(database: world.server.db, cipher: context.cipher, clock: context.clock,
+            store: DatabaseAccessTokenStore(database: world.server.db, cipher: services.cipher, clock: services.clock,
                                             logger: Logger(label: "test")),
             configuration: .init(endpoint: configuration.endpoint, leasePollInterval: .milliseconds(20)),
             httpClient: world.http)
@@ -23,7 +23,7 @@ import WeChatVapor
 
     @Test func threeInstancesUnderConcurrentDemandFetchOnce() async throws {
         try await LoginWorld.with { world in
-            let instances = [try #require(world.server.wechat.storage.accessTokens), instance(world), instance(world)]
+            let instances = [try #require(world.services.weChat.accessTokens), instance(world), instance(world)]
             let values = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<90 {
                     let provider = instances[index % instances.count]
@@ -42,13 +42,13 @@ import WeChatVapor
 
     @Test func aSupersededTokenIsRefetchedOnceForEveryInstance() async throws {
         try await LoginWorld.with { world in
-            let a = try #require(world.server.wechat.storage.accessTokens)
+            let a = try #require(world.services.weChat.accessTokens)
             let b = instance(world)
             let first = try await a.token().value
             #expect(try await b.token().value == first)
             // Someone outside the deployment fetches a token: ours dies after WeChat's 5-minute overlap.
             let outsider = AccessTokenProvider(
-                credentials: LoginContext.of(world.server).configuration.officialAccount!,
+                credentials: world.services.configuration.officialAccount!,
                 configuration: .init(endpoint: .sandbox(baseURL: world.sandboxBase)), httpClient: world.http)
             _ = try await outsider.token()
             try await world.control(.POST, "clock/advance", json: #"{"seconds":301}"#)
@@ -68,7 +68,7 @@ import WeChatVapor
                 httpClient: world.http)
             _ = try await otherSender.send(message)
             let stored = try await DatabaseAccessTokenStore(
-                database: world.server.db, cipher: LoginContext.of(world.server).cipher, clock: world.clock,
+                database: world.server.db, cipher: world.services.cipher, clock: world.clock,
                 logger: Logger(label: "test")).load(appID: world.officialAccountID)
             #expect(try await b.token().value == stored?.value)
             #expect(stored?.value != first)
@@ -80,7 +80,7 @@ import WeChatVapor
     @Test func compareAndSwapLeavesAReplacedTokenAlone() async throws {
         try await LoginWorld.with { world in
             let store = DatabaseAccessTokenStore(
-                database: world.server.db, cipher: LoginContext.of(world.server).cipher, clock: world.clock,
+                database: world.server.db, cipher: world.services.cipher, clock: world.clock,
                 logger: Logger(label: "test"))
             let now = world.clock.now()
             let old = AccessToken(value: "old-token-value", fetchedAt: now, expiresAt: now.addingTimeInterval(7200))
@@ -102,7 +102,7 @@ import WeChatVapor
 
     @Test func theAdminAPIShowsTodaysFetches() async throws {
         try await LoginWorld.with(adjust: { $0.adminToken = AdminAPITests.token }) { world in
-            _ = try await #require(world.server.wechat.storage.accessTokens).token()
+            _ = try await #require(world.services.weChat.accessTokens).token()
             var headers = HTTPHeaders()
             headers.add(name: .authorization, value: "Bearer \(AdminAPITests.token)")
             let response = try await world.server.testing().performTest(

@@ -21,7 +21,7 @@ import WeChatKit
     }
 
     private func begin(_ world: LoginWorld, flow: SignInFlow? = nil, returnTo: String = "/account") async throws -> Begun {
-        let flow = flow ?? LoginContext.of(world.server).signInFlow
+        let flow = flow ?? world.services.signInFlow
         let binding = BrowserBinding.random()
         let started = try await flow.begin(
             .init(flow: .officialAccount, returnTo: ReturnTo.orHome(returnTo), binding: binding), on: world.server.db)
@@ -52,7 +52,7 @@ import WeChatKit
 
     @Test func theFirstCallbackRecordsTheIdentityAndABoundOneSignsIn() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let first = try await begin(world)
             let outcome = try await flow.complete(callback(first, code: try await code(world, first)),
                                                   on: world.server.db, logger: logger)
@@ -80,7 +80,7 @@ import WeChatKit
 
     @Test func aDuplicateInFlightWaitsForTheFirstResult() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let begun = try await begin(world)
             let (firstCode, secondCode) = (try await code(world, begun), try await code(world, begun))
             // The first exchange is slow, so the second callback finds the claim held (the `busy` branch).
@@ -103,7 +103,7 @@ import WeChatKit
 
     @Test func aRepeatOfACompletedCallbackGetsTheFirstResultOnlyPromptlyAndInItsOwnSession() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let begun = try await begin(world)
             let code = try await code(world, begun)
             let first = try await flow.complete(callback(begun, code: code), on: world.server.db, logger: logger)
@@ -129,7 +129,7 @@ import WeChatKit
 
     @Test func expiredForeignForgedAndDeclinedCallbacksAreRefused() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let begun = try await begin(world)
             let code = try await code(world, begun)
             var forged = callback(begun, code: code)
@@ -153,7 +153,7 @@ import WeChatKit
 
     @Test func aWeChatFailureAfterTheClaimGivesItBackForTheNextCode() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let begun = try await begin(world)
             try await world.control(.POST, "faults", json: #"{"path":"/sns/oauth2/access_token","errcode":-1,"count":1}"#)
             let failed = try await flow.complete(callback(begun, code: try await code(world, begun)),
@@ -174,7 +174,7 @@ import WeChatKit
 
     @Test func aStateNamingAnUnknownFlowIsRefusedNotGuessed() async throws {
         try await LoginWorld.with { world in
-            let flow = LoginContext.of(world.server).signInFlow
+            let flow = world.services.signInFlow
             let begun = try await begin(world)
             try await world.server.db.sql().raw(
                 "UPDATE oauth_states SET flow = 'bogus' WHERE state = \(bind: begun.state)").run()
@@ -188,10 +188,10 @@ import WeChatKit
 
     @Test func aCrashBetweenRecordingAndCompletingIsRecoveredByTheNextCallback() async throws {
         try await LoginWorld.with { world in
-            var settings = LoginContext.of(world.server).signInFlow.configuration
+            var settings = world.services.signInFlow.configuration
             settings.awaitAttempts = 3
             settings.awaitInterval = .milliseconds(20)
-            let base = LoginContext.of(world.server).signInFlow
+            let base = world.services.signInFlow
             let flow = SignInFlow(configuration: settings, officialAccount: base.officialAccount, website: base.website,
                                   cipher: base.cipher, clock: base.clock, stateWriter: base.stateWriter)
             let begun = try await begin(world, flow: flow)

@@ -176,7 +176,7 @@ import WeChatSandbox
             #expect(try await world.calls("/cgi-bin/token") == 1)
             // Someone outside the deployment fetches a token; ours dies after WeChat's 5-minute overlap.
             let outsider = AccessTokenProvider(
-                credentials: LoginContext.of(world.server).configuration.officialAccount!,
+                credentials: world.services.configuration.officialAccount!,
                 configuration: .init(endpoint: .sandbox(baseURL: world.sandboxBase)), httpClient: world.http)
             _ = try await outsider.token()
             try await world.control(.POST, "clock/advance", json: #"{"seconds":301}"#)
@@ -218,13 +218,13 @@ import WeChatSandbox
             // A worker claims it, sends it, and dies before recording the outcome.
             let claimed = try await queue.claim(worker: "dead-instance", limit: 10, lease: 60)
             #expect(claimed.count == 1)
-            let provider = try #require(world.server.wechat.storage.accessTokens)
+            let provider = try #require(world.services.weChat.accessTokens)
             let client = TemplateMessageClient(
                 tokenProvider: provider, configuration: .init(endpoint: .sandbox(baseURL: world.sandboxBase)),
                 httpClient: world.http)
             let firstMsgID = try await client.send(try #require(claimed.first).message)
 
-            let live = try #require(LoginContext.of(world.server).messaging).worker
+            let live = try #require(world.services.messaging).worker
             #expect(try await live.drain() == 0, "the dead worker's claim still holds")
             world.clock.advance(by: 61)
             #expect(try await live.drain() == 1, "taken over once the claim expired")
@@ -355,29 +355,29 @@ import WeChatSandbox
             let push = TemplatePush(
                 userID: nil, openID: openID(world, "u1"), templateID: Self.orderTemplate, url: nil,
                 data: [("first", "您好"), ("keyword1", "CLI-1")], idempotencyKey: "cli-1", enqueueOnly: false)
-            let result = try await push.run(on: world.server)
+            let result = try await push.run(on: world.server, services: world.services)
             #expect(result.status == "sent")
             #expect(result.msgID != nil)
             #expect(result.succeeded)
             #expect(result.description.contains("WeChat msgid"))
-            let again = try await push.run(on: world.server)
+            let again = try await push.run(on: world.server, services: world.services)
             #expect(again.id == result.id, "the same idempotency key names the same message")
             #expect(try await inbox(world, "u1").count == 1)
 
             let refused = TemplatePush(
                 userID: nil, openID: openID(world, "u3"), templateID: Self.orderTemplate, url: nil,
                 data: [("first", "您好")], idempotencyKey: nil, enqueueOnly: false)
-            let failed = try await refused.run(on: world.server)
+            let failed = try await refused.run(on: world.server, services: world.services)
             #expect(failed.status == "failed" && failed.errcode == 43004 && !failed.succeeded)
 
             let queuedOnly = TemplatePush(
                 userID: nil, openID: openID(world, "u1"), templateID: Self.orderTemplate, url: nil,
                 data: [("first", "稍后发送")], idempotencyKey: nil, enqueueOnly: true)
-            #expect(try await queuedOnly.run(on: world.server).status == "queued")
+            #expect(try await queuedOnly.run(on: world.server, services: world.services).status == "queued")
 
             let bad = TemplatePush(userID: nil, openID: "not an openid", templateID: Self.orderTemplate, url: nil,
                                    data: [("first", "x")], idempotencyKey: nil, enqueueOnly: false)
-            await #expect(throws: TemplatePush.PushError.self) { try await bad.run(on: world.server) }
+            await #expect(throws: TemplatePush.PushError.self) { try await bad.run(on: world.server, services: world.services) }
         }
     }
 

@@ -10,7 +10,7 @@ import WeChatSandbox
     /// A push signed (and in safe mode encrypted) like WeChat's, for the sandbox's official account.
     func signedPush(_ world: LoginWorld, xml: String, nonce: String = UUID().uuidString.prefix(8).lowercased(),
                     timestamp: Int? = nil, token: String? = nil) throws -> (query: String, body: String) {
-        let configuration = try #require(LoginContext.of(world.server).configuration.messageServer)
+        let configuration = try #require(world.services.configuration.messageServer)
         let ts = String(timestamp ?? Int(world.clock.now().timeIntervalSince1970))
         let signature = MessageSignature.plain(token: token ?? configuration.token, timestamp: ts, nonce: nonce)
         var query = "signature=\(signature)&timestamp=\(ts)&nonce=\(nonce)"
@@ -32,7 +32,7 @@ import WeChatSandbox
 
     @Test func urlVerificationEchoesOnlyForAValidSignature() async throws {
         try await LoginWorld.with { world in
-            let configuration = try #require(LoginContext.of(world.server).configuration.messageServer)
+            let configuration = try #require(world.services.configuration.messageServer)
             let ts = String(Int(world.clock.now().timeIntervalSince1970))
             let signature = MessageSignature.plain(token: configuration.token, timestamp: ts, nonce: "n1")
             let ok = try await world.browser().get(

@@ -3,6 +3,9 @@ import Vapor
 
 /// The JSON API for the business's own pages: who is signed in, and unbinding. Described in `/openapi.json`.
 struct APIController: RouteCollection {
+    let sessions: BrowserSession
+    let profiles: ProfileRefresher
+
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api")
         api.get("me", use: me)
@@ -15,7 +18,7 @@ struct APIController: RouteCollection {
     }
 
     private func requireUser(_ req: Request) async throws -> User {
-        guard let id = SignIn.userID(req), let user = try await UserStore(database: req.db).find(id) else {
+        guard let id = sessions.userID(req), let user = try await UserStore(database: req.db).find(id) else {
             throw Abort(.unauthorized, reason: "Not signed in.")
         }
         return user
@@ -24,12 +27,12 @@ struct APIController: RouteCollection {
     func me(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
         return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user),
-                              csrfToken: SignIn.csrfToken(req))
+                              csrfToken: BrowserSession.csrfToken(req))
     }
 
     func unbind(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
-        try SignIn.checkCSRFHeader(req)
+        try BrowserSession.checkCSRFHeader(req)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)) else {
             throw Abort(.notFound, reason: "No such identity.")
         }
@@ -42,31 +45,31 @@ struct APIController: RouteCollection {
             throw Abort(.conflict, reason: "The last WeChat identity cannot be unlinked: it is the only way to sign in.")
         }
         return try MeResponse(user: user, identities: try await accounts.identities(of: user),
-                              csrfToken: SignIn.csrfToken(req))
+                              csrfToken: BrowserSession.csrfToken(req))
     }
 
     /// Re-reads the identity's WeChat profile with its stored user token (refreshed first when expired).
     func refresh(req: Request) async throws -> MeResponse {
         let user = try await requireUser(req)
-        try SignIn.checkCSRFHeader(req)
+        try BrowserSession.checkCSRFHeader(req)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
               let identity = try await IdentityStore(database: req.db).find(id, ofUser: user.requireID()) else {
             throw Abort(.notFound, reason: "No such identity on this account.")
         }
         do {
-            try await ProfileRefresher.refresh(identity, on: req)
+            try await profiles.refresh(identity, on: req.db)
         } catch UserTokenService.Failure.needsReauthorization {
             throw Abort(.conflict, reason: "WeChat authorization expired: the person must sign in with WeChat again.")
         }
         return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user),
-                              csrfToken: SignIn.csrfToken(req))
+                              csrfToken: BrowserSession.csrfToken(req))
     }
 
     /// Ends the session (a signed-in one must send its CSRF header) and the browser's login bindings.
     func logout(req: Request) async throws -> Response {
-        if SignIn.userID(req) != nil { try SignIn.checkCSRFHeader(req) }
+        if sessions.userID(req) != nil { try BrowserSession.checkCSRFHeader(req) }
         let response = Response(status: .noContent)
-        SignIn.signOut(req, response)
+        sessions.signOut(req, response)
         return response
     }
 

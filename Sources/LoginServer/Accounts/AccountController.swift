@@ -1,9 +1,11 @@
 import Fluent
 import Vapor
-import WeChatVapor
 
 /// `/account`: who I am, which WeChat identities are bound, unbind, refresh a profile, sign out.
 struct AccountController: RouteCollection {
+    let sessions: BrowserSession
+    let profiles: ProfileRefresher
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("account", use: account)
         routes.post("account", "identities", ":identityID", "unbind", use: unbind)
@@ -16,14 +18,14 @@ struct AccountController: RouteCollection {
     }
 
     func account(req: Request) async throws -> Response {
-        let user = try await SignIn.requireUser(req)
+        let user = try await sessions.requireUser(req)
         let identities = try await AccountService(database: req.db).identities(of: user)
         return AccountPage.response(req, user: user, identities: identities, notice: req.queryValue("notice"))
     }
 
     func unbind(req: Request) async throws -> Response {
-        let user = try await SignIn.requireUser(req)
-        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        let user = try await sessions.requireUser(req)
+        try BrowserSession.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
         let language = req.language
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)) else {
             return req.redirect(to: "/account")
@@ -43,14 +45,14 @@ struct AccountController: RouteCollection {
     }
 
     func refreshProfile(req: Request) async throws -> Response {
-        let user = try await SignIn.requireUser(req)
-        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        let user = try await sessions.requireUser(req)
+        try BrowserSession.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
         guard let id = req.parameters.get("identityID").flatMap(UUID.init(uuidString:)),
               let identity = try await IdentityStore(database: req.db).find(id, ofUser: user.requireID()) else {
             return req.redirect(to: "/account")
         }
         do {
-            try await ProfileRefresher.refresh(identity, on: req)
+            try await profiles.refresh(identity, on: req.db)
             return req.redirect(to: "/account?notice=refreshed")
         } catch UserTokenService.Failure.needsReauthorization {
             return req.redirect(to: "/account?notice=reauthorize")
@@ -58,9 +60,9 @@ struct AccountController: RouteCollection {
     }
 
     func logout(req: Request) async throws -> Response {
-        try SignIn.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        try BrowserSession.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
         let response = req.redirect(to: "/")
-        SignIn.signOut(req, response)
+        sessions.signOut(req, response)
         return response
     }
 }

@@ -5,7 +5,7 @@ enum AccountPage {
     static func response(_ req: Request, user: User, identities: [WeChatIdentity], notice: String?,
                          error: String? = nil, status: HTTPResponseStatus = .ok) -> Response {
         let language = req.language
-        let csrf = SignIn.csrfToken(req)
+        let csrf = BrowserSession.csrfToken(req)
         let noticeText: String? = switch notice {
         case "unbound": language.pick("已解绑。", "Unlinked.")
         case "refreshed": language.pick("资料已更新。", "Profile refreshed.")

@@ -1,12 +1,15 @@
 import Fluent
 import Vapor
-import WeChatVapor
 
 /// `/api/admin/…`: the business's back end looks its users up — by id, phone, email, or a WeChat openid —
 /// with the admin bearer token (`ADMIN_API_TOKEN`). Closed (404) when no token is configured.
 struct AdminController: RouteCollection {
+    let adminToken: AdminTokenMiddleware
+    /// The official account's shared access_token; `nil` (404) without an official account.
+    let sharedToken: SharedAccessToken?
+
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("api", "admin").grouped(AdminTokenMiddleware())
+        let admin = routes.grouped("api", "admin").grouped(adminToken)
         admin.get("users", ":userID", use: user)
         admin.get("users", use: find)
         admin.get("access-token", use: accessToken)
@@ -23,10 +26,11 @@ struct AdminController: RouteCollection {
     }
 
     func accessToken(req: Request) async throws -> AccessTokenStatus {
-        guard let provider = req.wechat.storage.accessTokens else {
+        guard let sharedToken else {
             throw Abort(.notFound, reason: "No official account is configured.")
         }
-        let store = req.serverTokenStore
+        let provider = sharedToken.provider
+        let store = sharedToken.store(on: req.db, logger: req.logger)
         let status = try await store.status(appID: provider.appID)
         return AccessTokenStatus(
             appID: provider.appID, mode: provider.configuration.mode == .stable ? "stable" : "classic",
@@ -75,8 +79,11 @@ struct AdminController: RouteCollection {
 
 /// Lets a request through only with `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time.
 struct AdminTokenMiddleware: AsyncMiddleware {
+    /// `ADMIN_API_TOKEN`; without one, every guarded route is 404.
+    let expected: String?
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let expected = request.login.configuration.adminToken else {
+        guard let expected else {
             throw Abort(.notFound)
         }
         try request.requireBearer(expected, for: "admin")

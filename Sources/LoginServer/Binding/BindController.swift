@@ -4,6 +4,9 @@ import Vapor
 /// `/bind`: a new WeChat identity proves a phone number or email with a one-time code, and is linked to the account
 /// behind that address, or registers one.
 struct BindController: RouteCollection {
+    let sessions: BrowserSession
+    let binding: BindServices
+
     func boot(routes: any RoutesBuilder) throws {
         let bind = routes.grouped("bind")
         bind.get(use: form)
@@ -24,22 +27,22 @@ struct BindController: RouteCollection {
     }
 
     func form(req: Request) async throws -> Response {
-        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        guard let pending = sessions.pending(req) else { return req.redirect(to: "/login") }
         let identity = try await IdentityStore(database: req.db).find(pending.identityID)
         return BindPages.contactForm(req, nickname: identity?.nickname, error: nil, status: .ok)
     }
 
     func sendCode(req: Request) async throws -> Response {
-        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        guard let pending = sessions.pending(req) else { return req.redirect(to: "/login") }
         let body = try req.content.decode(CodeRequest.self)
-        try SignIn.checkCSRF(req, submitted: body.csrf)
+        try BrowserSession.checkCSRF(req, submitted: body.csrf)
         let language = req.language
         guard let raw = body.contact, let contact = ContactAddress(raw) else {
             return BindPages.contactForm(req, nickname: nil, error: language.pick(
                 "请输入有效的手机号或邮箱。", "Enter a valid mobile number or email address."), status: .badRequest)
         }
         do {
-            let challenge = try await req.bindService.start(
+            let challenge = try await binding.service(for: req).start(
                 identityID: pending.identityID, contact: contact, language: language)
             req.logger.info("bind code sent", metadata: ["channel": "\(challenge.channel)"])
             return req.redirect(to: "/bind/verify?challenge=\(try challenge.requireID().uuidString)")
@@ -65,7 +68,7 @@ struct BindController: RouteCollection {
     }
 
     func verifyForm(req: Request) async throws -> Response {
-        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        guard let pending = sessions.pending(req) else { return req.redirect(to: "/login") }
         // Only this identity's challenge: another's page would show where its code went.
         guard let id = req.queryValue("challenge").flatMap(UUID.init(uuidString:)),
               let challenge = try await BindChallengeStore(database: req.db).find(id, forIdentity: pending.identityID)
@@ -74,18 +77,18 @@ struct BindController: RouteCollection {
     }
 
     func verify(req: Request) async throws -> Response {
-        guard let pending = SignIn.pending(req) else { return req.redirect(to: "/login") }
+        guard let pending = sessions.pending(req) else { return req.redirect(to: "/login") }
         let body = try req.content.decode(VerifyRequest.self)
-        try SignIn.checkCSRF(req, submitted: body.csrf)
+        try BrowserSession.checkCSRF(req, submitted: body.csrf)
         let language = req.language
         guard let id = body.challenge.flatMap(UUID.init(uuidString:)),
               let challenge = try await BindChallengeStore(database: req.db).find(id) else { return req.redirect(to: "/bind") }
-        let outcome = try await req.bindService.verify(
+        let outcome = try await binding.service(for: req).verify(
             challengeID: id, identityID: pending.identityID, typed: body.code ?? "")
         req.logger.info("bind code checked", metadata: ["outcome": "\(outcome)"])
         switch outcome {
         case .bound(let userID, _):
-            try await SignIn.signIn(req, userID: userID, origin: SignIn.originState(req))
+            try await sessions.signIn(req, userID: userID, origin: BrowserSession.originState(req))
             return req.redirect(to: pending.returnTo.path)
         case .wrongCode(let remaining):
             return BindPages.codeForm(req, challenge: challenge, error: language.pick(

@@ -11,7 +11,7 @@ enum BindPages {
             "First time signing in with WeChat: link your phone number or email. An existing account is linked; otherwise one is created."))</p>
         \(errorHTML)
         <form method="post" action="/bind/code">
-        <input type="hidden" name="csrf" value="\(SignIn.csrfToken(req))">
+        <input type="hidden" name="csrf" value="\(BrowserSession.csrfToken(req))">
         <label for="contact">\(language.pick("手机号或邮箱", "Phone number or email"))</label>
         <input id="contact" name="contact" autocomplete="email tel" required maxlength="254" placeholder="13800138000 / you@example.com">
         <button type="submit">\(language.pick("获取验证码", "Send code"))</button>
@@ -28,7 +28,7 @@ enum BindPages {
         <p>\(language.pick("验证码已发送至 \(destination)。", "A code was sent to \(destination)."))</p>
         \(errorHTML)
         <form method="post" action="/bind/verify">
-        <input type="hidden" name="csrf" value="\(SignIn.csrfToken(req))">
+        <input type="hidden" name="csrf" value="\(BrowserSession.csrfToken(req))">
         <input type="hidden" name="challenge" value="\(challenge.id?.uuidString ?? "")">
         <label for="code">\(language.pick("6 位验证码", "6-digit code"))</label>
         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required>

@@ -10,24 +10,29 @@ import WeChatKit
 /// same nonce, or the same message), records the push, applies follow/unfollow to the identity, and answers
 /// `success` — well inside WeChat's five seconds, since nothing here calls out.
 struct WeChatEventsController: RouteCollection {
+    /// The official account's server endpoint; `nil` (404) when not configured.
+    let server: MessageServer?
+    let clock: any ServerClock
+    let writers: PushWriters
+
     func boot(routes: any RoutesBuilder) throws {
         let events = routes.grouped("wechat", "events")
         events.get(use: verify)
         events.on(.POST, body: .collect(maxSize: "64kb"), use: receive)
     }
 
-    private func server(_ req: Request) throws -> MessageServer {
-        guard let server = req.login.messageServer else {
+    private func requireServer() throws -> MessageServer {
+        guard let server else {
             throw Abort(.notFound, reason: "The official account's server endpoint is not configured.")
         }
         return server
     }
 
     func verify(req: Request) async throws -> Response {
-        let server = try server(req)
+        let server = try requireServer()
         do {
             let request = try MessageServerRequest(method: .get, queryString: req.url.query ?? "")
-            guard case .verification(let echostr) = try server.handle(request, now: req.login.clock.now()) else {
+            guard case .verification(let echostr) = try server.handle(request, now: clock.now()) else {
                 throw Abort(.badRequest)
             }
             req.logger.info("wechat server URL verified")
@@ -38,13 +43,13 @@ struct WeChatEventsController: RouteCollection {
     }
 
     func receive(req: Request) async throws -> Response {
-        let server = try server(req)
+        let server = try requireServer()
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
         let push: MessageServerPush
         do {
             let request = try MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body)
-            let nonces = DatabaseNonceStore(database: req.db, clock: req.login.clock, batcher: req.login.pushWriters.nonces)
-            guard case .push(let received) = try await server.handle(request, now: req.login.clock.now(), nonceStore: nonces)
+            let nonces = DatabaseNonceStore(database: req.db, clock: clock, batcher: writers.nonces)
+            guard case .push(let received) = try await server.handle(request, now: clock.now(), nonceStore: nonces)
             else { throw Abort(.badRequest) }
             push = received
         } catch let error as MessageServerError where error == .replayedNonce {
@@ -54,7 +59,7 @@ struct WeChatEventsController: RouteCollection {
         } catch let error as MessageServerError {
             return refuse(req, error)
         }
-        try await PushRecorder(database: req.db, clock: req.login.clock, logger: req.logger, writers: req.login.pushWriters)
+        try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
             .record(push.message, appID: server.configuration.appID)
         return Self.plain(MessageReply.success)
     }

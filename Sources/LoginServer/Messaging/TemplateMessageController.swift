@@ -6,22 +6,26 @@ import WeChatKit
 /// `/api/template-messages`: the business's back end queues template messages (admin bearer token) and reads
 /// their status. Accepting is durable and immediate (202); workers on every instance send.
 struct TemplateMessageController: RouteCollection {
+    let adminToken: AdminTokenMiddleware
+    /// The official account's template messaging; `nil` (404) when none is configured.
+    let messaging: TemplateMessaging?
+
     func boot(routes: any RoutesBuilder) throws {
-        let messages = routes.grouped("api", "template-messages").grouped(AdminTokenMiddleware())
+        let messages = routes.grouped("api", "template-messages").grouped(adminToken)
         messages.post(use: create)
         messages.on(.POST, "batch", body: .collect(maxSize: "2mb"), use: batch)
         messages.get(":messageID", use: show)
     }
 
     func create(req: Request) async throws -> Response {
-        let messaging = try req.requireMessaging()
+        let messaging = try TemplateMessaging.require(messaging)
         let body = try req.content.decode(TemplateMessageRequest.self)
         let input = try TemplateMessageInput(
             templateID: body.templateID, url: body.url, miniProgram: body.miniProgram, data: body.data,
             idempotencyKey: body.idempotencyKey)
         let recipient = try await TemplateMessaging.recipient(
             userID: body.userID, openID: body.openID, appID: messaging.appID, on: req.db)
-        let (record, created) = try await req.templateQueue.enqueue(.init(
+        let (record, created) = try await messaging.queue(on: req.db).enqueue(.init(
             appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
             idempotencyKey: input.idempotencyKey))
         if created {
@@ -34,7 +38,7 @@ struct TemplateMessageController: RouteCollection {
     }
 
     func batch(req: Request) async throws -> Response {
-        let messaging = try req.requireMessaging()
+        let messaging = try TemplateMessaging.require(messaging)
         let body = try req.content.decode(TemplateBatchRequest.self)
         guard (1...TemplateMessageInput.maxBatchSize).contains(body.recipients.count) else {
             throw Abort(.unprocessableEntity, reason: "recipients must hold 1–\(TemplateMessageInput.maxBatchSize) entries.")
@@ -45,7 +49,7 @@ struct TemplateMessageController: RouteCollection {
         let batchID = UUID()
         var accepted: [TemplateBatchResponse.Accepted] = []
         var rejected: [TemplateBatchResponse.Rejected] = []
-        let queue = req.templateQueue
+        let queue = messaging.queue(on: req.db)
         for (index, entry) in body.recipients.enumerated() {
             do {
                 let recipient = try await TemplateMessaging.recipient(
@@ -67,9 +71,9 @@ struct TemplateMessageController: RouteCollection {
     }
 
     func show(req: Request) async throws -> TemplateMessageView {
-        _ = try req.requireMessaging()
+        let messaging = try TemplateMessaging.require(messaging)
         guard let id = req.parameters.get("messageID").flatMap(UUID.init(uuidString:)),
-              let record = try await req.templateQueue.find(id) else {
+              let record = try await messaging.queue(on: req.db).find(id) else {
             throw Abort(.notFound, reason: "No such message.")
         }
         return try TemplateMessageView(record)

@@ -11,6 +11,22 @@ struct TemplateMessaging: Sendable {
     /// This instance's worker (started at boot unless `MESSAGE_WORKER=off`).
     let worker: TemplateMessageWorker
     let workerEnabled: Bool
+    let clock: any ServerClock
+    /// The application's batcher for delivery reports (`PushWriters.reports`).
+    let deliveryReports: StatementBatcher<TemplateMessageQueue.DeliveryReport, Bool>
+
+    /// The template-message queue on `database` (the request's).
+    func queue(on database: any Database) -> TemplateMessageQueue {
+        TemplateMessageQueue(database: database, clock: clock, deliveryReports: deliveryReports)
+    }
+
+    /// `messaging`, or 404 when no official account is configured.
+    static func require(_ messaging: TemplateMessaging?) throws -> TemplateMessaging {
+        guard let messaging else {
+            throw Abort(.notFound, reason: "No official account is configured, so there is nothing to send from.")
+        }
+        return messaging
+    }
 
     /// Resolves a recipient to an openid of the official account (and the business user, when known).
     static func recipient(userID: UUID?, openID: String?, appID: String,
@@ -34,21 +50,6 @@ struct TemplateMessaging: Sendable {
         default:
             throw Abort(.unprocessableEntity, reason: "Give exactly one of user_id or openid.")
         }
-    }
-}
-
-extension Request {
-    /// The template messaging of the configured official account, or 404 when there is none.
-    func requireMessaging() throws -> TemplateMessaging {
-        guard let messaging = login.messaging else {
-            throw Abort(.notFound, reason: "No official account is configured, so there is nothing to send from.")
-        }
-        return messaging
-    }
-
-    /// The template-message queue on this request's database.
-    var templateQueue: TemplateMessageQueue {
-        TemplateMessageQueue(database: db, clock: login.clock, deliveryReports: login.pushWriters.reports)
     }
 }
 

@@ -64,10 +64,10 @@ public struct TemplatePush: Sendable {
         }
     }
 
-    /// Queues (and unless `enqueueOnly`, sends) the message on a configured login server application.
-    public func run(on app: Application) async throws -> Result {
-        let context = LoginContext.of(app)
-        guard let messaging = context.messaging else {
+    /// Queues (and unless `enqueueOnly`, sends) the message on a login server application configured with
+    /// `services` (what `LoginServer.configure` returned).
+    public func run(on app: Application, services: LoginServices) async throws -> Result {
+        guard let messaging = services.messaging else {
             throw PushError(description: "No official account is configured: set WECHAT_OA_APPID and WECHAT_OA_SECRET.")
         }
         let input: TemplateMessageInput
@@ -82,7 +82,7 @@ public struct TemplatePush: Sendable {
         } catch let abort as any AbortError {
             throw PushError(description: abort.reason)
         }
-        let queue = TemplateMessageQueue(database: app.db, clock: context.clock)
+        let queue = messaging.queue(on: app.db)
         let (record, _) = try await queue.enqueue(.init(
             appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
             idempotencyKey: input.idempotencyKey))

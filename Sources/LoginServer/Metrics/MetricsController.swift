@@ -1,6 +1,5 @@
 import Fluent
 import Vapor
-import WeChatVapor
 
 /// `/metrics`: Prometheus text format. Requires `Authorization: Bearer <METRICS_TOKEN>` when that is set; without
 /// it, open only in sandbox mode and closed (404, as the admin API without its token) with real WeChat
@@ -9,22 +8,26 @@ import WeChatVapor
 /// Counters and histograms are this process's; the queue's depth and today's token fetches are read from the
 /// database at each scrape, so they describe the whole deployment whichever instance is scraped.
 struct MetricsController: RouteCollection {
+    let configuration: LoginServerConfiguration
+    let messaging: TemplateMessaging?
+    let sharedToken: SharedAccessToken?
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics", use: metrics)
     }
 
     func metrics(req: Request) async throws -> Response {
-        let configuration = req.login.configuration
         if let expected = configuration.metricsToken {
             try req.requireBearer(expected, for: "metrics")
         } else if !configuration.sandboxMode {
             throw Abort(.notFound)
         }
-        if req.login.messaging != nil {
-            ServerMetrics.queueDepth(try await req.templateQueue.counts())
+        if let messaging {
+            ServerMetrics.queueDepth(try await messaging.queue(on: req.db).counts())
         }
-        if let provider = req.wechat.storage.accessTokens {
-            let store = req.serverTokenStore
+        if let sharedToken {
+            let provider = sharedToken.provider
+            let store = sharedToken.store(on: req.db, logger: req.logger)
             ServerMetrics.tokenFetchesToday(appID: provider.appID, count: try await store.status(appID: provider.appID).fetchesToday)
         }
         var headers = HTTPHeaders()

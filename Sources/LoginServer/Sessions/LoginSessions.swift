@@ -120,11 +120,10 @@ struct LoginSessionStore: Sendable {
 
 /// Vapor's session driver over `LoginSessionStore`, on the request's database and the server's clock.
 struct LoginSessionDriver: SessionDriver {
-    let lifetime: TimeInterval
+    let sessions: BrowserSession
 
     private func store(_ request: Request) -> LoginSessionStore {
-        LoginSessionStore(database: request.db, clock: request.login.clock, lifetime: lifetime,
-                          batcher: request.login.loginWriters.sessions)
+        sessions.store(on: request.db)
     }
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {

@@ -8,6 +8,7 @@ import WeChatKit
 struct CallbackController: RouteCollection {
     let flow: SignInFlow
     let configuration: LoginServerConfiguration
+    let sessions: BrowserSession
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("auth", "wechat", "callback", use: callback)
@@ -18,13 +19,13 @@ struct CallbackController: RouteCollection {
             request: req, name: configuration.cookieName(BrowserBindingCookie.baseName), key: configuration.bindingKey)
         let callback = SignInFlow.Callback(
             state: req.queryValue("state"), code: req.queryValue("code"), bindings: bindings.bindings,
-            sessionOrigin: SignIn.originState(req), sessionIsSignedIn: SignIn.holdsSignIn(req))
+            sessionOrigin: BrowserSession.originState(req), sessionIsSignedIn: BrowserSession.holdsSignIn(req))
         switch try await flow.complete(callback, on: req.db, logger: req.logger) {
         case .signedIn(let userID, _, let returnTo, let state):
-            try await SignIn.signIn(req, userID: userID, origin: state)
+            try await sessions.signIn(req, userID: userID, origin: state)
             return req.redirect(to: returnTo.path)
         case .needsBinding(let identityID, let returnTo, let state):
-            try await SignIn.setPending(req, identityID: identityID, returnTo: returnTo, origin: state)
+            try await sessions.setPending(req, identityID: identityID, returnTo: returnTo, origin: state)
             return req.redirect(to: "/bind")
         case .refused(let refusal):
             return CallbackPages.page(for: refusal, req)

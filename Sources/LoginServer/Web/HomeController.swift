@@ -3,6 +3,11 @@ import Vapor
 
 /// `/`: the site's front page, with the sign-in buttons; and `/dev/outbox` in sandbox mode.
 struct HomeController: RouteCollection {
+    let sessions: BrowserSession
+    let sandboxMode: Bool
+    /// The embedded sandbox's base URL, in sandbox mode.
+    let sandboxURL: String?
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
         routes.get("dev", "outbox", use: outbox)
@@ -11,7 +16,7 @@ struct HomeController: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let language = req.language
-        let signedIn = SignIn.userID(req) != nil
+        let signedIn = sessions.userID(req) != nil
         let inWeChat = ClientKind(userAgent: req.headers.first(name: .userAgent)) == .weChat
         var body: HTML
         if signedIn {
@@ -27,7 +32,7 @@ struct HomeController: RouteCollection {
             <p><a href="/login?return_to=/account&amp;mode=inline">\(language.pick("在本页显示二维码", "Show the QR code on this page"))</a></p>
             """
         }
-        if req.login.configuration.sandboxMode, let sandbox = req.login.sandboxURL {
+        if sandboxMode, let sandbox = sandboxURL {
             body = """
             \(body)<div class="card"><strong>\(language.pick("沙箱模式", "Sandbox mode"))</strong>
             <p class="muted">\(language.pick("未配置微信凭据，正在使用内置的微信沙箱。", "No WeChat credentials are configured: the embedded WeChat sandbox stands in."))</p>
@@ -40,7 +45,7 @@ struct HomeController: RouteCollection {
     }
 
     private func requireSandboxMode(_ req: Request) throws {
-        guard req.login.configuration.sandboxMode else { throw Abort(.notFound) }
+        guard sandboxMode else { throw Abort(.notFound) }
     }
 
     func outbox(req: Request) async throws -> Response {

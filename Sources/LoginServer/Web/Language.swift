@@ -1,3 +1,5 @@
+import Vapor
+
 /// The language of the pages: Chinese first, English on request (`?lang=en`, remembered in a cookie).
 enum Language: String, Sendable, CaseIterable {
     case chinese = "zh-CN"
@@ -27,4 +29,11 @@ enum Language: String, Sendable, CaseIterable {
 
     /// Picks the text for this language.
     func pick(_ chinese: String, _ english: String) -> String { self == .chinese ? chinese : english }
+}
+
+extension Request {
+    /// The language of this request's pages.
+    var language: Language {
+        Language(query: queryValue("lang"), cookie: cookies[Language.cookieName]?.string)
+    }
 }

@@ -44,7 +44,7 @@ extension LoginWorld {
     /// The bind service as requests get it, on the server's database (by default on its first event loop);
     /// codes go nowhere.
     func bindService(loop: Int = 0) -> BindService {
-        LoginContext.of(server).bindService(on: database(loop: loop), sender: DiscardingCodeSender())
+        services.binding.service(on: database(loop: loop), sender: DiscardingCodeSender())
     }
 
     /// The server's database on its `index`-th event loop (modulo their number). On PostgreSQL each loop has its

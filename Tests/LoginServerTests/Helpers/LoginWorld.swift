@@ -20,6 +20,8 @@ final class LoginWorld: Sendable {
     static let serverBase = "http://login.test"
 
     let server: Application
+    /// The services `LoginServer.configure` built and handed to the server's controllers.
+    let services: LoginServices
     let sandboxApp: Application
     let sandbox: Sandbox
     let sandboxBase: String
@@ -29,9 +31,11 @@ final class LoginWorld: Sendable {
     let officialAccountID: String
     let websiteAppID: String
 
-    private init(server: Application, sandboxApp: Application, sandbox: Sandbox, sandboxBase: String,
-                 clock: ManualServerClock, logs: LogStore, officialAccountID: String, websiteAppID: String) {
+    private init(server: Application, services: LoginServices, sandboxApp: Application, sandbox: Sandbox,
+                 sandboxBase: String, clock: ManualServerClock, logs: LogStore, officialAccountID: String,
+                 websiteAppID: String) {
         self.server = server
+        self.services = services
         self.sandboxApp = sandboxApp
         self.sandbox = sandbox
         self.sandboxBase = sandboxBase
@@ -85,6 +89,7 @@ final class LoginWorld: Sendable {
         server.logger = Logger(label: "login-server") { _ in CapturingLogHandler(store: logs) }
         server.logger.logLevel = .trace
         let clock = ManualServerClock()
+        var services: LoginServices?
         do {
             let officialAccount = try #require(await sandbox.app(SandboxConfiguration.defaultOfficialAccountID))
             let website = try #require(await sandbox.app(SandboxConfiguration.defaultWebsiteAppID))
@@ -99,13 +104,14 @@ final class LoginWorld: Sendable {
             configuration.messageServer = try EmbeddedSandbox.messageServer(for: officialAccount)
             configuration.messageQueue.pollInterval = 0.05
             adjust(&configuration)
-            try await LoginServer.configure(server, configuration, clock: clock, sandboxURL: sandboxBase)
+            let built = try await LoginServer.configure(server, configuration, clock: clock, sandboxURL: sandboxBase)
+            services = built
             // Boots the application now, so the template-message worker runs from the start.
             try await server.asyncBoot()
 
             let world = LoginWorld(
-                server: server, sandboxApp: sandboxApp, sandbox: sandbox, sandboxBase: sandboxBase, clock: clock,
-                logs: logs, officialAccountID: officialAccount.appID, websiteAppID: website.appID)
+                server: server, services: built, sandboxApp: sandboxApp, sandbox: sandbox, sandboxBase: sandboxBase,
+                clock: clock, logs: logs, officialAccountID: officialAccount.appID, websiteAppID: website.appID)
             do {
                 try await world.registerServerWithSandbox()
                 try await body(world)
@@ -124,7 +130,7 @@ final class LoginWorld: Sendable {
         }
         await sandboxApp.server.shutdown()
         await server.server.shutdown()
-        await LoginContext.of(server).messaging?.worker.stop()
+        await services?.messaging?.worker.stop()
         try? await server.autoRevert()
         try await server.asyncShutdown()
         try await sandboxApp.asyncShutdown()

@@ -141,3 +141,12 @@ struct OIDCClientMetadataTests {
         #expect(!ClientSecret.matches(b, storedHash: ClientSecret.hash(a)))
     }
 }
+
+extension OIDCClientMetadataTests {
+    /// Registration is the back end's traffic: it counts against the admin class, not an unlimited path.
+    @Test func registrationIsRateLimitedAsAdminTraffic() {
+        #expect(RateLimitedRoute(path: "/oauth/register") == .admin)
+        #expect(RateLimitedRoute(path: "//oauth/register/") == .admin)
+        #expect(RateLimitedRoute(path: "/api/admin/oidc-clients/x/secret") == .admin)
+    }
+}

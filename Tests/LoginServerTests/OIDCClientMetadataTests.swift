@@ -110,6 +110,10 @@ struct OIDCClientMetadataTests {
         #expect(try ClientCredentials.read(authorization: nil, form: ["client_id": id, "client_secret": secret])
             == .post(clientID: id, secret: secret))
         #expect(try ClientCredentials.read(authorization: nil, form: ["client_id": id]) == .none(clientID: id))
+        // An empty secret is no secret: public clients whose libraries send one anyway.
+        #expect(try ClientCredentials.read(authorization: nil, form: ["client_id": id, "client_secret": ""]) == .none(clientID: id))
+        let emptyBasic = "Basic " + Data("\(formEncode(id)):".utf8).base64EncodedString()
+        #expect(try ClientCredentials.read(authorization: emptyBasic, form: [:]) == .none(clientID: id))
     }
 
     @Test(arguments: [

@@ -27,10 +27,11 @@ enum ClientCredentials: Sendable, Equatable {
     /// Basic credentials are the form-urlencoded id and secret joined by `:` and base64-encoded (RFC 6749
     /// §2.3.1), so a secret holding `:`, `%` or `+` survives. More than one method, a malformed header or a
     /// `client_id` in the body that differs from Basic's is `invalid_request`; no credentials at all is
-    /// `invalid_client`.
+    /// `invalid_client`. An empty secret is no secret (RFC 6749 §2.3.1 lets a client omit an empty one), so a
+    /// public client whose library sends `client_secret=` or Basic `id:` is read as `none`.
     static func read(authorization: String?, form: [String: String]) throws(ClientAuthenticationError) -> ClientCredentials {
         let formID = form["client_id"]
-        let formSecret = form["client_secret"]
+        let formSecret = form["client_secret"].flatMap { $0.isEmpty ? nil : $0 }
         if let authorization {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard parts.count == 2, parts[0].lowercased() == "basic",
@@ -43,7 +44,7 @@ enum ClientCredentials: Sendable, Equatable {
             }
             guard formSecret == nil else { throw .init(.severalMethods) }
             guard formID == nil || formID == id else { throw .init(.malformed) }
-            return .basic(clientID: id, secret: secret)
+            return secret.isEmpty ? .none(clientID: id) : .basic(clientID: id, secret: secret)
         }
         guard let formID, !formID.isEmpty else { throw .init(.missing) }
         if let formSecret { return .post(clientID: formID, secret: formSecret) }

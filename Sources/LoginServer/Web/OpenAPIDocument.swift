@@ -204,11 +204,17 @@ enum OpenAPIDocument {
             "description": "Unknown metadata fields are ignored. Omitted fields take their defaults: token_endpoint_auth_method client_secret_basic, grant_types [authorization_code], response_types [code], scope `openid profile email phone` (plus offline_access with the refresh_token grant). token_endpoint_auth_method `none` makes a public client (no secret; PKCE required). Redirect URIs are https (plain http only to 127.0.0.1, [::1] or localhost), without fragment, user info or wildcard, and are matched exactly. Errors are OAuth's shape (RFC 7591 §3.2.2), not the /api/ one.",
             "operationId": "registerClient",
             "security": [{"adminToken": []}],
-            "requestBody": {"required": true, "description": "At most 64 KiB of JSON (read as JSON whatever the Content-Type)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"}}}},
+            "requestBody": {"required": true, "description": "At most 64 KiB of JSON (read as JSON whatever the Content-Type)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"},
+              "example": {"client_name": "Shop", "redirect_uris": ["https://shop.example.com/auth/callback", "http://127.0.0.1:8080/callback"], "post_logout_redirect_uris": ["https://shop.example.com/"], "grant_types": ["authorization_code", "refresh_token"], "scope": "openid profile phone offline_access"}}}},
             "responses": {
               "201": {"description": "Registered; client_secret (confidential clients only) is shown this once", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientRegistration"}}},
-                "links": {"adminGetClient": {"operationId": "adminGetClient", "parameters": {"clientID": "$response.body#/client_id"}}}},
+                "links": {
+                  "adminGetClient": {"operationId": "adminGetClient", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminUpdateClient": {"operationId": "adminUpdateClient", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminRotateClientSecret": {"operationId": "adminRotateClientSecret", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminRevokeClient": {"operationId": "adminRevokeClient", "parameters": {"clientID": "$response.body#/client_id"}}
+                }},
               "400": {"description": "Invalid metadata: invalid_redirect_uri or invalid_client_metadata", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
               "401": {"description": "Missing or wrong initial access token (RFC 6750)", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/BearerChallenge"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
               "404": {"description": "ADMIN_API_TOKEN is unset: registration is closed (a page)", "content": {"text/html": {"schema": {"type": "string"}}}},
@@ -251,7 +257,8 @@ enum OpenAPIDocument {
             "operationId": "adminUpdateClient",
             "security": [{"adminToken": []}],
             "parameters": [{"$ref": "#/components/parameters/ClientID"}],
-            "requestBody": {"required": true, "description": "At most 64 KiB of JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"}}}},
+            "requestBody": {"required": true, "description": "At most 64 KiB of JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"},
+              "example": {"client_name": "Shop", "redirect_uris": ["https://shop.example.com/auth/callback"], "scope": "openid profile"}}}},
             "responses": {
               "200": {"description": "Updated", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Client"}}}},
               "400": {"description": "Invalid metadata (the reason starts with invalid_redirect_uri or invalid_client_metadata)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -79,7 +79,8 @@ public enum LoginServer {
                 stateWriter: loginWriters.states),
             browserSession: BrowserSession(configuration: configuration, clock: clock, writer: loginWriters.sessions),
             binding: BindServices(configuration: configuration, clock: clock),
-            profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock))
+            profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock),
+            oidcClients: OIDCClients(clock: clock))
     }
 
     /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
@@ -138,6 +139,7 @@ public enum LoginServer {
         app.migrations.add(CreateLoginSession())
         app.migrations.add(CreateBindLimitCounter())
         app.migrations.add(AddOneIdentityPerAppIndex())
+        app.migrations.add(CreateOIDCClient())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -17,6 +17,9 @@ extension LoginServer {
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, clock: services.clock, writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
+        try app.register(collection: ClientRegistrationController(
+            initialAccessToken: configuration.adminToken, clients: services.oidcClients))
+        try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))

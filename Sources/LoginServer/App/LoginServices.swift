@@ -33,6 +33,8 @@ public struct LoginServices: Sendable {
     let binding: BindServices
     /// Re-reads a WeChat profile with its stored user token.
     let profiles: ProfileRefresher
+    /// The OpenID Connect provider's registered clients.
+    let oidcClients: OIDCClients
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

@@ -8,7 +8,8 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
     case bind
     /// The JSON API under `/api/…` for signed-in people (not the admin API).
     case api
-    /// The admin API (`/api/admin/…`, `/api/template-messages…`) for the business's back end.
+    /// The admin API (`/api/admin/…`, `/api/template-messages…`, and client registration at `/oauth/register`) for
+    /// the business's back end.
     case admin
 
     /// The class of a request path, or nil when the path is not limited (`/`, `/healthz`, `/metrics`,
@@ -23,6 +24,7 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
         case "login": self = .login
         case "bind": self = .bind
         case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
+        case "oauth" where components.dropFirst().first == "register": self = .admin
         case "api":
             let second = components.dropFirst().first
             self = second == "admin" || second == "template-messages" ? .admin : .api

@@ -197,6 +197,108 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/oauth/register": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Register an OpenID Connect client (RFC 7591); the initial access token is the admin bearer token",
+            "description": "Unknown metadata fields are ignored. Omitted fields take their defaults: token_endpoint_auth_method client_secret_basic, grant_types [authorization_code], response_types [code], scope `openid profile email phone` (plus offline_access with the refresh_token grant). token_endpoint_auth_method `none` makes a public client (no secret; PKCE required). Redirect URIs are https (plain http only to 127.0.0.1, [::1] or localhost), without fragment, user info or wildcard, and are matched exactly. Errors are OAuth's shape (RFC 7591 §3.2.2), not the /api/ one.",
+            "operationId": "registerClient",
+            "security": [{"adminToken": []}],
+            "requestBody": {"required": true, "description": "At most 64 KiB of JSON (read as JSON whatever the Content-Type)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"},
+              "example": {"client_name": "Shop", "redirect_uris": ["https://shop.example.com/auth/callback", "http://127.0.0.1:8080/callback"], "post_logout_redirect_uris": ["https://shop.example.com/"], "grant_types": ["authorization_code", "refresh_token"], "scope": "openid profile phone offline_access"}}}},
+            "responses": {
+              "201": {"description": "Registered; client_secret (confidential clients only) is shown this once", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientRegistration"}}},
+                "links": {
+                  "adminGetClient": {"operationId": "adminGetClient", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminUpdateClient": {"operationId": "adminUpdateClient", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminRotateClientSecret": {"operationId": "adminRotateClientSecret", "parameters": {"clientID": "$response.body#/client_id"}},
+                  "adminRevokeClient": {"operationId": "adminRevokeClient", "parameters": {"clientID": "$response.body#/client_id"}}
+                }},
+              "400": {"description": "Invalid metadata: invalid_redirect_uri or invalid_client_metadata", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
+              "401": {"description": "Missing or wrong initial access token (RFC 6750)", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/BearerChallenge"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
+              "404": {"description": "ADMIN_API_TOKEN is unset: registration is closed (a page)", "content": {"text/html": {"schema": {"type": "string"}}}},
+              "413": {"description": "The body is larger than 64 KiB (a page)", "content": {"text/html": {"schema": {"type": "string"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
+        "/api/admin/oidc-clients": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "Every registered OpenID Connect client, oldest first (never a secret)",
+            "operationId": "adminListClients",
+            "security": [{"adminToken": []}],
+            "responses": {
+              "200": {"description": "The clients", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientList"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/oidc-clients/{clientID}": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "One client, active or revoked (never its secret)",
+            "operationId": "adminGetClient",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ClientID"}],
+            "responses": {
+              "200": {"description": "The client", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Client"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such client, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "put": {
+            "tags": ["admin"],
+            "summary": "Replace an active client's metadata (the registration body, checked the same way; omitted fields take their defaults); the secret is kept",
+            "operationId": "adminUpdateClient",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ClientID"}],
+            "requestBody": {"required": true, "description": "At most 64 KiB of JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"},
+              "example": {"client_name": "Shop", "redirect_uris": ["https://shop.example.com/auth/callback"], "scope": "openid profile"}}}},
+            "responses": {
+              "200": {"description": "Updated", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Client"}}}},
+              "400": {"description": "Invalid metadata (the reason starts with invalid_redirect_uri or invalid_client_metadata)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such client, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The client is revoked, or the update would turn a public client confidential or back", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Revoke a client: it stops working at once; it stays listed as revoked (again: also 204)",
+            "operationId": "adminRevokeClient",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ClientID"}],
+            "responses": {
+              "204": {"description": "Revoked"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such client, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/oidc-clients/{clientID}/secret": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Give a confidential client a new secret, shown once; the old one stops at once",
+            "operationId": "adminRotateClientSecret",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ClientID"}],
+            "responses": {
+              "200": {"description": "The new secret", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RotatedSecret"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such client, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The client is revoked, or public (it has no secret)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/livez": {
           "get": {
             "tags": ["operations"],
@@ -251,12 +353,15 @@ enum OpenAPIDocument {
         },
         "parameters": {
           "IdentityID": {"name": "identityID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
+          "ClientID": {"name": "clientID", "in": "path", "required": true, "description": "A client_id; an unknown one answers 404", "schema": {"type": "string"}},
           "CSRFToken": {"name": "X-CSRF-Token", "in": "header", "required": false, "description": "The session's CSRF token (`csrfToken` of GET /api/me); a missing or wrong one answers 403", "schema": {"type": "string"}}
         },
         "headers": {
           "RetryAfter": {"required": true, "description": "Seconds until a new attempt may succeed", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
           "MessageLocation": {"required": true, "description": "The message's status URL", "schema": {"type": "string", "pattern": "^/api/template-messages/[0-9a-f-]{36}$"}},
-          "WWWAuthenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}}
+          "WWWAuthenticate": {"required": true, "schema": {"type": "string", "const": "Bearer"}},
+          "BearerChallenge": {"required": true, "description": "`Bearer` without credentials, `Bearer error=\"invalid_token\"` with wrong ones", "schema": {"type": "string", "pattern": "^Bearer( error=\"invalid_token\")?$"}},
+          "NoStore": {"required": true, "schema": {"type": "string", "const": "no-store"}}
         },
         "responses": {
           "NotSignedIn": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -429,6 +534,78 @@ enum OpenAPIDocument {
               "createdAt": {"type": "string", "format": "date-time"}
             },
             "required": ["channel", "destination", "body"],
+            "additionalProperties": false
+          },
+          "URIList": {"type": ["array", "null"], "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 1024}},
+          "ClientMetadata": {
+            "type": "object",
+            "description": "RFC 7591 client metadata; other fields are ignored",
+            "properties": {
+              "client_name": {"type": ["string", "null"], "maxLength": 200},
+              "redirect_uris": {"type": "array", "minItems": 1, "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 1024}},
+              "post_logout_redirect_uris": {"$ref": "#/components/schemas/URIList"},
+              "token_endpoint_auth_method": {"type": ["string", "null"], "enum": ["client_secret_basic", "client_secret_post", "none", null]},
+              "grant_types": {"type": ["array", "null"], "minItems": 1, "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
+              "response_types": {"type": ["array", "null"], "items": {"type": "string", "enum": ["code"]}},
+              "scope": {"type": ["string", "null"], "description": "Space-separated, from openid, profile, email, phone, offline_access (with the refresh_token grant, and only then), wechat; must include openid"}
+            },
+            "required": ["redirect_uris"]
+          },
+          "ClientRegistration": {
+            "type": "object",
+            "properties": {
+              "client_id": {"type": "string"},
+              "client_secret": {"type": "string", "description": "Confidential clients only; shown this once, stored only as its SHA-256"},
+              "client_id_issued_at": {"type": "integer"},
+              "client_secret_expires_at": {"type": "integer", "const": 0, "description": "With a secret: it does not expire"},
+              "client_name": {"type": "string"},
+              "redirect_uris": {"type": "array", "items": {"type": "string"}},
+              "post_logout_redirect_uris": {"type": "array", "items": {"type": "string"}},
+              "token_endpoint_auth_method": {"type": "string", "enum": ["client_secret_basic", "client_secret_post", "none"]},
+              "grant_types": {"type": "array", "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
+              "response_types": {"type": "array", "items": {"type": "string", "enum": ["code"]}},
+              "scope": {"type": "string"}
+            },
+            "required": ["client_id", "client_id_issued_at", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope"],
+            "additionalProperties": false
+          },
+          "Client": {
+            "type": "object",
+            "description": "A registered client as the admin API shows it; never its secret",
+            "properties": {
+              "client_id": {"type": "string"},
+              "client_name": {"type": "string"},
+              "redirect_uris": {"type": "array", "items": {"type": "string"}},
+              "post_logout_redirect_uris": {"type": "array", "items": {"type": "string"}},
+              "token_endpoint_auth_method": {"type": "string", "enum": ["client_secret_basic", "client_secret_post", "none"]},
+              "grant_types": {"type": "array", "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
+              "response_types": {"type": "array", "items": {"type": "string", "enum": ["code"]}},
+              "scope": {"type": "string"},
+              "status": {"type": "string", "enum": ["active", "revoked"]},
+              "created_at": {"type": "string", "format": "date-time"},
+              "updated_at": {"type": "string", "format": "date-time"},
+              "revoked_at": {"type": "string", "format": "date-time"}
+            },
+            "required": ["client_id", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope", "status", "created_at", "updated_at"],
+            "additionalProperties": false
+          },
+          "ClientList": {
+            "type": "object",
+            "properties": {"clients": {"type": "array", "items": {"$ref": "#/components/schemas/Client"}}},
+            "required": ["clients"],
+            "additionalProperties": false
+          },
+          "RotatedSecret": {
+            "type": "object",
+            "properties": {"client_id": {"type": "string"}, "client_secret": {"type": "string"}, "client_secret_expires_at": {"type": "integer", "const": 0}},
+            "required": ["client_id", "client_secret", "client_secret_expires_at"],
+            "additionalProperties": false
+          },
+          "OAuthError": {
+            "type": "object",
+            "description": "OAuth's error shape (RFC 6749 §5.2, RFC 7591 §3.2.2)",
+            "properties": {"error": {"type": "string", "enum": ["invalid_redirect_uri", "invalid_client_metadata", "invalid_token"]}, "error_description": {"type": "string"}},
+            "required": ["error"],
             "additionalProperties": false
           }
         }

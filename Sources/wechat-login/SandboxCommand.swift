@@ -17,8 +17,17 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "A JSON file describing the sandbox's world (apps, users, lifetimes); the default world otherwise.")
     var world: String?
 
+    @Flag(name: .customLong("allow-remote"),
+          help: "Listen on a non-loopback --hostname anyway. Its control API has no authentication: anyone who reaches it can act as any simulated user.")
+    var allowRemote = false
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1…65535") }
+        do {
+            try SandboxRunner.checkExposure(hostname: hostname, allowRemote: allowRemote)
+        } catch let refusal as SandboxRunner.ExposureRefused {
+            throw ValidationError(refusal.description)
+        }
     }
 
     func run() async throws {

@@ -77,4 +77,11 @@ import Vapor
         try? await channel?.close().get()
         return channel != nil
     }
+
+    @Test(arguments: [("127.0.0.1", false, true), ("localhost", false, true), ("::1", false, true),
+                      ("0.0.0.0", false, false), ("192.168.1.5", false, false), ("0.0.0.0", true, true)])
+    func theStandaloneSandboxListensBeyondLoopbackOnlyWhenAskedTo(host: String, allowRemote: Bool, allowed: Bool) {
+        let refused = (try? SandboxRunner.checkExposure(hostname: host, allowRemote: allowRemote)) == nil
+        #expect(refused == !allowed, "\(host) allowRemote=\(allowRemote)")
+    }
 }

@@ -84,6 +84,21 @@ public struct EmbeddedSandbox: Sendable {
                 throw Abort(.internalServerError, reason: "the sandbox refused to register \(appID) (\(response.status.code))")
             }
         }
+        // The official account's menu opens the in-WeChat login, so a follower tapping it on the simulated phone
+        // sees what real followers see: no consent page, even for snsapi_userinfo.
+        let menu = ["menu": Self.menu(publicURL: publicURL)]
+        let appID = SandboxConfiguration.defaultOfficialAccountID
+        let response = try await client.patch(URI(string: "\(baseURL)/sandbox/api/apps/\(appID)")) { request in
+            try request.content.encode(menu, as: .json)
+        }
+        guard response.status == .ok else {
+            throw Abort(.internalServerError, reason: "the sandbox refused the menu of \(appID) (\(response.status.code))")
+        }
+    }
+
+    /// The official account's menu in sandbox mode: one button that signs in with WeChat (the in-WeChat flow).
+    static func menu(publicURL: String) -> [SandboxConfiguration.MenuItem] {
+        [SandboxConfiguration.MenuItem(name: "登录", url: publicURL + "/login?client=wechat&return_to=%2Faccount")]
     }
 
     /// Stops the sandbox.

@@ -33,6 +33,9 @@ import WeChatSandbox
             #expect(officialAccount.webAuthDomain == configuration.publicHost)
             #expect(officialAccount.serverURL == configuration.publicURL + "/wechat/events")
             #expect(website.callbackDomain == configuration.publicHost)
+            #expect(officialAccount.menu == [.init(name: "登录",
+                                                   url: configuration.publicURL + "/login?client=wechat&return_to=%2Faccount")],
+                    "the account's menu opens the in-WeChat login")
 
             // The server got the sandbox's URL through `LoginServer.configure`: its home page links there.
             try await started.application.testing().test(.GET, "/") { response in

@@ -18,6 +18,7 @@ extension LoginServer {
             server: services.messageServer, clock: services.clock, writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
+        try app.register(collection: JWKSController(keys: services.signingKeys))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
     }

@@ -33,6 +33,9 @@ public struct LoginServices: Sendable {
     let binding: BindServices
     /// Re-reads a WeChat profile with its stored user token.
     let profiles: ProfileRefresher
+    /// The OpenID Connect provider's signing keys (shared by every instance through the database): the JWKS, and
+    /// signing and verifying the provider's tokens.
+    let signingKeys: SigningKeyRing
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

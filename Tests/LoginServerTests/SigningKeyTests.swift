@@ -52,6 +52,23 @@ import Testing
         }
     }
 
+    @Test func concurrentRotationsLeaveOneCurrentKeyPerAlgorithm() async throws {
+        try await LoginWorld.with { world in
+            let keys = try (0..<3).map { _ in try SigningKey.generate(.es256) }
+            let stores = (0..<3).map { Self.store(world, loop: $0) }
+            let now = world.clock.now()
+            let outcomes = try await withThrowingTaskGroup(of: SigningKeyStore.Rotation.self) { group in
+                for (store, key) in zip(stores, keys) { group.addTask { try await store.rotate(to: key, now: now) } }
+                return try await group.reduce(into: [SigningKeyStore.Rotation]()) { $0.append($1) }
+            }
+            #expect(outcomes.contains { $0 != .concurrent })
+            let current = try await Self.store(world).all().filter { $0.retiredAt == nil }
+            #expect(current.count == 2, "\(current.map(\.kid))")
+            #expect(Set(current.map(\.algorithm)) == [.rs256, .es256])
+            #expect(keys.map(\.kid).contains(try #require(current.first { $0.algorithm == .es256 }).kid))
+        }
+    }
+
     @Test func theJWKSPublishesPublicParametersOnly() async throws {
         try await LoginWorld.with { world in
             let answer = try await world.browser().get("\(LoginWorld.serverBase)/oauth/jwks")

@@ -24,7 +24,9 @@ public enum LoginServer {
         try await prepareDatabase(configuration.database, on: app)
         let weChat = WeChatClients(configuration: configuration, database: app.db, httpClient: app.http.client.shared,
                                    clock: clock, weChatClock: weChatClock, logger: app.logger)
-        let services = try makeServices(app, configuration, clock: clock, weChat: weChat, sandboxURL: sandboxURL)
+        let signingKeys = try await prepareSigningKeys(app, configuration, clock: clock)
+        let services = try makeServices(app, configuration, clock: clock, weChat: weChat, signingKeys: signingKeys,
+                                        sandboxURL: sandboxURL)
         useMiddleware(app, services)
         useLifecycle(app, services)
         try routes(app, services)
@@ -46,10 +48,20 @@ public enum LoginServer {
         }
     }
 
+    /// The OpenID Connect signing keys: the first instance to start makes them, every instance loads them.
+    static func prepareSigningKeys(_ app: Application, _ configuration: LoginServerConfiguration,
+                                   clock: any ServerClock) async throws -> SigningKeyRing {
+        let ring = SigningKeyRing(store: SigningKeyStore(database: app.db, cipher: configuration.tokenCipher),
+                                  configuration: configuration.signingKeys, clock: clock, logger: app.logger)
+        try await ring.prepare(replaceUnopenable: configuration.sandboxMode)
+        return ring
+    }
+
     /// Builds the application's services once. The batchers and the worker's queue write on the application's
     /// database (they gather many requests' rows); everything a request uses is made on the request's database.
     static func makeServices(_ app: Application, _ configuration: LoginServerConfiguration, clock: any ServerClock,
-                             weChat: WeChatClients, sandboxURL: String?) throws -> LoginServices {
+                             weChat: WeChatClients, signingKeys: SigningKeyRing,
+                             sandboxURL: String?) throws -> LoginServices {
         let cipher = configuration.tokenCipher
         let loginWriters = LoginWriters(database: app.db)
         let pushWriters = PushWriters(database: app.db)
@@ -80,7 +92,8 @@ public enum LoginServer {
             browserSession: BrowserSession(configuration: configuration, clock: clock, writer: loginWriters.sessions),
             binding: BindServices(configuration: configuration, clock: clock),
             profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock),
-            oidcClients: OIDCClients(clock: clock))
+            oidcClients: OIDCClients(clock: clock),
+            signingKeys: signingKeys)
     }
 
     /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
@@ -140,6 +153,7 @@ public enum LoginServer {
         app.migrations.add(CreateBindLimitCounter())
         app.migrations.add(AddOneIdentityPerAppIndex())
         app.migrations.add(CreateOIDCClient())
+        app.migrations.add(CreateSigningKey())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -21,6 +21,7 @@ extension LoginServer {
             initialAccessToken: configuration.adminToken, clients: services.oidcClients))
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
+        try app.register(collection: JWKSController(keys: services.signingKeys))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
     }

@@ -6,7 +6,8 @@ struct WeChatLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wechat-login",
         abstract: "Sign in with WeChat: the login server, template messages, and an offline WeChat sandbox.",
-        subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self, ResealTokensCommand.self],
+        subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self, ResealTokensCommand.self,
+                      RotateSigningKeysCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

@@ -79,6 +79,7 @@ import Vapor
             check("GET", "/livez", try await stranger.get("\(base)/livez"), expect: [200])
             check("GET", "/healthz", try await stranger.get("\(base)/healthz"), expect: [200])
             check("GET", "/openapi.json", try await stranger.get("\(base)/openapi.json"), expect: [200])
+            check("GET", "/oauth/jwks", try await stranger.get("\(base)/oauth/jwks"), expect: [200])
 
             let browser = world.browser()
             _ = try await browser.pcLogin(as: "u1")

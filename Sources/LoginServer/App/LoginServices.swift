@@ -35,6 +35,9 @@ public struct LoginServices: Sendable {
     let profiles: ProfileRefresher
     /// The OpenID Connect provider's registered clients.
     let oidcClients: OIDCClients
+    /// The OpenID Connect provider's signing keys (shared by every instance through the database): the JWKS, and
+    /// signing and verifying the provider's tokens.
+    let signingKeys: SigningKeyRing
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

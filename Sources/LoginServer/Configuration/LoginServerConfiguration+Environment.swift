@@ -35,6 +35,7 @@ extension LoginServerConfiguration {
         public static let messagePollInterval = "MESSAGE_POLL_INTERVAL_MS"
         public static let rateLimits = "RATE_LIMITS"
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
+        public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
         /// `on`, `off`, or unset (sandbox mode only where harmless): see ``LoginServerConfiguration/runMode(environment:hostname:sandboxFlag:)``.
         public static let sandbox = "WECHAT_SANDBOX"
     }
@@ -99,6 +100,7 @@ extension LoginServerConfiguration {
         }
         configuration.messageQueue = try messageQueue(value)
         configuration.rateLimits = try rateLimits(value)
+        configuration.signingKeys = try signingKeys(value)
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {
                 throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")
@@ -117,8 +119,8 @@ extension LoginServerConfiguration {
         return configuration
     }
 
-    /// Only what `wechat-login reseal-tokens` needs: the key ring (`TOKEN_ENCRYPTION_KEY` required) and
-    /// `DATABASE_URL`; every other setting keeps its default.
+    /// Only what `wechat-login reseal-tokens` and `rotate-signing-keys` need: the key ring (`TOKEN_ENCRYPTION_KEY`
+    /// required), `DATABASE_URL` and `OIDC_RETIRED_KEY_PUBLISHED_SECONDS`; every other setting keeps its default.
     public static func tokenStorage(fromEnvironment environment: [String: String]) throws -> LoginServerConfiguration {
         func value(_ name: String) -> String? {
             let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -126,6 +128,7 @@ extension LoginServerConfiguration {
         }
         var configuration = try keyRing(value, sandbox: false)
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
+        configuration.signingKeys = try signingKeys(value)
         return configuration
     }
 

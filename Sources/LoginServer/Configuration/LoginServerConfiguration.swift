@@ -60,6 +60,8 @@ public struct LoginServerConfiguration: Sendable {
     public var callbackRepeatWindow: TimeInterval = 120
     /// How long a WeChat identity waits in the session to be bound to an account before the login must start again.
     public var pendingBindingLifetime: TimeInterval = 15 * 60
+    /// The OpenID Connect provider's signing keys: how long a retired key stays published, how stale the cache.
+    public var signingKeys = SigningKeyConfiguration()
 
     /// Where the database lives.
     public enum DatabaseLocation: Sendable, Equatable {

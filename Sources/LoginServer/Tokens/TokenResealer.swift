@@ -5,8 +5,8 @@ import SQLKit
 /// Seals again, under the current key, every stored token sealed under an older one, so an old key can be retired
 /// (`TOKEN_ENCRYPTION_PREVIOUS_KEYS` dropped) without anyone losing their stored WeChat tokens.
 ///
-/// The sealed values are the users' access and refresh tokens in `wechat_identities` and the shared access_token in
-/// `server_access_tokens`. Rows are read in batches by id; each value is written back with a conditional
+/// The sealed values are the users' access and refresh tokens in `wechat_identities`, the shared access_token in
+/// `server_access_tokens` and the OpenID Connect signing keys' private halves in `oidc_signing_keys`. Rows are read in batches by id; each value is written back with a conditional
 /// `UPDATE … WHERE id = … AND column = <the value read>`, so a sign-in or refresh that wrote the row meanwhile (sealed
 /// under the current key already) is never overwritten, and instances resealing at once each write a value once.
 struct TokenResealer: Sendable {
@@ -37,6 +37,7 @@ struct TokenResealer: Sendable {
         static let identityAccess = IdentityStore.sealedAccessTokens
         static let identityRefresh = IdentityStore.sealedRefreshTokens
         static let serverAccessToken = DatabaseAccessTokenStore.sealedTokens
+        static let signingKeys = SigningKeyStore.sealedPrivateKeys
     }
 
     /// Reseals everything under older keys, batch after batch, until nothing openable is left.
@@ -45,6 +46,7 @@ struct TokenResealer: Sendable {
         try await reseal(.identityAccess, idType: UUID.self, into: &report)
         try await reseal(.identityRefresh, idType: UUID.self, into: &report)
         try await reseal(.serverAccessToken, idType: String.self, into: &report)
+        try await reseal(.signingKeys, idType: String.self, into: &report)
         return report
     }
 
@@ -52,7 +54,7 @@ struct TokenResealer: Sendable {
     func remaining() async throws -> [String: Int] {
         let sql = try database.sql()
         var counts: [String: Int] = [:]
-        for column in [Column.identityAccess, .identityRefresh, .serverAccessToken] {
+        for column in [Column.identityAccess, .identityRefresh, .serverAccessToken, .signingKeys] {
             // Per configured older key, then whatever is left (keys no longer configured), portable SQL only.
             var counted = 0
             for keyID in cipher.previousKeyIDs {

@@ -15,7 +15,8 @@ enum OpenAPIDocument {
         {"name": "session", "description": "The signed-in person (session cookie)"},
         {"name": "admin", "description": "The business's back end (admin bearer token; every admin operation answers 404 while ADMIN_API_TOKEN is unset)"},
         {"name": "operations", "description": "Probes and this document"},
-        {"name": "sandbox", "description": "Sandbox mode only (no WeChat credentials); 404 otherwise"}
+        {"name": "sandbox", "description": "Sandbox mode only (no WeChat credentials); 404 otherwise"},
+        {"name": "openid-connect", "description": "The OpenID Connect provider's public documents"}
       ],
       "paths": {
         "/api/me": {
@@ -332,6 +333,17 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/oauth/jwks": {
+          "get": {
+            "tags": ["openid-connect"],
+            "summary": "The provider's public signing keys (RFC 7517 JWK Set): the current RS256 and ES256 keys, then retired keys until the tokens they signed expired",
+            "operationId": "jwks",
+            "responses": {
+              "200": {"description": "The JWK Set", "headers": {"Cache-Control": {"description": "public, max-age=60", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JWKSet"}}}}
+            }
+          }
+        },
         "/dev/outbox.json": {
           "get": {
             "tags": ["sandbox"],
@@ -382,6 +394,26 @@ enum OpenAPIDocument {
             "description": "Every error under /api/: the reason is meant for the developer; it never carries secrets or internals (a 5xx says only that something went wrong)",
             "properties": {"error": {"type": "boolean", "const": true}, "reason": {"type": "string"}},
             "required": ["error", "reason"],
+            "additionalProperties": false
+          },
+          "JWKSet": {
+            "type": "object",
+            "properties": {"keys": {"type": "array", "minItems": 2, "items": {"$ref": "#/components/schemas/JWK"}}},
+            "required": ["keys"],
+            "additionalProperties": false
+          },
+          "JWK": {
+            "type": "object",
+            "description": "A public key: RSA (n, e) for RS256 or EC P-256 (crv, x, y) for ES256; never private parameters. kid is the RFC 7638 thumbprint.",
+            "properties": {
+              "kid": {"type": "string", "minLength": 1},
+              "kty": {"type": "string", "enum": ["RSA", "EC"]},
+              "alg": {"type": "string", "enum": ["RS256", "ES256"]},
+              "use": {"type": "string", "const": "sig"},
+              "n": {"type": "string"}, "e": {"type": "string"},
+              "crv": {"type": "string", "const": "P-256"}, "x": {"type": "string"}, "y": {"type": "string"}
+            },
+            "required": ["kid", "kty", "alg", "use"],
             "additionalProperties": false
           },
           "Status": {

@@ -1,12 +1,14 @@
 /// The groups of routes that have their own request rate limit (`RATE_LIMITS_PER_MINUTE` names them).
 public enum RateLimitedRoute: String, Sendable, CaseIterable {
-    /// `GET /login`: each request writes a `state` row.
+    /// `GET /login`, and the OpenID Connect authorization endpoint (`/oauth/authorize…`), which writes a pending
+    /// request or a code: each request writes a row.
     case login
     /// `/auth/wechat/callback`: each request spends a WeChat code (a call to WeChat and database writes).
     case callback
     /// `/bind/…`: the binding form, sending and checking one-time codes.
     case bind
-    /// The JSON API under `/api/…` for signed-in people (not the admin API).
+    /// The JSON API under `/api/…` for signed-in people (not the admin API), and the OpenID Connect token and
+    /// userinfo endpoints (`/oauth/token`, `/oauth/userinfo`).
     case api
     /// The admin API (`/api/admin/…`, `/api/template-messages…`, and client registration at `/oauth/register`) for
     /// the business's back end.
@@ -25,6 +27,8 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
         case "bind": self = .bind
         case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
         case "oauth" where components.dropFirst().first == "register": self = .admin
+        case "oauth" where components.dropFirst().first == "authorize": self = .login
+        case "oauth" where ["token", "userinfo"].contains(components.dropFirst().first): self = .api
         case "api":
             let second = components.dropFirst().first
             self = second == "admin" || second == "template-messages" ? .admin : .api

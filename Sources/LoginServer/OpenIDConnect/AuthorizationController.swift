@@ -77,7 +77,11 @@ struct AuthorizationController: RouteCollection {
               client.allowsRedirect(to: request.redirectURI) else {
             return errorPage(req, reason: req.language.pick("这个应用未注册或已停用。", "This app is not registered or was revoked."))
         }
-        guard let session = sessions.signedIn(req), !taken.freshLoginRequired || session.at >= taken.createdAt else {
+        // prompt=login or max_age: the sign-in must come after the request. Whole seconds, because the databases keep
+        // dates at different precisions (a sign-in takes a WeChat round trip, never under a second).
+        guard let session = sessions.signedIn(req),
+              !taken.freshLoginRequired
+                || session.at.timeIntervalSince1970.rounded(.down) > taken.createdAt.timeIntervalSince1970.rounded(.down) else {
             return redirect(req, to: request.redirectURI, error: AuthorizationError(
                 code: .loginRequired, description: "The person did not sign in.", state: request.state))
         }

@@ -7,7 +7,8 @@ extension LoginServer {
         let sessions = services.browserSession
         let adminToken = AdminTokenMiddleware(expected: configuration.adminToken)
         try app.register(collection: HomeController(
-            sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL))
+            sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL,
+            issuer: services.oidcProvider.issuer))
         try app.register(collection: LoginController(flow: services.signInFlow, configuration: configuration))
         try app.register(collection: CallbackController(
             flow: services.signInFlow, configuration: configuration, sessions: sessions))

@@ -270,6 +270,13 @@ import Testing
             }
             #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == 400 }.count == 7, "\(statuses)")
+
+            // A day after they expired, the sweep removes the code and its token.
+            let sweeper = RetentionSweeper(database: world.server.db, clock: world.clock)
+            #expect(try await sweeper.sweep().oidcAuthorizations == 0)
+            world.clock.advance(by: 3600 + 86_400 + 1)
+            #expect(try await sweeper.sweep().oidcAuthorizations == 3, "a used request, the code, the access token")
+            #expect(try await world.count(table: AuthorizationCodeStore.table) == 0)
         }
     }
 

@@ -75,4 +75,9 @@ struct AuthorizationCodeStore: Sendable {
         }
         return .invalid
     }
+
+    /// Deletes rows that expired before `cutoff`; returns how many.
+    static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
+        try await database.sql().raw("DELETE FROM \(ident: table) WHERE expires_at < \(bind: cutoff) RETURNING id").all().count
+    }
 }

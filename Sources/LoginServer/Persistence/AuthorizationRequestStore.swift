@@ -52,4 +52,9 @@ struct AuthorizationRequestStore: Sendable {
         return Taken(request: request, freshLoginRequired: try row.decode(column: "fresh_login_required", as: Bool.self),
                      createdAt: try row.decode(column: "created_at", as: Date.self))
     }
+
+    /// Deletes rows that expired before `cutoff`; returns how many.
+    static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
+        try await database.sql().raw("DELETE FROM \(ident: table) WHERE expires_at < \(bind: cutoff) RETURNING id").all().count
+    }
 }

@@ -46,4 +46,9 @@ struct OIDCAccessTokenStore: Sendable {
                       clientID: try row.decode(column: "client_id", as: String.self),
                       scope: try row.decode(column: "scope", as: String.self))
     }
+
+    /// Deletes rows that expired before `cutoff`; returns how many.
+    static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
+        try await database.sql().raw("DELETE FROM \(ident: table) WHERE expires_at < \(bind: cutoff) RETURNING id").all().count
+    }
 }

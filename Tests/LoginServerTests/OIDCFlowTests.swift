@@ -260,6 +260,50 @@ import Testing
         }
     }
 
+    @Test func insideWeChatTheAuthorizationRunsTheInWeChatSignIn() async throws {
+        try await LoginWorld.with { world in
+            let client = try await TestRelyingParty.register(world)
+            let phone = world.browser(userAgent: Browser.weChatUserAgent)
+            phone.actAsWeChatUser("u2")
+            let authorize = try await phone.get(client.authorizeURL(extra: [("ui_locales", "en zh-CN")]))
+            let loginPath = try #require(authorize.location)
+            #expect(loginPath.hasSuffix("&lang=en"), "ui_locales picks the pages' language")
+            let login = try await phone.get(LoginWorld.serverBase + loginPath)
+            let weChat = try #require(login.location)
+            #expect(weChat.contains("/connect/oauth2/authorize?appid=\(world.officialAccountID)"))
+            let toCallback = try await phone.get(weChat)
+            let callback = try await phone.get(try #require(toCallback.location))
+            #expect(callback.location == "/bind")
+            let bound = try await phone.bind(contact: "13800138011")
+            let answer = try client.answer(try await phone.get(LoginWorld.serverBase + (try #require(bound.location))))
+            let token = try await client.redeem(world, code: try #require(answer["code"]))
+            let info = try await TestRelyingParty.userInfo(world, token: try #require(token.json["access_token"] as? String)).json
+            let identities = try #require(info["wechat_identities"] as? [[String: Any]])
+            #expect(identities.first?["appid"] as? String == world.officialAccountID)
+            #expect(identities.first?["app_kind"] as? String == "officialAccount")
+        }
+    }
+
+    @Test func concurrentContinuesOfOneRequestIssueOneCode() async throws {
+        try await LoginWorld.with { world in
+            let client = try await TestRelyingParty.register(world)
+            let browser = world.browser()
+            let authorize = try await browser.get(client.authorizeURL())
+            _ = try await browser.pcLogin(from: authorize, as: "u1")
+            let bound = try await browser.bind(contact: "13800138012")
+            let resume = LoginWorld.serverBase + (try #require(bound.location))
+            let cookie = browser.serverCookieHeader
+            let answers = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await world.serverGET(resume, cookie: cookie, userAgent: Browser.desktopUserAgent).location }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.compactMap { $0 }.filter { $0.hasPrefix(client.redirectURI + "?code=") }.count == 1, "\(answers)")
+            #expect(try await world.count(table: AuthorizationCodeStore.table) == 1)
+        }
+    }
+
     @Test func concurrentRedemptionsOfOneCodeLetExactlyOneThrough() async throws {
         try await LoginWorld.with { world in
             let client = try await TestRelyingParty.register(world)

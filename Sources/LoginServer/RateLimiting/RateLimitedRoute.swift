@@ -7,12 +7,13 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
     case callback
     /// `/bind/…`: the binding form, sending and checking one-time codes.
     case bind
-    /// The JSON API under `/api/…` for signed-in people (not the admin API), and the OpenID Connect token and
-    /// userinfo endpoints (`/oauth/token`, `/oauth/userinfo`).
+    /// The JSON API under `/api/…` for signed-in people (not the admin API).
     case api
     /// The admin API (`/api/admin/…`, `/api/template-messages…`, and client registration at `/oauth/register`) for
     /// the business's back end.
     case admin
+    /// The OpenID Connect token and userinfo endpoints (`/oauth/token`, `/oauth/userinfo`), called by apps' back ends.
+    case token
 
     /// The class of a request path, or nil when the path is not limited (`/`, `/healthz`, `/metrics`,
     /// `/wechat/events`, …).
@@ -28,7 +29,7 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
         case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
         case "oauth" where components.dropFirst().first == "register": self = .admin
         case "oauth" where components.dropFirst().first == "authorize": self = .login
-        case "oauth" where ["token", "userinfo"].contains(components.dropFirst().first): self = .api
+        case "oauth" where ["token", "userinfo"].contains(components.dropFirst().first): self = .token
         case "api":
             let second = components.dropFirst().first
             self = second == "admin" || second == "template-messages" ? .admin : .api

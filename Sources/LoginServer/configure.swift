@@ -93,7 +93,9 @@ public enum LoginServer {
             binding: BindServices(configuration: configuration, clock: clock),
             profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock),
             oidcClients: OIDCClients(clock: clock),
-            signingKeys: signingKeys)
+            signingKeys: signingKeys,
+            oidcProvider: OIDCProvider(issuer: OIDCProvider.issuer(publicURL: configuration.publicURL),
+                                       configuration: configuration.oidcProvider, keys: signingKeys, clock: clock))
     }
 
     /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
@@ -154,6 +156,7 @@ public enum LoginServer {
         app.migrations.add(AddOneIdentityPerAppIndex())
         app.migrations.add(CreateOIDCClient())
         app.migrations.add(CreateSigningKey())
+        app.migrations.add(CreateOIDCAuthorization())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

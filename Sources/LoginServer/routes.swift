@@ -7,7 +7,8 @@ extension LoginServer {
         let sessions = services.browserSession
         let adminToken = AdminTokenMiddleware(expected: configuration.adminToken)
         try app.register(collection: HomeController(
-            sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL))
+            sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL,
+            issuer: services.oidcProvider.issuer))
         try app.register(collection: LoginController(flow: services.signInFlow, configuration: configuration))
         try app.register(collection: CallbackController(
             flow: services.signInFlow, configuration: configuration, sessions: sessions))
@@ -22,6 +23,11 @@ extension LoginServer {
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
         try app.register(collection: JWKSController(keys: services.signingKeys))
+        try app.register(collection: DiscoveryController(issuer: services.oidcProvider.issuer))
+        try app.register(collection: AuthorizationController(
+            provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions, configuration: configuration))
+        try app.register(collection: TokenController(provider: services.oidcProvider, clients: services.oidcClients))
+        try app.register(collection: UserInfoController(provider: services.oidcProvider))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
     }

@@ -17,6 +17,7 @@ import Vapor
         "GET /bind", "POST /bind/code", "GET /bind/verify", "POST /bind/verify",
         "GET /account", "POST /account/identities/{identityID}/unbind", "POST /account/identities/{identityID}/refresh",
         "POST /logout", "GET /wechat/events", "POST /wechat/events", "GET /metrics",
+        "GET /oauth/authorize", "GET /oauth/authorize/continue",
     ]
 
     static func served(_ world: LoginWorld) async throws -> OpenAPIContract {
@@ -123,6 +124,23 @@ import Vapor
             let refused = #"{"recipients":[{"user_id":"\#(UUID())"}],"template_id":"t1","data":{"first":{"value":"hi"}}}"#
             check("POST", "/api/template-messages/batch", try await admin(.POST, "/api/template-messages/batch", json: refused), expect: [422])
             check("POST", "/api/template-messages/batch", try await admin(.POST, "/api/template-messages/batch", json: "[]"), expect: [400])
+
+            // The OpenID Connect provider: discovery, a code redeemed, userinfo, and their errors.
+            check("GET", "/.well-known/openid-configuration",
+                  try await stranger.get("\(base)/.well-known/openid-configuration"), expect: [200])
+            let client = try await TestRelyingParty.register(world)
+            let code = try #require(try client.answer(try await browser.get(client.authorizeURL()))["code"])
+            let tokens = try await client.redeem(world, code: code)
+            check("POST", "/oauth/token", tokens, expect: [200])
+            check("POST", "/oauth/token", try await client.redeem(world, code: code), expect: [400])
+            check("POST", "/oauth/token", try await TestRelyingParty.post(
+                world, "/oauth/token", form: [("grant_type", "authorization_code"), ("client_id", "nobody"), ("client_secret", "x")],
+                authorization: nil), expect: [401])
+            let fresh = try #require(try client.answer(try await browser.get(client.authorizeURL()))["code"])
+            let accessToken = try #require(try await client.redeem(world, code: fresh).json["access_token"] as? String)
+            check("GET", "/oauth/userinfo", try await TestRelyingParty.userInfo(world, token: accessToken), expect: [200])
+            check("GET", "/oauth/userinfo", try await TestRelyingParty.userInfo(world, token: "x.y.z"), expect: [401])
+            check("GET", "/oauth/userinfo", try await stranger.get("\(base)/oauth/userinfo"), expect: [401])
 
             check("POST", "/api/logout", try await browser.send(.POST, "\(base)/api/logout"), expect: [204, 403])
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

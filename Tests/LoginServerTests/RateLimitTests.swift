@@ -10,6 +10,8 @@ import Testing
         ("/api/admin/users", .admin), ("/api/template-messages/batch", .admin), ("/", nil), ("/healthz", nil),
         ("/livez", nil), ("/metrics", nil), ("/wechat/events", nil), ("/dev/outbox", nil), ("/auth/other", nil),
         ("/Login", nil), ("/account", nil),
+        ("/oauth/authorize", .login), ("//oauth/authorize/continue", .login), ("/oauth/token", .token),
+        ("/oauth/userinfo/", .token), ("/oauth/jwks", nil), ("/.well-known/openid-configuration", nil),
     ])
     func classifiesPaths(_ path: String, _ expected: RateLimitedRoute?) {
         #expect(RateLimitedRoute(path: path) == expected, "\(path)")

@@ -38,6 +38,8 @@ public struct LoginServices: Sendable {
     /// The OpenID Connect provider's signing keys (shared by every instance through the database): the JWKS, and
     /// signing and verifying the provider's tokens.
     let signingKeys: SigningKeyRing
+    /// The OpenID Connect provider's authorization-code flow: codes, tokens, and checking access tokens.
+    let oidcProvider: OIDCProvider
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

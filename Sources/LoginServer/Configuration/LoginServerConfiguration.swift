@@ -62,6 +62,8 @@ public struct LoginServerConfiguration: Sendable {
     public var pendingBindingLifetime: TimeInterval = 15 * 60
     /// The OpenID Connect provider's signing keys: how long a retired key stays published, how stale the cache.
     public var signingKeys = SigningKeyConfiguration()
+    /// The authorization-code flow's lifetimes (fixed defaults; tests shorten them).
+    var oidcProvider = OIDCProviderConfiguration()
 
     /// Where the database lives.
     public enum DatabaseLocation: Sendable, Equatable {

@@ -4,7 +4,8 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries a day after they expired (or were written), and the binding's limit counters as soon
+/// development-outbox entries, and the OpenID Connect provider's pending requests, codes and access tokens a day
+/// after they expired (or were written), and the binding's limit counters as soon
 /// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
     let database: any Database
@@ -19,6 +20,8 @@ struct RetentionSweeper: Sendable {
         var outbox = 0
         var sessions = 0
         var bindLimitCounters = 0
+        /// Pending authorization requests, authorization codes and access tokens of the OpenID Connect provider.
+        var oidcAuthorizations = 0
     }
 
     func sweep() async throws -> Swept {
@@ -29,6 +32,11 @@ struct RetentionSweeper: Sendable {
         swept.outbox = try await OutboxStore(database: database).sweep(writtenBefore: cutoff)
         swept.sessions = try await LoginSessionStore.sweep(expiredBefore: cutoff, on: database)
         swept.bindLimitCounters = try await BindLimiter.sweep(before: clock.now(), on: database)
+        // A code's row is its grant, which the userinfo check joins: the grant's tokens (an hour) expired long
+        // before the code's row (a minute, plus the day's grace) goes.
+        swept.oidcAuthorizations = try await AuthorizationRequestStore.sweep(expiredBefore: cutoff, on: database)
+            + OIDCAccessTokenStore.sweep(expiredBefore: cutoff, on: database)
+            + AuthorizationCodeStore.sweep(expiredBefore: cutoff, on: database)
         return swept
     }
 }
@@ -58,6 +66,7 @@ final class RetentionLifecycle: LifecycleHandler, @unchecked Sendable {
                             "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
                             "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                             "bind_limit_counters": "\(swept.bindLimitCounters)",
+                            "oidc_authorizations": "\(swept.oidcAuthorizations)",
                         ])
                     }
                 } catch {

@@ -1,6 +1,7 @@
 /// The groups of routes that have their own request rate limit (`RATE_LIMITS_PER_MINUTE` names them).
 public enum RateLimitedRoute: String, Sendable, CaseIterable {
-    /// `GET /login`: each request writes a `state` row.
+    /// `GET /login`, and the OpenID Connect authorization endpoint (`/oauth/authorize…`), which writes a pending
+    /// request or a code: each request writes a row.
     case login
     /// `/auth/wechat/callback`: each request spends a WeChat code (a call to WeChat and database writes).
     case callback
@@ -11,6 +12,8 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
     /// The admin API (`/api/admin/…`, `/api/template-messages…`, and client registration at `/oauth/register`) for
     /// the business's back end.
     case admin
+    /// The OpenID Connect token and userinfo endpoints (`/oauth/token`, `/oauth/userinfo`), called by apps' back ends.
+    case token
 
     /// The class of a request path, or nil when the path is not limited (`/`, `/healthz`, `/metrics`,
     /// `/wechat/events`, …).
@@ -25,6 +28,8 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
         case "bind": self = .bind
         case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
         case "oauth" where components.dropFirst().first == "register": self = .admin
+        case "oauth" where components.dropFirst().first == "authorize": self = .login
+        case "oauth" where ["token", "userinfo"].contains(components.dropFirst().first): self = .token
         case "api":
             let second = components.dropFirst().first
             self = second == "admin" || second == "template-messages" ? .admin : .api

@@ -20,6 +20,9 @@ public struct RateLimits: Sendable, Equatable {
     /// The admin API per client per minute (default 6000, 100 a second: a back end is one client that sends for
     /// everybody, and the batch endpoint carries many messages per request; a runaway loop still stops).
     public var admin = 6000
+    /// The OpenID Connect token and userinfo endpoints per client per minute (default 6000, as `admin`: an app's
+    /// back end is one client that redeems codes and reads userinfo for all its users).
+    public var token = 6000
     /// Buckets kept at most (default 50,000, a few megabytes). Full buckets are forgotten first (they are what a
     /// new client gets anyway); past the cap the least recently used go, so many addresses cannot exhaust memory.
     public var maxTrackedClients = 50_000
@@ -43,6 +46,7 @@ public struct RateLimits: Sendable, Equatable {
             case .bind: bind
             case .api: api
             case .admin: admin
+            case .token: token
             }
         }
         set {
@@ -52,6 +56,7 @@ public struct RateLimits: Sendable, Equatable {
             case .bind: bind = newValue
             case .api: api = newValue
             case .admin: admin = newValue
+            case .token: token = newValue
             }
         }
     }

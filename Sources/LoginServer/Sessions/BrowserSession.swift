@@ -34,6 +34,13 @@ struct BrowserSession: Sendable {
         return age < configuration.sessionLifetime ? id : nil
     }
 
+    /// The signed-in user's id and when they signed in (the OpenID Connect `auth_time`), under the same rule as
+    /// `userID`.
+    func signedIn(_ req: Request) -> (userID: UUID, at: Date)? {
+        guard let id = userID(req), let at = req.session.data[Self.signedInAtKey].flatMap(TimeInterval.init) else { return nil }
+        return (id, Date(timeIntervalSince1970: at))
+    }
+
     /// The signed-in user, or a redirect to the login page.
     func requireUser(_ req: Request) async throws -> User {
         guard let id = userID(req), let user = try await UserStore(database: req.db).find(id) else {

@@ -7,6 +7,8 @@ struct HomeController: RouteCollection {
     let sandboxMode: Bool
     /// The embedded sandbox's base URL, in sandbox mode.
     let sandboxURL: String?
+    /// The OpenID Connect issuer, for the card that says how an app connects.
+    let issuer: String
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
@@ -41,6 +43,14 @@ struct HomeController: RouteCollection {
             <li><a href="/dev/outbox">\(language.pick("验证码发件箱", "Code outbox"))</a></li></ul></div>
             """
         }
+        let discovery = issuer + "/.well-known/openid-configuration"
+        body = """
+        \(body)<div class="card"><strong>\(language.pick("让你的应用用微信登录（OpenID Connect）", "Sign your apps in with WeChat (OpenID Connect)"))</strong>
+        <p class="muted">\(language.pick(
+            "用管理令牌向 /oauth/register 注册应用（RFC 7591），再把任意 OpenID Connect 库指向发现地址：",
+            "Register the app at /oauth/register with the admin token (RFC 7591), then point any OpenID Connect library at the discovery URL:"))</p>
+        <p><code>\(discovery)</code></p></div>
+        """
         return Page(req, title: language.pick("微信登录示例站", "Sign in with WeChat"), body: body).response(req)
     }
 

@@ -344,6 +344,67 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/.well-known/openid-configuration": {
+          "get": {
+            "tags": ["openid-connect"],
+            "summary": "OpenID Connect Discovery: the issuer (PUBLIC_URL) and its endpoints",
+            "operationId": "openIDConfiguration",
+            "responses": {
+              "200": {"description": "The provider's metadata", "headers": {"Cache-Control": {"description": "public, max-age=300", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpenIDConfiguration"}}}}
+            }
+          }
+        },
+        "/oauth/token": {
+          "post": {
+            "tags": ["openid-connect"],
+            "summary": "The token endpoint (RFC 6749 §4.1.3): an authorization code and its PKCE verifier for an access token and an ID token",
+            "description": "Client authentication: HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in the body, or (a public client) client_id alone. A code works once; a second redemption fails and revokes what the first issued.",
+            "operationId": "token",
+            "security": [{"clientSecretBasic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+              "type": "object",
+              "properties": {
+                "grant_type": {"type": "string", "enum": ["authorization_code"]},
+                "code": {"type": "string"}, "redirect_uri": {"type": "string"}, "code_verifier": {"type": "string"},
+                "client_id": {"type": "string"}, "client_secret": {"type": "string"}
+              },
+              "required": ["grant_type"]}}}},
+            "responses": {
+              "200": {"description": "Tokens", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}}},
+              "400": {"description": "invalid_request, invalid_grant or unsupported_grant_type (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
+        "/oauth/userinfo": {
+          "get": {
+            "tags": ["openid-connect"],
+            "summary": "The signed-in person's claims, by the access token's scopes (OpenID Connect Core §5.3)",
+            "operationId": "userInfo",
+            "security": [{"accessToken": []}],
+            "responses": {
+              "200": {"$ref": "#/components/responses/UserInfo"},
+              "401": {"$ref": "#/components/responses/InvalidAccessToken"},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          },
+          "post": {
+            "tags": ["openid-connect"],
+            "summary": "The same as GET",
+            "operationId": "userInfoPost",
+            "security": [{"accessToken": []}],
+            "responses": {
+              "200": {"$ref": "#/components/responses/UserInfo"},
+              "401": {"$ref": "#/components/responses/InvalidAccessToken"},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
         "/dev/outbox.json": {
           "get": {
             "tags": ["sandbox"],
@@ -361,7 +422,9 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {
           "adminToken": {"type": "http", "scheme": "bearer", "description": "ADMIN_API_TOKEN"},
-          "session": {"type": "apiKey", "in": "cookie", "name": "wl_session", "description": "The session cookie the login flow sets (HttpOnly, SameSite=Lax)"}
+          "session": {"type": "apiKey", "in": "cookie", "name": "wl_session", "description": "The session cookie the login flow sets (HttpOnly, SameSite=Lax)"},
+          "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "A registered client's form-urlencoded client_id and secret"},
+          "accessToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "An access token from /oauth/token"}
         },
         "parameters": {
           "IdentityID": {"name": "identityID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
@@ -380,6 +443,11 @@ enum OpenAPIDocument {
           "CSRFRefused": {"description": "Missing or wrong X-CSRF-Token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "AdminTokenRefused": {"description": "Missing or wrong bearer token", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/WWWAuthenticate"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "RateLimited": {"description": "Too many requests (only while RATE_LIMITS is on)", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "UserInfo": {"description": "sub, and the claims the scopes grant", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserInfo"}}}},
+          "InvalidAccessToken": {"description": "No access token, or one that is invalid, expired or revoked (RFC 6750 §3)",
+            "headers": {"WWW-Authenticate": {"description": "Bearer realm=\"wechat-login\", error=\"invalid_token\" (without error when no token was sent)", "schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BearerError"}}}},
           "RateLimitedPage": {"description": "Too many requests (only while RATE_LIMITS is on); a page for people", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"text/html": {"schema": {"type": "string"}}}},
           "NotJSON": {"description": "Not JSON of the expected shape (a wrong type, a missing required field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotJSONContentType": {"description": "No Content-Type, or one the server cannot decode", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -631,6 +699,71 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {"client_id": {"type": "string"}, "client_secret": {"type": "string"}, "client_secret_expires_at": {"type": "integer", "const": 0}},
             "required": ["client_id", "client_secret", "client_secret_expires_at"],
+            "additionalProperties": false
+          },
+          "OpenIDConfiguration": {
+            "type": "object",
+            "properties": {
+              "issuer": {"type": "string"}, "authorization_endpoint": {"type": "string"}, "token_endpoint": {"type": "string"},
+              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"},
+              "scopes_supported": {"type": "array", "items": {"type": "string"}},
+              "response_types_supported": {"type": "array", "items": {"type": "string"}},
+              "response_modes_supported": {"type": "array", "items": {"type": "string"}},
+              "grant_types_supported": {"type": "array", "items": {"type": "string"}},
+              "subject_types_supported": {"type": "array", "items": {"type": "string"}},
+              "id_token_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
+              "token_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
+              "code_challenge_methods_supported": {"type": "array", "items": {"type": "string"}},
+              "claims_supported": {"type": "array", "items": {"type": "string"}},
+              "prompt_values_supported": {"type": "array", "items": {"type": "string"}},
+              "ui_locales_supported": {"type": "array", "items": {"type": "string"}},
+              "authorization_response_iss_parameter_supported": {"type": "boolean"}
+            },
+            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint",
+              "scopes_supported", "response_types_supported", "response_modes_supported", "grant_types_supported", "subject_types_supported",
+              "id_token_signing_alg_values_supported", "token_endpoint_auth_methods_supported", "code_challenge_methods_supported",
+              "claims_supported", "prompt_values_supported", "ui_locales_supported", "authorization_response_iss_parameter_supported"],
+            "additionalProperties": false
+          },
+          "TokenResponse": {
+            "type": "object",
+            "properties": {
+              "access_token": {"type": "string", "description": "A JWT (RFC 9068, typ at+jwt) for /oauth/userinfo"},
+              "token_type": {"type": "string", "const": "Bearer"},
+              "expires_in": {"type": "integer"},
+              "id_token": {"type": "string", "description": "An RS256 JWS: iss, sub, aud, exp, iat, auth_time, nonce, azp, amr, at_hash"},
+              "scope": {"type": "string"}
+            },
+            "required": ["access_token", "token_type", "expires_in", "id_token", "scope"],
+            "additionalProperties": false
+          },
+          "TokenError": {
+            "type": "object",
+            "description": "The token endpoint's errors (RFC 6749 §5.2)",
+            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type"]}, "error_description": {"type": "string"}},
+            "required": ["error"],
+            "additionalProperties": false
+          },
+          "BearerError": {
+            "type": "object",
+            "description": "The userinfo endpoint's errors (RFC 6750 §3.1)",
+            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_token"]}, "error_description": {"type": "string"}},
+            "required": ["error"],
+            "additionalProperties": false
+          },
+          "UserInfo": {
+            "type": "object",
+            "description": "sub always; profile: name, picture, updated_at; email: email, email_verified; phone: phone_number (E.164), phone_number_verified; wechat (our own scope): wechat_identities",
+            "properties": {
+              "sub": {"type": "string", "description": "The user's id here (never a WeChat openid)"},
+              "name": {"type": "string"}, "picture": {"type": "string"}, "updated_at": {"type": "integer"},
+              "email": {"type": "string"}, "email_verified": {"type": "boolean"},
+              "phone_number": {"type": "string"}, "phone_number_verified": {"type": "boolean"},
+              "wechat_identities": {"type": "array", "items": {"type": "object", "properties": {
+                "appid": {"type": "string"}, "openid": {"type": "string"}, "unionid": {"type": "string"},
+                "app_kind": {"type": "string", "enum": ["officialAccount", "website"]}}, "required": ["appid", "openid", "app_kind"], "additionalProperties": false}}
+            },
+            "required": ["sub"],
             "additionalProperties": false
           },
           "OAuthError": {

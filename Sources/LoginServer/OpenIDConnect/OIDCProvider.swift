@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+
+/// The authorization-code flow's rules, free of HTTP: issuing codes, redeeming them for tokens, and checking
+/// access tokens. Built once in `makeServices`; every call takes the request's database.
+struct OIDCProvider: Sendable {
+    let issuer: String
+    let configuration: OIDCProviderConfiguration
+    let keys: SigningKeyRing
+    let clock: any ServerClock
+
+    /// The issuer from the public URL: exactly it, without a trailing slash (Discovery §4.3).
+    static func issuer(publicURL: String) -> String {
+        var issuer = publicURL
+        while issuer.hasSuffix("/") { issuer.removeLast() }
+        return issuer
+    }
+
+    var userInfoEndpoint: String { issuer + "/oauth/userinfo" }
+
+    /// A new code for `request`, signed in as `userID` at `authTime`.
+    func issueCode(for request: AuthorizationRequest, userID: UUID, authTime: Date, on database: any Database) async throws -> String {
+        let grant = AuthorizationCodeStore.Grant(
+            grantID: UUID().uuidString.lowercased(), clientID: request.clientID, redirectURI: request.redirectURI,
+            scope: request.scope, nonce: request.nonce, codeChallenge: request.codeChallenge, userID: userID,
+            authTime: authTime)
+        return try await AuthorizationCodeStore(database: database)
+            .insert(grant, now: clock.now(), lifetime: configuration.codeLifetime)
+    }
+
+    /// The token response's content.
+    struct Tokens: Sendable {
+        var accessToken: String
+        var idToken: String
+        var scope: String
+        var expiresIn: Int
+    }
+
+    /// Why a code was not exchanged: `invalid_grant` or `invalid_request` (RFC 6749 §5.2).
+    struct GrantError: Error, Equatable {
+        var error: String
+        var description: String
+        /// What the log says (never the code).
+        var logReason: String
+    }
+
+    /// Exchanges `code` for tokens for the authenticated `client`, checking the redirect URI and the PKCE verifier.
+    func exchange(code: String, redirectURI: String, verifier: String?, client: OIDCClient,
+                  on database: any Database) async throws -> Tokens {
+        let now = clock.now()
+        let grant: AuthorizationCodeStore.Grant
+        switch try await AuthorizationCodeStore(database: database).redeem(code, clientID: client.clientID, now: now) {
+        case .redeemed(let redeemed): grant = redeemed
+        case .reused(let grantID):
+            try await OIDCAccessTokenStore(database: database).revokeGrant(grantID, now: now)
+            throw GrantError(error: "invalid_grant", description: "The authorization code was already used.",
+                             logReason: "code reused; its grant is revoked")
+        case .invalid:
+            throw GrantError(error: "invalid_grant", description: "The authorization code is invalid or expired.",
+                             logReason: "unknown, expired or another client's code")
+        }
+        guard grant.redirectURI.utf8.elementsEqual(redirectURI.utf8) else {
+            throw GrantError(error: "invalid_grant", description: "redirect_uri differs from the authorization request's.",
+                             logReason: "redirect_uri mismatch")
+        }
+        if let challenge = grant.codeChallenge {
+            guard let verifier else {
+                throw GrantError(error: "invalid_grant", description: "code_verifier is required.", logReason: "no PKCE verifier")
+            }
+            guard PKCE.verifies(verifier, challenge: challenge) else {
+                throw GrantError(error: "invalid_grant", description: "code_verifier does not match the code_challenge.",
+                                 logReason: "PKCE verifier mismatch")
+            }
+        } else if client.metadata.isPublic || verifier != nil {
+            throw GrantError(error: "invalid_grant", description: "code_verifier sent for a code without a code_challenge.",
+                             logReason: "PKCE verifier without challenge")
+        }
+        return try await issueTokens(grant, now: now, on: database)
+    }
+
+    private func issueTokens(_ grant: AuthorizationCodeStore.Grant, now: Date, on database: any Database) async throws -> Tokens {
+        let expires = now.addingTimeInterval(configuration.tokenLifetime)
+        let sub = grant.userID.uuidString.lowercased()
+        let jti = OpaqueToken.random(bytes: 16)
+        try await OIDCAccessTokenStore(database: database).insert(
+            jti: jti, grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
+            now: now, expiresAt: expires)
+        let accessToken = try await keys.sign(
+            AccessTokenClaims(iss: issuer, sub: sub, aud: userInfoEndpoint, client_id: grant.clientID, scope: grant.scope,
+                              exp: expires, iat: now, jti: jti), algorithm: .rs256, type: "at+jwt")
+        let idToken = try await keys.sign(
+            IDTokenClaims(iss: issuer, sub: sub, aud: grant.clientID, exp: expires, iat: now, auth_time: grant.authTime,
+                          nonce: grant.nonce, azp: grant.clientID, amr: ["wechat"],
+                          at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: .rs256, type: "JWT")
+        return Tokens(accessToken: accessToken, idToken: idToken, scope: grant.scope,
+                      expiresIn: Int(configuration.tokenLifetime))
+    }
+
+    /// The access token's record when `token` is one of ours that still works: signed by a published key, typed
+    /// `at+jwt`, issued here for the userinfo endpoint, unexpired, and neither it, its grant nor its client revoked.
+    func activeAccessToken(_ token: String, on database: any Database) async throws -> OIDCAccessTokenStore.Active? {
+        guard let verified = try? await keys.verify(token), verified.header.typ == "at+jwt",
+              let claims = try? verified.claims(as: AccessTokenClaims.self),
+              claims.iss == issuer, claims.aud == userInfoEndpoint, claims.exp > clock.now() else { return nil }
+        guard let active = try await OIDCAccessTokenStore(database: database).active(jti: claims.jti, now: clock.now()),
+              active.userID.uuidString.lowercased() == claims.sub else { return nil }
+        return active
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+/// The authorization-code flow's lifetimes. Fixed defaults (no environment variables): they are the standards'
+/// advice, and tests change them through `LoginServerConfiguration.oidcProvider`.
+struct OIDCProviderConfiguration: Sendable, Equatable {
+    /// How long a browser may take to sign in with WeChat (and bind) before its pending authorization request
+    /// expires: 15 minutes, as long as a binding may wait.
+    var requestLifetime: TimeInterval = 15 * 60
+    /// An authorization code's life: one minute (RFC 6749 §4.1.2 advises at most ten).
+    var codeLifetime: TimeInterval = 60
+    /// The life of access tokens and ID tokens: an hour.
+    var tokenLifetime: TimeInterval = 3600
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Vapor
+
+/// `POST /oauth/token` (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3): the authorization code exchanged for an
+/// access token and an ID token. Every answer is `no-store`; errors are RFC 6749 §5.2's JSON.
+struct TokenController: RouteCollection {
+    let provider: OIDCProvider
+    let clients: OIDCClients
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("oauth", "token", use: token)
+    }
+
+    /// The success answer (RFC 6749 §5.1).
+    struct TokenResponse: Content {
+        var access_token: String
+        var token_type: String
+        var expires_in: Int
+        var id_token: String
+        var scope: String
+    }
+
+    private func token(_ req: Request) async throws -> Response {
+        guard req.headers.contentType == .urlEncodedForm,
+              let form = try? req.content.decode([String: String].self, as: .urlEncodedForm) else {
+            return try await error(req, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+        }
+        let client: OIDCClient
+        do {
+            let credentials = try ClientCredentials.read(authorization: req.headers.first(name: .authorization), form: form)
+            client = try await clients.authenticate(credentials, on: req.db)
+        } catch let failure as ClientAuthenticationError {
+            req.logger.notice("token request refused", metadata: ["reason": "\(failure.description)"])
+            let response = try await error(req, failure.oauthError, failure.publicDescription,
+                                           status: failure.oauthError == "invalid_client" ? .unauthorized : .badRequest)
+            if failure.oauthError == "invalid_client" {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: #"Basic realm="wechat-login""#)
+            }
+            return response
+        }
+        guard let grantType = form["grant_type"] else { return try await error(req, "invalid_request", "grant_type is required.") }
+        guard grantType == "authorization_code" else {
+            return try await error(req, "unsupported_grant_type", "Only authorization_code is supported.")
+        }
+        guard let code = form["code"], !code.isEmpty, let redirectURI = form["redirect_uri"] else {
+            return try await error(req, "invalid_request", "code and redirect_uri are required.")
+        }
+        do {
+            let tokens = try await provider.exchange(code: code, redirectURI: redirectURI, verifier: form["code_verifier"],
+                                                     client: client, on: req.db)
+            req.logger.info("tokens issued", metadata: ["client_id": "\(client.clientID)"])
+            return try await Response.noStore(
+                TokenResponse(access_token: tokens.accessToken, token_type: "Bearer", expires_in: tokens.expiresIn,
+                              id_token: tokens.idToken, scope: tokens.scope), status: .ok, for: req)
+        } catch let failure as OIDCProvider.GrantError {
+            req.logger.notice("token request refused", metadata: ["client_id": "\(client.clientID)", "reason": "\(failure.logReason)"])
+            return try await error(req, failure.error, failure.description)
+        }
+    }
+
+    private func error(_ req: Request, _ code: String, _ description: String,
+                       status: HTTPResponseStatus = .badRequest) async throws -> Response {
+        try await Response.noStore(OAuthErrorBody(error: code, error_description: description), status: status, for: req)
+    }
+}

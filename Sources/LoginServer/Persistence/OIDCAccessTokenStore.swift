@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The one way to `oidc_access_tokens`: every access token issued, by its `jti`, with the grant it belongs to, so
+/// that a signed, unexpired token still stops working once it or its grant is revoked, or its client is.
+struct OIDCAccessTokenStore: Sendable {
+    static let table = "oidc_access_tokens"
+
+    let database: any Database
+
+    /// Records a token issued under `grantID`.
+    func insert(jti: String, grantID: String, clientID: String, userID: UUID, scope: String, now: Date,
+                expiresAt: Date) async throws {
+        try await database.sql().raw("""
+            INSERT INTO oidc_access_tokens (id, jti, grant_id, client_id, user_id, scope, created_at, expires_at)
+            VALUES (\(bind: UUID()), \(bind: jti), \(bind: grantID), \(bind: clientID), \(bind: userID), \(bind: scope),
+                \(bind: now), \(bind: expiresAt))
+            """).run()
+    }
+
+    /// Revokes every token of `grantID` (a reused code).
+    func revokeGrant(_ grantID: String, now: Date) async throws {
+        try await database.sql().raw("""
+            UPDATE oidc_access_tokens SET revoked_at = \(bind: now) WHERE grant_id = \(bind: grantID) AND revoked_at IS NULL
+            """).run()
+    }
+
+    /// A recorded token that still works: unexpired, not revoked, its grant not revoked, its client active.
+    struct Active: Sendable {
+        var userID: UUID
+        var clientID: String
+        var scope: String
+    }
+
+    /// The token with this `jti` while it still works; nil otherwise.
+    func active(jti: String, now: Date) async throws -> Active? {
+        guard let row = try await database.sql().raw("""
+            SELECT t.user_id, t.client_id, t.scope FROM oidc_access_tokens t
+            JOIN oidc_authorization_codes g ON g.grant_id = t.grant_id
+            JOIN oidc_clients c ON c.client_id = t.client_id
+            WHERE t.jti = \(bind: jti) AND t.revoked_at IS NULL AND t.expires_at > \(bind: now)
+              AND g.grant_revoked_at IS NULL AND c.revoked_at IS NULL
+            """).first() else { return nil }
+        return Active(userID: try row.decode(column: "user_id", as: UUID.self),
+                      clientID: try row.decode(column: "client_id", as: String.self),
+                      scope: try row.decode(column: "scope", as: String.self))
+    }
+
+    /// Deletes rows that expired before `cutoff`; returns how many.
+    static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
+        try await database.sql().raw("DELETE FROM \(ident: table) WHERE expires_at < \(bind: cutoff) RETURNING id").all().count
+    }
+}

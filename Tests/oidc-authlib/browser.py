@@ -7,6 +7,9 @@ import urllib.parse
 
 import requests
 
+# How one-time codes are read, by site: the development outbox unless a site is listed (a real-looking deployment
+# sends them to CODE_WEBHOOK_URL).
+OUTBOXES = {}
 WECHAT_UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0.47"
 DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 
@@ -27,7 +30,7 @@ class Browser:
         # seconds, so a test of prompt=login or max_age scans in the next second, as a person would.
         self.scan_in_next_second = False
         # How to read a one-time code sent to a phone: the development outbox by default (sandbox mode).
-        self.outbox = outbox or self._dev_outbox
+        self.outbox = outbox or OUTBOXES.get(self.site, self._dev_outbox)
 
     def request(self, method, url, data=None, headers=None):
         url = url if "://" in url else self.site + url

@@ -12,6 +12,9 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 
+from browser import OUTBOXES
+from world import World, phone_code
+
 # authlib.jose verifies the ID token (CodeIDToken checks nonce and at_hash with it); authlib announces its move to
 # joserfc on import, which is not this suite's concern.
 with warnings.catch_warnings():
@@ -58,9 +61,31 @@ def binary():
     return path
 
 
-@pytest.fixture(scope="session")
-def site():
-    """The login server in sandbox mode (SQLite in a temporary directory, the embedded sandbox on loopback)."""
+def postgres_url(variable):
+    url = os.environ.get(variable)
+    if not url:
+        pytest.fail(f"{variable} must name an empty PostgreSQL database (scripts/oidc-authlib-test sets it)")
+    return url
+
+
+def standalone_world(database, public_port):
+    return World(binary(), database, public_port, ADMIN_TOKEN, free_port, wait_for_health, stop)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def site(request):
+    """The login server: in sandbox mode (SQLite in a temporary directory, the embedded sandbox on loopback), and
+    with real-looking credentials on PostgreSQL (OIDC_AUTHLIB_PG_URL) against a standalone sandbox."""
+    if request.param == "postgres":
+        port = free_port()
+        world = standalone_world(postgres_url("OIDC_AUTHLIB_PG_URL"), port)
+        try:
+            url = world.serve("server", port)
+            OUTBOXES[url] = phone_code
+            yield url
+        finally:
+            world.close()
+        return
     work = tempfile.TemporaryDirectory()
     port, sandbox_port = free_port(), free_port()
     while sandbox_port == port:

@@ -1,16 +1,10 @@
 """Two `wechat-login serve` processes on one PostgreSQL database serve one provider (issue 13): a code issued by
 one is redeemed at the other, and a key rotated with `wechat-login rotate-signing-keys` on the shared database is
 published by both. Real-looking credentials against a standalone `wechat-login sandbox`, as in
-scripts/multi-instance-test: sandbox mode is SQLite-only. One-time codes for binding reach a webhook served here.
-
-The database is OIDC_AUTHLIB_PG_URL (scripts/oidc-authlib-test starts a throwaway PostgreSQL server for it)."""
+scripts/multi-instance-test (world.py): sandbox mode is SQLite-only."""
 import base64
-import http.server
 import json
-import os
 import subprocess
-import tempfile
-import threading
 import time
 
 import pytest
@@ -18,93 +12,22 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 
 from browser import Browser
-from conftest import (ADMIN_TOKEN, REDIRECT_URI, authorization_url, binary, free_port, register, stop,
-                      verify_id_token, wait_for_health)
-
-OA_APPID = "wx5a1c9e0b3d7f2468"  # the sandbox's seeded official account and its secret
-OA_SECRET = "3f6c2a9e8b1d4f7a0c5e9b2d6a8f1c3e"
-TOKEN_KEY = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
-
-class CodeWebhook(http.server.BaseHTTPRequestHandler):
-    """CODE_WEBHOOK_URL: keeps the last one-time code sent to each destination."""
-    codes = {}
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        CodeWebhook.codes[body["destination"]] = body["code"]
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def phone_code(phone):
-    for _ in range(50):
-        for destination, code in CodeWebhook.codes.items():
-            if destination.endswith(phone):
-                return code
-        time.sleep(0.1)
-    raise AssertionError(f"no one-time code reached the webhook for {phone}: {CodeWebhook.codes}")
+from conftest import (REDIRECT_URI, authorization_url, binary, free_port, postgres_url, register,
+                      standalone_world, verify_id_token)
+from world import phone_code
 
 
 @pytest.fixture(scope="module")
 def instances():
-    """The sandbox, the webhook, and instances A and B behind one PUBLIC_URL (A's address stands for the load
-    balancer's: the browser is sent there, the app's back end talks to either)."""
-    database = os.environ.get("OIDC_AUTHLIB_PG_URL")
-    if not database:
-        pytest.fail("OIDC_AUTHLIB_PG_URL must name an empty PostgreSQL database (scripts/oidc-authlib-test sets it)")
-    processes, logs = [], []
-    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CodeWebhook)
-    threading.Thread(target=webhook.serve_forever, daemon=True).start()
-
-    def start(args, env=None):
-        log = tempfile.TemporaryFile()
-        logs.append(log)
-        processes.append(subprocess.Popen([binary()] + args, env=env, stdout=log, stderr=subprocess.STDOUT))
-        return processes[-1], log
-
+    """Instances A and B behind one PUBLIC_URL (A's address stands for the load balancer's: the browser is sent
+    there, the app's back end talks to either), on the database OIDC_AUTHLIB_PG_PAIR_URL."""
+    ports = [free_port(), free_port()]
+    world = standalone_world(postgres_url("OIDC_AUTHLIB_PG_PAIR_URL"), ports[0])
     try:
-        sandbox_port = free_port()
-        sandbox = f"http://127.0.0.1:{sandbox_port}"
-        process, log = start(["sandbox", "--port", str(sandbox_port)])
-        for _ in range(150):
-            try:
-                if requests.get(sandbox + "/sandbox/api/apps", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        ports = [free_port(), free_port()]
-        public_url = f"http://127.0.0.1:{ports[0]}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
-        env.update({"WECHAT_OA_APPID": OA_APPID, "WECHAT_OA_SECRET": OA_SECRET, "WECHAT_API_BASE_URL": sandbox,
-                    "DATABASE_URL": database, "TOKEN_ENCRYPTION_KEY": TOKEN_KEY, "PUBLIC_URL": public_url,
-                    "ADMIN_API_TOKEN": ADMIN_TOKEN, "RATE_LIMITS": "off", "LOG_LEVEL": "notice",
-                    "CODE_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_address[1]}/codes"})
-        urls = []
-        for port in ports:
-            process, log = start(["serve", "--port", str(port), "--sandbox-port", str(free_port())], env)
-            urls.append(f"http://127.0.0.1:{port}")
-            wait_for_health(urls[-1], process, log)
-        patched = requests.patch(f"{sandbox}/sandbox/api/apps/{OA_APPID}", json={"webAuthDomain": public_url[7:]},
-                                 timeout=10)
-        assert patched.status_code == 200, patched.text
-
-        def restart_a():
-            stop(processes[1])
-            processes[1], log = start(["serve", "--port", str(ports[0]), "--sandbox-port", str(free_port())], env)
-            wait_for_health(urls[0], processes[1], log)
-
-        yield {"urls": urls, "env": env, "restart_a": restart_a}
+        urls = [world.serve("a", ports[0]), world.serve("b", ports[1])]
+        yield {"urls": urls, "env": world.env, "restart_a": lambda: world.serve("a", ports[0])}
     finally:
-        for process in reversed(processes):
-            stop(process)
-        for log in logs:
-            log.close()
-        webhook.shutdown()
-        webhook.server_close()
+        world.close()
 
 
 def discover(url):

@@ -50,7 +50,8 @@ struct AuthorizationController: RouteCollection {
         let browser = req.cookies[cookieName].flatMap { $0.string.utf8.count == 43 ? $0.string : nil } ?? OpaqueToken.random()
         let id = try await AuthorizationRequestStore(database: req.db).insert(
             request, browserHash: OpaqueToken.hash(browser),
-            freshLoginRequired: request.promptLogin || request.maxAge != nil, now: now,
+            freshLoginRequired: request.promptLogin || request.maxAge != nil,
+            signInSeen: sessions.signedIn(req)?.at, now: now,
             lifetime: provider.configuration.requestLifetime)
         var login = LoginLinks.login(returnTo: "/oauth/authorize/continue?request=\(id)")
         if let language = request.language { login += "&lang=\(language.rawValue)" }
@@ -77,11 +78,13 @@ struct AuthorizationController: RouteCollection {
               client.allowsRedirect(to: request.redirectURI) else {
             return errorPage(req, reason: req.language.pick("这个应用未注册或已停用。", "This app is not registered or was revoked."))
         }
-        // prompt=login or max_age: the sign-in must come after the request. Whole seconds, because the databases keep
-        // dates at different precisions (a sign-in takes a WeChat round trip, never under a second).
+        // prompt=login or max_age: a sign-in other than the one the browser had when the request came, and not older
+        // than the request (the stored time comes back rounded to the microsecond: a millisecond's tolerance). No
+        // whole-second rule: a silent in-WeChat sign-in can finish within the request's second.
         guard let session = sessions.signedIn(req),
               !taken.freshLoginRequired
-                || session.at.timeIntervalSince1970.rounded(.down) > taken.createdAt.timeIntervalSince1970.rounded(.down) else {
+                || (session.at.timeIntervalSince1970 != taken.signInSeen
+                    && session.at.timeIntervalSince1970 >= taken.createdAt.timeIntervalSince1970 - 0.001) else {
             return redirect(req, to: request.redirectURI, error: AuthorizationError(
                 code: .loginRequired, description: "The person did not sign in.", state: request.state))
         }

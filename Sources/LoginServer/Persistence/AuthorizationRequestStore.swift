@@ -11,15 +11,17 @@ struct AuthorizationRequestStore: Sendable {
     let database: any Database
 
     /// Stores `request` under a new random id for the browser whose cookie hashes to `browserHash`; returns the id.
-    func insert(_ request: AuthorizationRequest, browserHash: String, freshLoginRequired: Bool, now: Date,
-                lifetime: TimeInterval) async throws -> String {
+    /// `signInSeen` is the browser's sign-in time when the request came, if it had one (a fresh login must be another).
+    func insert(_ request: AuthorizationRequest, browserHash: String, freshLoginRequired: Bool, signInSeen: Date?,
+                now: Date, lifetime: TimeInterval) async throws -> String {
         let id = OpaqueToken.random(bytes: 24)
         try await database.sql().raw("""
             INSERT INTO oidc_authorization_requests (id, request_id, browser_hash, client_id, redirect_uri, scope, state,
-                nonce, code_challenge, fresh_login_required, created_at, expires_at)
+                nonce, code_challenge, fresh_login_required, sign_in_seen, created_at, expires_at)
             VALUES (\(bind: UUID()), \(bind: id), \(bind: browserHash), \(bind: request.clientID),
                 \(bind: request.redirectURI), \(bind: request.scope), \(bind: request.state), \(bind: request.nonce),
-                \(bind: request.codeChallenge), \(bind: freshLoginRequired), \(bind: now),
+                \(bind: request.codeChallenge), \(bind: freshLoginRequired),
+                \(bind: signInSeen?.timeIntervalSince1970), \(bind: now),
                 \(bind: now.addingTimeInterval(lifetime)))
             """).run()
         return id
@@ -29,6 +31,8 @@ struct AuthorizationRequestStore: Sendable {
     struct Taken: Sendable {
         var request: AuthorizationRequest
         var freshLoginRequired: Bool
+        /// The browser's sign-in time when the request came (seconds since 1970), if it had one.
+        var signInSeen: Double?
         var createdAt: Date
     }
 
@@ -39,7 +43,8 @@ struct AuthorizationRequestStore: Sendable {
             UPDATE oidc_authorization_requests SET used_at = \(bind: now)
             WHERE request_id = \(bind: id) AND browser_hash = \(bind: browserHash) AND used_at IS NULL
               AND expires_at > \(bind: now)
-            RETURNING client_id, redirect_uri, scope, state, nonce, code_challenge, fresh_login_required, created_at
+            RETURNING client_id, redirect_uri, scope, state, nonce, code_challenge, fresh_login_required, sign_in_seen,
+                created_at
             """).first() else { return nil }
         let request = AuthorizationRequest(
             clientID: try row.decode(column: "client_id", as: String.self),
@@ -50,6 +55,7 @@ struct AuthorizationRequestStore: Sendable {
             codeChallenge: try row.decode(column: "code_challenge", as: String?.self),
             promptNone: false, promptLogin: false, maxAge: nil, language: nil)
         return Taken(request: request, freshLoginRequired: try row.decode(column: "fresh_login_required", as: Bool.self),
+                     signInSeen: try row.decode(column: "sign_in_seen", as: Double?.self),
                      createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 

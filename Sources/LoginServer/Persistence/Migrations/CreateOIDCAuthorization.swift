@@ -16,6 +16,9 @@ struct CreateOIDCAuthorization: AsyncMigration {
             .field("nonce", .string)
             .field("code_challenge", .string)
             .field("fresh_login_required", .bool, .required)
+            // The browser's sign-in when the request came (seconds since 1970, exactly as the session holds them):
+            // a fresh login must be another one.
+            .field("sign_in_seen", .double)
             .field("created_at", .datetime, .required)
             .field("expires_at", .datetime, .required)
             .field("used_at", .datetime)

@@ -39,10 +39,10 @@ struct DiscoveryController: RouteCollection {
             userinfo_endpoint = issuer + "/oauth/userinfo"
             jwks_uri = issuer + "/oauth/jwks"
             registration_endpoint = issuer + "/oauth/register"
-            scopes_supported = ClientMetadata.supportedScopes.filter { $0 != "offline_access" }
+            scopes_supported = ClientMetadata.supportedScopes
             response_types_supported = ["code"]
             response_modes_supported = ["query"]
-            grant_types_supported = ["authorization_code"]
+            grant_types_supported = ClientMetadata.GrantType.allCases.map(\.rawValue)
             subject_types_supported = ["public"]
             id_token_signing_alg_values_supported = ["RS256"]
             token_endpoint_auth_methods_supported = ClientMetadata.AuthMethod.allCases.map(\.rawValue)

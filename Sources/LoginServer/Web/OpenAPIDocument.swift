@@ -358,22 +358,23 @@ enum OpenAPIDocument {
         "/oauth/token": {
           "post": {
             "tags": ["openid-connect"],
-            "summary": "The token endpoint (RFC 6749 §4.1.3): an authorization code and its PKCE verifier for an access token and an ID token",
-            "description": "Client authentication: HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in the body, or (a public client) client_id alone. A code works once; a second redemption fails and revokes what the first issued.",
+            "summary": "The token endpoint (RFC 6749 §4.1.3, §6): an authorization code and its PKCE verifier, or a refresh token, for an access token and an ID token",
+            "description": "Client authentication: HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in the body, or (a public client) client_id alone. A code works once; a second redemption fails and revokes what the first issued. A refresh token (issued with offline_access to a client registered for the refresh_token grant) works once too: each use returns a new one (30 days, sliding, at most 90 days from the sign-in); presenting a used one fails and revokes its whole family and the family's access tokens. scope may narrow the new access token's scope (openid kept), never widen it.",
             "operationId": "token",
             "security": [{"clientSecretBasic": []}, {}],
             "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
               "type": "object",
               "properties": {
-                "grant_type": {"type": "string", "enum": ["authorization_code"]},
+                "grant_type": {"type": "string", "enum": ["authorization_code", "refresh_token"]},
                 "code": {"type": "string"}, "redirect_uri": {"type": "string"}, "code_verifier": {"type": "string"},
+                "refresh_token": {"type": "string"}, "scope": {"type": "string"},
                 "client_id": {"type": "string"}, "client_secret": {"type": "string"}
               },
               "required": ["grant_type"]}}}},
             "responses": {
               "200": {"description": "Tokens", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}}},
-              "400": {"description": "invalid_request, invalid_grant or unsupported_grant_type (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+              "400": {"description": "invalid_request, invalid_grant, invalid_scope, unauthorized_client or unsupported_grant_type (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
               "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
@@ -732,7 +733,8 @@ enum OpenAPIDocument {
               "token_type": {"type": "string", "const": "Bearer"},
               "expires_in": {"type": "integer"},
               "id_token": {"type": "string", "description": "An RS256 JWS: iss, sub, aud, exp, iat, auth_time, nonce, azp, amr, at_hash"},
-              "scope": {"type": "string"}
+              "scope": {"type": "string"},
+              "refresh_token": {"type": "string", "description": "Opaque, single use; only when offline_access was granted"}
             },
             "required": ["access_token", "token_type", "expires_in", "id_token", "scope"],
             "additionalProperties": false
@@ -740,7 +742,7 @@ enum OpenAPIDocument {
           "TokenError": {
             "type": "object",
             "description": "The token endpoint's errors (RFC 6749 §5.2)",
-            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type"]}, "error_description": {"type": "string"}},
+            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client", "unsupported_grant_type"]}, "error_description": {"type": "string"}},
             "required": ["error"],
             "additionalProperties": false
           },

@@ -175,13 +175,42 @@ import Testing
     }
 
     @Test func anAdminRevocationEndsTheUsersTokens() async throws {
-        try await LoginWorld.with { world in
+        try await LoginWorld.with(adjust: { $0.adminToken = OIDCClientRegistrationTests.token }) { world in
             let (client, first) = try await Self.signIn(world, contact: "13800138111")
             let refresh1 = try #require(first["refresh_token"] as? String)
             let access1 = try #require(first["access_token"] as? String)
             let user = try #require(try await UserStore(database: world.server.db).find(.phone("13800138111")))
-            let revoked = try await world.services.oidcProvider.revokeTokens(of: try #require(user.id), on: world.server.db)
-            #expect(revoked == 2)
+            let path = "/api/admin/users/\(try #require(user.id))/revoke-tokens"
+            let refusedWithoutToken = try await OIDCClientRegistrationTests.send(world, .POST, path, token: nil)
+            #expect(refusedWithoutToken.status == 401)
+            #expect(try await TestRelyingParty.userInfo(world, token: access1).status == 200)
+
+            let revoked = try await OIDCClientRegistrationTests.send(world, .POST, path)
+            #expect(revoked.status == 200, "\(revoked.body)")
+            #expect(revoked.json["revokedTokens"] as? Int == 2)
+            #expect(try await TestRelyingParty.userInfo(world, token: access1).status == 401)
+            let refused = try await client.refresh(world, token: refresh1)
+            #expect(refused.status == 400 && refused.json["error"] as? String == "invalid_grant")
+            #expect(try await OIDCClientRegistrationTests.send(world, .POST, path).json["revokedTokens"] as? Int == 0)
+            let unknown = try await OIDCClientRegistrationTests.send(world, .POST, "/api/admin/users/\(UUID())/revoke-tokens")
+            #expect(unknown.status == 404)
+        }
+    }
+
+    @Test func unbindingAnIdentityEndsTheUsersTokens() async throws {
+        try await LoginWorld.with { world in
+            let (client, first) = try await Self.signIn(world, contact: "13800138112")
+            let refresh1 = try #require(first["refresh_token"] as? String)
+            let access1 = try #require(first["access_token"] as? String)
+            // The in-WeChat sign-in of the same person joins a second identity by unionid.
+            _ = try await world.browser(userAgent: Browser.weChatUserAgent).weChatLogin(as: "u1")
+            let user = try #require(try await UserStore(database: world.server.db).find(.phone("13800138112")))
+            let accounts = AccountService(database: world.server.db)
+            let identities = try await accounts.identities(of: user)
+            try #require(identities.count == 2)
+            #expect(try await TestRelyingParty.userInfo(world, token: access1).status == 200)
+
+            try await accounts.unbind(identityID: try identities[1].requireID(), from: user, now: world.clock.now())
             #expect(try await TestRelyingParty.userInfo(world, token: access1).status == 401)
             let refused = try await client.refresh(world, token: refresh1)
             #expect(refused.status == 400 && refused.json["error"] as? String == "invalid_grant")

@@ -104,6 +104,22 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/admin/users/{userID}/revoke-tokens": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "End every OpenID Connect refresh and access token of a user, at every app (again: revokes 0)",
+            "operationId": "adminRevokeUserTokens",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Revoked", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"revokedTokens": {"type": "integer", "description": "How many were still alive"}}, "required": ["revokedTokens"], "additionalProperties": false}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/admin/users": {
           "get": {
             "tags": ["admin"],

@@ -342,7 +342,7 @@ import Testing
             #expect(json["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
             #expect(json["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(json["authorization_response_iss_parameter_supported"] as? Bool == true)
-            #expect(json["end_session_endpoint"] == nil, "not advertised before it exists")
+            #expect(json["end_session_endpoint"] as? String == "http://login.test/oauth/logout")
             // The home page says how an app connects, in both languages.
             let home = try await world.browser().get("\(LoginWorld.serverBase)/")
             #expect(home.body.contains("http://login.test/.well-known/openid-configuration") && home.body.contains("注册应用"))

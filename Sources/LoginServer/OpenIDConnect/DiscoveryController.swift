@@ -19,6 +19,7 @@ struct DiscoveryController: RouteCollection {
         var userinfo_endpoint: String
         var jwks_uri: String
         var registration_endpoint: String
+        var end_session_endpoint: String
         var scopes_supported: [String]
         var response_types_supported: [String]
         var response_modes_supported: [String]
@@ -39,6 +40,7 @@ struct DiscoveryController: RouteCollection {
             userinfo_endpoint = issuer + "/oauth/userinfo"
             jwks_uri = issuer + "/oauth/jwks"
             registration_endpoint = issuer + "/oauth/register"
+            end_session_endpoint = issuer + "/oauth/logout"
             scopes_supported = ClientMetadata.supportedScopes
             response_types_supported = ["code"]
             response_modes_supported = ["query"]

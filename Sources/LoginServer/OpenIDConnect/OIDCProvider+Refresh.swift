@@ -57,3 +57,13 @@ extension OIDCProvider {
         return asked.joined(separator: " ")
     }
 }
+
+extension OIDCProvider {
+    /// The claims of an `id_token_hint` (RP-Initiated Logout §2): signed by a published key, an ID token of this
+    /// issuer. An expired one is accepted, as the specification allows; nil for anything else.
+    func idTokenHint(_ token: String) async -> IDTokenClaims? {
+        guard let verified = try? await keys.verify(token), verified.header.typ == "JWT",
+              let claims = try? verified.claims(as: IDTokenClaims.self), claims.iss == issuer else { return nil }
+        return claims
+    }
+}

@@ -722,7 +722,7 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "issuer": {"type": "string"}, "authorization_endpoint": {"type": "string"}, "token_endpoint": {"type": "string"},
-              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"},
+              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"}, "end_session_endpoint": {"type": "string"},
               "scopes_supported": {"type": "array", "items": {"type": "string"}},
               "response_types_supported": {"type": "array", "items": {"type": "string"}},
               "response_modes_supported": {"type": "array", "items": {"type": "string"}},
@@ -736,7 +736,7 @@ enum OpenAPIDocument {
               "ui_locales_supported": {"type": "array", "items": {"type": "string"}},
               "authorization_response_iss_parameter_supported": {"type": "boolean"}
             },
-            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint",
+            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint", "end_session_endpoint",
               "scopes_supported", "response_types_supported", "response_modes_supported", "grant_types_supported", "subject_types_supported",
               "id_token_signing_alg_values_supported", "token_endpoint_auth_methods_supported", "code_challenge_methods_supported",
               "claims_supported", "prompt_values_supported", "ui_locales_supported", "authorization_response_iss_parameter_supported"],

@@ -29,6 +29,7 @@ extension LoginServer {
             provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions, configuration: configuration))
         try app.register(collection: TokenController(provider: services.oidcProvider, clients: services.oidcClients))
         try app.register(collection: UserInfoController(provider: services.oidcProvider))
+        try app.register(collection: RevocationController(provider: services.oidcProvider, clients: services.oidcClients))
         try app.register(collection: LogoutController(provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))

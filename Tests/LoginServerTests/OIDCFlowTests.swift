@@ -343,6 +343,7 @@ import Testing
             #expect(json["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(json["authorization_response_iss_parameter_supported"] as? Bool == true)
             #expect(json["end_session_endpoint"] as? String == "http://login.test/oauth/logout")
+            #expect(json["revocation_endpoint"] as? String == "http://login.test/oauth/revoke")
             // The home page says how an app connects, in both languages.
             let home = try await world.browser().get("\(LoginWorld.serverBase)/")
             #expect(home.body.contains("http://login.test/.well-known/openid-configuration") && home.body.contains("注册应用"))

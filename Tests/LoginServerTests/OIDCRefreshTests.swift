@@ -197,6 +197,33 @@ import Testing
         }
     }
 
+    @Test func anAppRevokesItsTokensAtTheRevocationEndpoint() async throws {
+        try await LoginWorld.with { world in
+            let (client, first) = try await Self.signIn(world, contact: "13800138113")
+            let refresh1 = try #require(first["refresh_token"] as? String)
+            let access1 = try #require(first["access_token"] as? String)
+            let second = try await client.refresh(world, token: refresh1)
+            let refresh2 = try #require(second.json["refresh_token"] as? String)
+            let access2 = try #require(second.json["access_token"] as? String)
+
+            // Another client's token is answered 200 and left alone.
+            let (other, _) = try await Self.signIn(world, as: "u2", contact: "13800138114")
+            #expect(try await other.revoke(world, token: access2).status == 200)
+            #expect(try await TestRelyingParty.userInfo(world, token: access2).status == 200)
+
+            let accessOnly = try await client.revoke(world, token: access1)
+            #expect(accessOnly.status == 200 && accessOnly.headers.first(name: .cacheControl) == "no-store")
+            #expect(try await TestRelyingParty.userInfo(world, token: access1).status == 401)
+            #expect(try await TestRelyingParty.userInfo(world, token: access2).status == 200)
+
+            #expect(try await client.revoke(world, token: refresh2).status == 200)
+            #expect(try await TestRelyingParty.userInfo(world, token: access2).status == 401, "the family's access tokens end")
+            #expect(try await client.refresh(world, token: refresh2).status == 400)
+            #expect(try await client.revoke(world, token: "unknown").status == 200)
+            #expect(try await TestRelyingParty.post(world, "/oauth/revoke", form: [("token", "x")], authorization: nil).status == 401)
+        }
+    }
+
     @Test func unbindingAnIdentityEndsTheUsersTokens() async throws {
         try await LoginWorld.with { world in
             let (client, first) = try await Self.signIn(world, contact: "13800138112")
@@ -219,6 +246,18 @@ import Testing
 }
 
 extension TestRelyingParty {
+    /// `POST /oauth/revoke` (RFC 7009), authenticating as registered.
+    func revoke(_ world: LoginWorld, token: String) async throws -> Browser.Result {
+        var form = [("token", token)]
+        var authorization: String?
+        if let secret {
+            authorization = "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString()
+        } else {
+            form.append(("client_id", clientID))
+        }
+        return try await Self.post(world, "/oauth/revoke", form: form, authorization: authorization)
+    }
+
     /// `POST /oauth/token` with `grant_type=refresh_token`, authenticating as registered.
     func refresh(_ world: LoginWorld, token: String, scope: String? = nil) async throws -> Browser.Result {
         var form = [("grant_type", "refresh_token"), ("refresh_token", token)]

@@ -20,6 +20,8 @@ struct DiscoveryController: RouteCollection {
         var jwks_uri: String
         var registration_endpoint: String
         var end_session_endpoint: String
+        var revocation_endpoint: String
+        var revocation_endpoint_auth_methods_supported: [String]
         var scopes_supported: [String]
         var response_types_supported: [String]
         var response_modes_supported: [String]
@@ -41,6 +43,8 @@ struct DiscoveryController: RouteCollection {
             jwks_uri = issuer + "/oauth/jwks"
             registration_endpoint = issuer + "/oauth/register"
             end_session_endpoint = issuer + "/oauth/logout"
+            revocation_endpoint = issuer + "/oauth/revoke"
+            revocation_endpoint_auth_methods_supported = ClientMetadata.AuthMethod.allCases.map(\.rawValue)
             scopes_supported = ClientMetadata.supportedScopes
             response_types_supported = ["code"]
             response_modes_supported = ["query"]

@@ -67,3 +67,20 @@ extension OIDCProvider {
         return claims
     }
 }
+
+extension OIDCProvider {
+    /// RFC 7009: revokes `token` when it is `client`'s refresh token (its whole family and the family's access
+    /// tokens) or `client`'s access token; returns whether something was revoked.
+    func revoke(token: String, client: OIDCClient, on database: any Database) async throws -> Bool {
+        let now = clock.now()
+        if let grantID = try await OIDCRefreshTokenStore(database: database).family(of: token, clientID: client.clientID) {
+            try await OIDCRefreshTokenStore(database: database).revokeFamily(grantID, now: now)
+            try await OIDCAccessTokenStore(database: database).revokeGrant(grantID, now: now)
+            return true
+        }
+        guard let verified = try? await keys.verify(token), verified.header.typ == "at+jwt",
+              let claims = try? verified.claims(as: AccessTokenClaims.self), claims.iss == issuer,
+              claims.client_id == client.clientID else { return false }
+        return try await OIDCAccessTokenStore(database: database).revoke(jti: claims.jti, clientID: client.clientID, now: now)
+    }
+}

@@ -26,6 +26,15 @@ struct OIDCAccessTokenStore: Sendable {
             """).run()
     }
 
+    /// Revokes `clientID`'s token `jti` (RFC 7009); returns whether it was alive.
+    func revoke(jti: String, clientID: String, now: Date) async throws -> Bool {
+        try await database.sql().raw("""
+            UPDATE oidc_access_tokens SET revoked_at = \(bind: now)
+            WHERE jti = \(bind: jti) AND client_id = \(bind: clientID) AND revoked_at IS NULL
+            RETURNING id
+            """).first() != nil
+    }
+
     /// Revokes every token of `userID` (an admin's revocation, an unbound identity); returns how many were alive.
     func revokeUser(_ userID: UUID, now: Date) async throws -> Int {
         try await database.sql().raw("""

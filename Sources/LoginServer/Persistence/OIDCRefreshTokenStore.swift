@@ -79,6 +79,13 @@ struct OIDCRefreshTokenStore: Sendable {
         return .reused(grantID: grantID)
     }
 
+    /// The family of `token` when it is `clientID`'s, used or not.
+    func family(of token: String, clientID: String) async throws -> String? {
+        try await database.sql().raw("""
+            SELECT grant_id FROM oidc_refresh_tokens WHERE token_hash = \(bind: OpaqueToken.hash(token)) AND client_id = \(bind: clientID)
+            """).first()?.decode(column: "grant_id", as: String.self)
+    }
+
     /// Revokes every token of the family `grantID` (idempotent).
     func revokeFamily(_ grantID: String, now: Date) async throws {
         try await database.sql().raw("""

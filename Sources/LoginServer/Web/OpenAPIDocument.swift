@@ -398,6 +398,30 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/oauth/revoke": {
+          "post": {
+            "tags": ["openid-connect"],
+            "summary": "Token revocation (RFC 7009): a refresh token ends its family and the family's access tokens; an access token ends itself",
+            "description": "Client authentication as at /oauth/token. An unknown, expired or another client's token is answered 200 as well (RFC 7009 §2.2).",
+            "operationId": "revokeToken",
+            "security": [{"clientSecretBasic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+              "type": "object",
+              "properties": {
+                "token": {"type": "string"}, "token_type_hint": {"type": "string"},
+                "client_id": {"type": "string"}, "client_secret": {"type": "string"}
+              },
+              "required": ["token"]}}}},
+            "responses": {
+              "200": {"description": "Revoked, or nothing to revoke", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}},
+              "400": {"description": "invalid_request (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
         "/oauth/userinfo": {
           "get": {
             "tags": ["openid-connect"],
@@ -722,7 +746,7 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "issuer": {"type": "string"}, "authorization_endpoint": {"type": "string"}, "token_endpoint": {"type": "string"},
-              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"}, "end_session_endpoint": {"type": "string"},
+              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"}, "end_session_endpoint": {"type": "string"}, "revocation_endpoint": {"type": "string"}, "revocation_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
               "scopes_supported": {"type": "array", "items": {"type": "string"}},
               "response_types_supported": {"type": "array", "items": {"type": "string"}},
               "response_modes_supported": {"type": "array", "items": {"type": "string"}},
@@ -736,7 +760,7 @@ enum OpenAPIDocument {
               "ui_locales_supported": {"type": "array", "items": {"type": "string"}},
               "authorization_response_iss_parameter_supported": {"type": "boolean"}
             },
-            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint", "end_session_endpoint",
+            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint", "end_session_endpoint", "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
               "scopes_supported", "response_types_supported", "response_modes_supported", "grant_types_supported", "subject_types_supported",
               "id_token_signing_alg_values_supported", "token_endpoint_auth_methods_supported", "code_challenge_methods_supported",
               "claims_supported", "prompt_values_supported", "ui_locales_supported", "authorization_response_iss_parameter_supported"],

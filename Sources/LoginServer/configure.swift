@@ -157,6 +157,7 @@ public enum LoginServer {
         app.migrations.add(CreateOIDCClient())
         app.migrations.add(CreateSigningKey())
         app.migrations.add(CreateOIDCAuthorization())
+        app.migrations.add(CreateOIDCRefreshToken())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -21,6 +21,7 @@ extension LoginServer {
         try app.register(collection: ClientRegistrationController(
             initialAccessToken: configuration.adminToken, clients: services.oidcClients))
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))
+        try app.register(collection: UserTokenAdminController(adminToken: adminToken, provider: services.oidcProvider))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
         try app.register(collection: JWKSController(keys: services.signingKeys))
         try app.register(collection: DiscoveryController(issuer: services.oidcProvider.issuer))
@@ -28,6 +29,8 @@ extension LoginServer {
             provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions, configuration: configuration))
         try app.register(collection: TokenController(provider: services.oidcProvider, clients: services.oidcClients))
         try app.register(collection: UserInfoController(provider: services.oidcProvider))
+        try app.register(collection: RevocationController(provider: services.oidcProvider, clients: services.oidcClients))
+        try app.register(collection: LogoutController(provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions))
         try app.register(collection: MetricsController(
             configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
     }

@@ -168,7 +168,8 @@ import Testing
                 let results = await withTaskGroup(of: Bool.self) { group in
                     for (index, id) in ids.enumerated() {
                         let accounts = AccountService(database: world.database(loop: index))
-                        group.addTask { (try? await accounts.unbind(identityID: id, from: user)) != nil }
+                        let now = world.clock.now()
+                        group.addTask { (try? await accounts.unbind(identityID: id, from: user, now: now)) != nil }
                     }
                     return await group.reduce(into: []) { $0.append($1) }
                 }

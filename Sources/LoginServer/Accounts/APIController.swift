@@ -38,7 +38,7 @@ struct APIController: RouteCollection {
         }
         let accounts = AccountService(database: req.db)
         do {
-            try await accounts.unbind(identityID: id, from: user)
+            try await accounts.unbind(identityID: id, from: user, now: sessions.clock.now())
         } catch AccountService.UnbindFailure.notFound {
             throw Abort(.notFound, reason: "No such identity on this account.")
         } catch AccountService.UnbindFailure.lastSignInMethod {

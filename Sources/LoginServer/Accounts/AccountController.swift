@@ -31,7 +31,7 @@ struct AccountController: RouteCollection {
             return req.redirect(to: "/account")
         }
         do {
-            try await AccountService(database: req.db).unbind(identityID: id, from: user)
+            try await AccountService(database: req.db).unbind(identityID: id, from: user, now: sessions.clock.now())
             req.logger.info("identity unbound")
             return req.redirect(to: "/account?notice=unbound")
         } catch AccountService.UnbindFailure.lastSignInMethod {

@@ -18,11 +18,14 @@ struct AccountService: Sendable {
         try await IdentityStore(database: database).identities(ofUser: user.requireID())
     }
 
-    /// Unlinks one WeChat identity, never the last one (it is the only way to sign in).
+    /// Unlinks one WeChat identity, never the last one (it is the only way to sign in), and in the same transaction
+    /// revokes every OpenID Connect refresh and access token of the user, at every app: which app's sign-in came
+    /// through which identity is not recorded, and an unlink is what a person does when a WeChat account is lost or
+    /// no longer theirs, so every app signs them in again. `now` dates the revocation.
     ///
     /// Count and unlink are serialised per user: the user's row is locked first on PostgreSQL (SQLite's write
     /// transactions are `IMMEDIATE`), so two concurrent unbinds of an account's two identities cannot both see two.
-    func unbind(identityID: UUID, from user: User) async throws {
+    func unbind(identityID: UUID, from user: User, now: Date) async throws {
         let userID = try user.requireID()
         try await database.writeTransaction { tx in
             guard try await UserStore(database: tx).lock(userID) else { throw UnbindFailure.notFound }
@@ -32,6 +35,8 @@ struct AccountService: Sendable {
             guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }
             // The identity row stays (its openid may come back); it is only unlinked and its tokens dropped.
             try await store.unlink(identity)
+            _ = try await OIDCRefreshTokenStore(database: tx).revokeUser(userID, now: now)
+            _ = try await OIDCAccessTokenStore(database: tx).revokeUser(userID, now: now)
         }
     }
 }

@@ -7,7 +7,7 @@ struct AuthorizationRequest: Sendable, Equatable {
     var clientID: String
     var redirectURI: String
     /// The granted scopes: the asked ones, `openid` among them, all registered by the client (`offline_access`
-    /// is dropped: no refresh tokens are issued yet, and Core §11 lets a provider ignore it).
+    /// only for a client registered for the `refresh_token` grant; Core §11 lets a provider ignore it otherwise).
     var scopes: [String]
     var state: String?
     var nonce: String?
@@ -50,7 +50,7 @@ struct AuthorizationRequest: Sendable, Equatable {
             throw fail(.invalidScope, "The client is not registered for: \(unknown.joined(separator: " ")).")
         }
         var scopes: [String] = []
-        for scope in asked where scope != "offline_access" && !scopes.contains(scope) { scopes.append(scope) }
+        for scope in asked where (scope != "offline_access" || client.allows(.refreshToken)) && !scopes.contains(scope) { scopes.append(scope) }
 
         let nonce = query("nonce")
         if let nonce, nonce.utf8.count > maximumValueLength { throw fail(.invalidRequest, "nonce is too long.") }

@@ -19,6 +19,9 @@ struct DiscoveryController: RouteCollection {
         var userinfo_endpoint: String
         var jwks_uri: String
         var registration_endpoint: String
+        var end_session_endpoint: String
+        var revocation_endpoint: String
+        var revocation_endpoint_auth_methods_supported: [String]
         var scopes_supported: [String]
         var response_types_supported: [String]
         var response_modes_supported: [String]
@@ -39,10 +42,13 @@ struct DiscoveryController: RouteCollection {
             userinfo_endpoint = issuer + "/oauth/userinfo"
             jwks_uri = issuer + "/oauth/jwks"
             registration_endpoint = issuer + "/oauth/register"
-            scopes_supported = ClientMetadata.supportedScopes.filter { $0 != "offline_access" }
+            end_session_endpoint = issuer + "/oauth/logout"
+            revocation_endpoint = issuer + "/oauth/revoke"
+            revocation_endpoint_auth_methods_supported = ClientMetadata.AuthMethod.allCases.map(\.rawValue)
+            scopes_supported = ClientMetadata.supportedScopes
             response_types_supported = ["code"]
             response_modes_supported = ["query"]
-            grant_types_supported = ["authorization_code"]
+            grant_types_supported = ClientMetadata.GrantType.allCases.map(\.rawValue)
             subject_types_supported = ["public"]
             id_token_signing_alg_values_supported = ["RS256"]
             token_endpoint_auth_methods_supported = ClientMetadata.AuthMethod.allCases.map(\.rawValue)

@@ -34,6 +34,8 @@ struct OIDCProvider: Sendable {
         var idToken: String
         var scope: String
         var expiresIn: Int
+        /// Only when the grant holds `offline_access` and the client registered the `refresh_token` grant.
+        var refreshToken: String?
     }
 
     /// Why a code was not exchanged: `invalid_grant` or `invalid_request` (RFC 6749 §5.2).
@@ -53,6 +55,7 @@ struct OIDCProvider: Sendable {
         case .redeemed(let redeemed): grant = redeemed
         case .reused(let grantID):
             try await OIDCAccessTokenStore(database: database).revokeGrant(grantID, now: now)
+            try await OIDCRefreshTokenStore(database: database).revokeFamily(grantID, now: now)
             throw GrantError(error: "invalid_grant", description: "The authorization code was already used.",
                              logReason: "code reused; its grant is revoked")
         case .invalid:
@@ -75,25 +78,67 @@ struct OIDCProvider: Sendable {
             throw GrantError(error: "invalid_grant", description: "code_verifier sent for a code without a code_challenge.",
                              logReason: "PKCE verifier without challenge")
         }
-        return try await issueTokens(grant, now: now, on: database)
+        var tokens = try await issueTokens(grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID,
+                                           scope: grant.scope, authTime: grant.authTime, nonce: grant.nonce, now: now,
+                                           on: database)
+        if client.allows(.refreshToken), grant.scope.split(separator: " ").contains("offline_access") {
+            let family = OIDCRefreshTokenStore.Family(
+                grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
+                authTime: grant.authTime, familyExpiresAt: now.addingTimeInterval(configuration.refreshTokenMaximumLifetime))
+            tokens.refreshToken = try await OIDCRefreshTokenStore(database: database)
+                .insert(family, now: now, expiresAt: now.addingTimeInterval(configuration.refreshTokenIdleLifetime))
+        }
+        return tokens
     }
 
-    private func issueTokens(_ grant: AuthorizationCodeStore.Grant, now: Date, on database: any Database) async throws -> Tokens {
-        let expires = now.addingTimeInterval(configuration.tokenLifetime)
-        let sub = grant.userID.uuidString.lowercased()
-        let jti = OpaqueToken.random(bytes: 16)
+    func issueTokens(grantID: String, clientID: String, userID: UUID, scope: String, authTime: Date, nonce: String?,
+                     now: Date, on database: any Database) async throws -> Tokens {
+        let issued = IssuedAccess(clientID: clientID, userID: userID, scope: scope, authTime: authTime, nonce: nonce,
+                                  jti: OpaqueToken.random(bytes: 16), issuedAt: now,
+                                  expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
+        try await record(issued, grantID: grantID, on: database)
+        return try await sign(issued)
+    }
+
+    /// An access token recorded in `oidc_access_tokens`, and what its tokens say.
+    struct IssuedAccess: Sendable {
+        var clientID: String
+        var userID: UUID
+        var scope: String
+        var authTime: Date
+        var nonce: String?
+        var jti: String
+        var issuedAt: Date
+        var expiresAt: Date
+    }
+
+    /// Writes the access token's row (the database half of issuing, so it can share a transaction).
+    func record(_ issued: IssuedAccess, grantID: String, on database: any Database) async throws {
         try await OIDCAccessTokenStore(database: database).insert(
-            jti: jti, grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
-            now: now, expiresAt: expires)
+            jti: issued.jti, grantID: grantID, clientID: issued.clientID, userID: issued.userID, scope: issued.scope,
+            now: issued.issuedAt, expiresAt: issued.expiresAt)
+    }
+
+    /// Signs the access token and the ID token (outside any transaction: the key ring may read the database).
+    func sign(_ issued: IssuedAccess) async throws -> Tokens {
+        let sub = issued.userID.uuidString.lowercased()
         let accessToken = try await keys.sign(
-            AccessTokenClaims(iss: issuer, sub: sub, aud: userInfoEndpoint, client_id: grant.clientID, scope: grant.scope,
-                              exp: expires, iat: now, jti: jti), algorithm: .rs256, type: "at+jwt")
+            AccessTokenClaims(iss: issuer, sub: sub, aud: userInfoEndpoint, client_id: issued.clientID, scope: issued.scope,
+                              exp: issued.expiresAt, iat: issued.issuedAt, jti: issued.jti), algorithm: .rs256, type: "at+jwt")
         let idToken = try await keys.sign(
-            IDTokenClaims(iss: issuer, sub: sub, aud: grant.clientID, exp: expires, iat: now, auth_time: grant.authTime,
-                          nonce: grant.nonce, azp: grant.clientID, amr: ["wechat"],
+            IDTokenClaims(iss: issuer, sub: sub, aud: issued.clientID, exp: issued.expiresAt, iat: issued.issuedAt,
+                          auth_time: issued.authTime, nonce: issued.nonce, azp: issued.clientID, amr: ["wechat"],
                           at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: .rs256, type: "JWT")
-        return Tokens(accessToken: accessToken, idToken: idToken, scope: grant.scope,
+        return Tokens(accessToken: accessToken, idToken: idToken, scope: issued.scope,
                       expiresIn: Int(configuration.tokenLifetime))
+    }
+
+    /// Revokes every refresh and access token of `userID`, at every client (an admin's revocation, an identity
+    /// unbound); returns how many were still alive.
+    func revokeTokens(of userID: UUID, on database: any Database) async throws -> Int {
+        let now = clock.now()
+        return try await OIDCRefreshTokenStore(database: database).revokeUser(userID, now: now)
+            + OIDCAccessTokenStore(database: database).revokeUser(userID, now: now)
     }
 
     /// The access token's record when `token` is one of ours that still works: signed by a published key, typed

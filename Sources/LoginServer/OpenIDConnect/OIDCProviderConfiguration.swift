@@ -10,4 +10,8 @@ struct OIDCProviderConfiguration: Sendable, Equatable {
     var codeLifetime: TimeInterval = 60
     /// The life of access tokens and ID tokens: an hour.
     var tokenLifetime: TimeInterval = 3600
+    /// A refresh token's life since it was issued: 30 days, sliding (every rotation issues one good for 30 more).
+    var refreshTokenIdleLifetime: TimeInterval = 30 * 86_400
+    /// The hard cap on a grant's refresh tokens, from the sign-in's code: 90 days, then the person signs in again.
+    var refreshTokenMaximumLifetime: TimeInterval = 90 * 86_400
 }

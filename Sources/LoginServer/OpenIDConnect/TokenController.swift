@@ -1,8 +1,8 @@
 import Foundation
 import Vapor
 
-/// `POST /oauth/token` (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3): the authorization code exchanged for an
-/// access token and an ID token. Every answer is `no-store`; errors are RFC 6749 §5.2's JSON.
+/// `POST /oauth/token` (RFC 6749 §4.1.3, §6, OpenID Connect Core §3.1.3, §12): the authorization code, or a
+/// refresh token, exchanged for an access token and an ID token (and a refresh token with `offline_access`). Every answer is `no-store`; errors are RFC 6749 §5.2's JSON.
 struct TokenController: RouteCollection {
     let provider: OIDCProvider
     let clients: OIDCClients
@@ -18,6 +18,7 @@ struct TokenController: RouteCollection {
         var expires_in: Int
         var id_token: String
         var scope: String
+        var refresh_token: String?
     }
 
     private func token(_ req: Request) async throws -> Response {
@@ -39,19 +40,28 @@ struct TokenController: RouteCollection {
             return response
         }
         guard let grantType = form["grant_type"] else { return try await error(req, "invalid_request", "grant_type is required.") }
-        guard grantType == "authorization_code" else {
-            return try await error(req, "unsupported_grant_type", "Only authorization_code is supported.")
-        }
-        guard let code = form["code"], !code.isEmpty, let redirectURI = form["redirect_uri"] else {
-            return try await error(req, "invalid_request", "code and redirect_uri are required.")
-        }
         do {
-            let tokens = try await provider.exchange(code: code, redirectURI: redirectURI, verifier: form["code_verifier"],
+            let tokens: OIDCProvider.Tokens
+            switch grantType {
+            case "authorization_code":
+                guard let code = form["code"], !code.isEmpty, let redirectURI = form["redirect_uri"] else {
+                    return try await error(req, "invalid_request", "code and redirect_uri are required.")
+                }
+                tokens = try await provider.exchange(code: code, redirectURI: redirectURI, verifier: form["code_verifier"],
                                                      client: client, on: req.db)
-            req.logger.info("tokens issued", metadata: ["client_id": "\(client.clientID)"])
+            case "refresh_token":
+                guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
+                    return try await error(req, "invalid_request", "refresh_token is required.")
+                }
+                tokens = try await provider.refresh(token: refreshToken, scope: form["scope"], client: client, on: req.db)
+            default:
+                return try await error(req, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.")
+            }
+            req.logger.info("tokens issued", metadata: ["client_id": "\(client.clientID)", "grant_type": "\(grantType)"])
             return try await Response.noStore(
                 TokenResponse(access_token: tokens.accessToken, token_type: "Bearer", expires_in: tokens.expiresIn,
-                              id_token: tokens.idToken, scope: tokens.scope), status: .ok, for: req)
+                              id_token: tokens.idToken, scope: tokens.scope, refresh_token: tokens.refreshToken),
+                status: .ok, for: req)
         } catch let failure as OIDCProvider.GrantError {
             req.logger.notice("token request refused", metadata: ["client_id": "\(client.clientID)", "reason": "\(failure.logReason)"])
             return try await error(req, failure.error, failure.description)

@@ -26,6 +26,24 @@ struct OIDCAccessTokenStore: Sendable {
             """).run()
     }
 
+    /// Revokes `clientID`'s token `jti` (RFC 7009); returns whether it was alive.
+    func revoke(jti: String, clientID: String, now: Date) async throws -> Bool {
+        try await database.sql().raw("""
+            UPDATE oidc_access_tokens SET revoked_at = \(bind: now)
+            WHERE jti = \(bind: jti) AND client_id = \(bind: clientID) AND revoked_at IS NULL
+            RETURNING id
+            """).first() != nil
+    }
+
+    /// Revokes every token of `userID` (an admin's revocation, an unbound identity); returns how many were alive.
+    func revokeUser(_ userID: UUID, now: Date) async throws -> Int {
+        try await database.sql().raw("""
+            UPDATE oidc_access_tokens SET revoked_at = \(bind: now)
+            WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND expires_at > \(bind: now)
+            RETURNING id
+            """).all().count
+    }
+
     /// A recorded token that still works: unexpired, not revoked, its grant not revoked, its client active.
     struct Active: Sendable {
         var userID: UUID
@@ -33,14 +51,18 @@ struct OIDCAccessTokenStore: Sendable {
         var scope: String
     }
 
-    /// The token with this `jti` while it still works; nil otherwise.
+    /// The token with this `jti` while it still works; nil otherwise. A grant is dead when its code was reused or a
+    /// refresh token of its family revoked (the code's row goes a day after the code expired, while the family's
+    /// tokens may live on: hence `NOT EXISTS`, not a join).
     func active(jti: String, now: Date) async throws -> Active? {
         guard let row = try await database.sql().raw("""
             SELECT t.user_id, t.client_id, t.scope FROM oidc_access_tokens t
-            JOIN oidc_authorization_codes g ON g.grant_id = t.grant_id
             JOIN oidc_clients c ON c.client_id = t.client_id
-            WHERE t.jti = \(bind: jti) AND t.revoked_at IS NULL AND t.expires_at > \(bind: now)
-              AND g.grant_revoked_at IS NULL AND c.revoked_at IS NULL
+            WHERE t.jti = \(bind: jti) AND t.revoked_at IS NULL AND t.expires_at > \(bind: now) AND c.revoked_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM oidc_authorization_codes g
+                              WHERE g.grant_id = t.grant_id AND g.grant_revoked_at IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM oidc_refresh_tokens r
+                              WHERE r.grant_id = t.grant_id AND r.revoked_at IS NOT NULL)
             """).first() else { return nil }
         return Active(userID: try row.decode(column: "user_id", as: UUID.self),
                       clientID: try row.decode(column: "client_id", as: String.self),

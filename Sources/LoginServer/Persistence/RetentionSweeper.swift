@@ -32,11 +32,12 @@ struct RetentionSweeper: Sendable {
         swept.outbox = try await OutboxStore(database: database).sweep(writtenBefore: cutoff)
         swept.sessions = try await LoginSessionStore.sweep(expiredBefore: cutoff, on: database)
         swept.bindLimitCounters = try await BindLimiter.sweep(before: clock.now(), on: database)
-        // A code's row is its grant, which the userinfo check joins: the grant's tokens (an hour) expired long
-        // before the code's row (a minute, plus the day's grace) goes.
+        // A reused code's row marks its grant dead only while it can matter: the grant's access tokens (an hour)
+        // expired long before the code's row (a minute, plus the day's grace) goes.
         swept.oidcAuthorizations = try await AuthorizationRequestStore.sweep(expiredBefore: cutoff, on: database)
             + OIDCAccessTokenStore.sweep(expiredBefore: cutoff, on: database)
             + AuthorizationCodeStore.sweep(expiredBefore: cutoff, on: database)
+            + OIDCRefreshTokenStore.sweep(expiredBefore: cutoff, on: database)
         return swept
     }
 }

@@ -12,7 +12,7 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
     /// The admin API (`/api/admin/…`, `/api/template-messages…`, and client registration at `/oauth/register`) for
     /// the business's back end.
     case admin
-    /// The OpenID Connect token and userinfo endpoints (`/oauth/token`, `/oauth/userinfo`), called by apps' back ends.
+    /// The OpenID Connect token, userinfo and revocation endpoints (`/oauth/token`, `/oauth/userinfo`, `/oauth/revoke`), called by apps' back ends.
     case token
 
     /// The class of a request path, or nil when the path is not limited (`/`, `/healthz`, `/metrics`,
@@ -29,7 +29,7 @@ public enum RateLimitedRoute: String, Sendable, CaseIterable {
         case "auth" where components.dropFirst().starts(with: ["wechat", "callback"]): self = .callback
         case "oauth" where components.dropFirst().first == "register": self = .admin
         case "oauth" where components.dropFirst().first == "authorize": self = .login
-        case "oauth" where ["token", "userinfo"].contains(components.dropFirst().first): self = .token
+        case "oauth" where ["token", "userinfo", "revoke"].contains(components.dropFirst().first): self = .token
         case "api":
             let second = components.dropFirst().first
             self = second == "admin" || second == "template-messages" ? .admin : .api

@@ -104,6 +104,22 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/admin/users/{userID}/revoke-tokens": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "End every OpenID Connect refresh and access token of a user, at every app (again: revokes 0)",
+            "operationId": "adminRevokeUserTokens",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Revoked", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"type": "object", "properties": {"revokedTokens": {"type": "integer", "description": "How many were still alive"}}, "required": ["revokedTokens"], "additionalProperties": false}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/admin/users": {
           "get": {
             "tags": ["admin"],
@@ -358,22 +374,47 @@ enum OpenAPIDocument {
         "/oauth/token": {
           "post": {
             "tags": ["openid-connect"],
-            "summary": "The token endpoint (RFC 6749 §4.1.3): an authorization code and its PKCE verifier for an access token and an ID token",
-            "description": "Client authentication: HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in the body, or (a public client) client_id alone. A code works once; a second redemption fails and revokes what the first issued.",
+            "summary": "The token endpoint (RFC 6749 §4.1.3, §6): an authorization code and its PKCE verifier, or a refresh token, for an access token and an ID token",
+            "description": "Client authentication: HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in the body, or (a public client) client_id alone. A code works once; a second redemption fails and revokes what the first issued. A refresh token (issued with offline_access to a client registered for the refresh_token grant) works once too: each use returns a new one (30 days, sliding, at most 90 days from the sign-in); presenting a used one fails and revokes its whole family and the family's access tokens. scope may narrow the new access token's scope (openid kept), never widen it.",
             "operationId": "token",
             "security": [{"clientSecretBasic": []}, {}],
             "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
               "type": "object",
               "properties": {
-                "grant_type": {"type": "string", "enum": ["authorization_code"]},
+                "grant_type": {"type": "string", "enum": ["authorization_code", "refresh_token"]},
                 "code": {"type": "string"}, "redirect_uri": {"type": "string"}, "code_verifier": {"type": "string"},
+                "refresh_token": {"type": "string"}, "scope": {"type": "string"},
                 "client_id": {"type": "string"}, "client_secret": {"type": "string"}
               },
               "required": ["grant_type"]}}}},
             "responses": {
               "200": {"description": "Tokens", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}}},
-              "400": {"description": "invalid_request, invalid_grant or unsupported_grant_type (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+              "400": {"description": "invalid_request, invalid_grant, invalid_scope, unauthorized_client or unsupported_grant_type (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
+              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+            }
+          }
+        },
+        "/oauth/revoke": {
+          "post": {
+            "tags": ["openid-connect"],
+            "summary": "Token revocation (RFC 7009): a refresh token ends its family and the family's access tokens; an access token ends itself",
+            "description": "Client authentication as at /oauth/token. An unknown, expired or another client's token is answered 200 as well (RFC 7009 §2.2).",
+            "operationId": "revokeToken",
+            "security": [{"clientSecretBasic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+              "type": "object",
+              "properties": {
+                "token": {"type": "string"}, "token_type_hint": {"type": "string"},
+                "client_id": {"type": "string"}, "client_secret": {"type": "string"}
+              },
+              "required": ["token"]}}}},
+            "responses": {
+              "200": {"description": "Revoked, or nothing to revoke", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}},
+              "400": {"description": "invalid_request (RFC 6749 §5.2)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
               "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
@@ -705,7 +746,7 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "issuer": {"type": "string"}, "authorization_endpoint": {"type": "string"}, "token_endpoint": {"type": "string"},
-              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"},
+              "userinfo_endpoint": {"type": "string"}, "jwks_uri": {"type": "string"}, "registration_endpoint": {"type": "string"}, "end_session_endpoint": {"type": "string"}, "revocation_endpoint": {"type": "string"}, "revocation_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
               "scopes_supported": {"type": "array", "items": {"type": "string"}},
               "response_types_supported": {"type": "array", "items": {"type": "string"}},
               "response_modes_supported": {"type": "array", "items": {"type": "string"}},
@@ -719,7 +760,7 @@ enum OpenAPIDocument {
               "ui_locales_supported": {"type": "array", "items": {"type": "string"}},
               "authorization_response_iss_parameter_supported": {"type": "boolean"}
             },
-            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint",
+            "required": ["issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "registration_endpoint", "end_session_endpoint", "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
               "scopes_supported", "response_types_supported", "response_modes_supported", "grant_types_supported", "subject_types_supported",
               "id_token_signing_alg_values_supported", "token_endpoint_auth_methods_supported", "code_challenge_methods_supported",
               "claims_supported", "prompt_values_supported", "ui_locales_supported", "authorization_response_iss_parameter_supported"],
@@ -732,7 +773,8 @@ enum OpenAPIDocument {
               "token_type": {"type": "string", "const": "Bearer"},
               "expires_in": {"type": "integer"},
               "id_token": {"type": "string", "description": "An RS256 JWS: iss, sub, aud, exp, iat, auth_time, nonce, azp, amr, at_hash"},
-              "scope": {"type": "string"}
+              "scope": {"type": "string"},
+              "refresh_token": {"type": "string", "description": "Opaque, single use; only when offline_access was granted"}
             },
             "required": ["access_token", "token_type", "expires_in", "id_token", "scope"],
             "additionalProperties": false
@@ -740,7 +782,7 @@ enum OpenAPIDocument {
           "TokenError": {
             "type": "object",
             "description": "The token endpoint's errors (RFC 6749 §5.2)",
-            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type"]}, "error_description": {"type": "string"}},
+            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client", "unsupported_grant_type"]}, "error_description": {"type": "string"}},
             "required": ["error"],
             "additionalProperties": false
           },

@@ -16,9 +16,11 @@ struct TestRelyingParty {
 
     static func register(_ world: LoginWorld, method: ClientMetadata.AuthMethod = .clientSecretBasic,
                          scopes: [String] = ["openid", "profile", "email", "phone", "wechat"],
-                         redirectURI: String = TestRelyingParty.redirectURI) async throws -> TestRelyingParty {
-        let metadata = ClientMetadata(clientName: "Shop", redirectURIs: [redirectURI], postLogoutRedirectURIs: [],
-                                      authMethod: method, grantTypes: [.authorizationCode], scopes: scopes)
+                         redirectURI: String = TestRelyingParty.redirectURI,
+                         grantTypes: [ClientMetadata.GrantType] = [.authorizationCode],
+                         postLogoutRedirectURIs: [String] = []) async throws -> TestRelyingParty {
+        let metadata = ClientMetadata(clientName: "Shop", redirectURIs: [redirectURI], postLogoutRedirectURIs: postLogoutRedirectURIs,
+                                      authMethod: method, grantTypes: grantTypes, scopes: scopes)
         let registered = try await world.services.oidcClients.register(metadata, on: world.server.db)
         return TestRelyingParty(clientID: registered.client.clientID, secret: registered.secret, redirectURI: redirectURI)
     }

@@ -123,9 +123,9 @@ public enum LoginServer {
     static func useLifecycle(_ app: Application, _ services: LoginServices) {
         let configuration = services.configuration
         if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
-        app.lifecycle.use(RetentionLifecycle(sweeper: RetentionSweeper(database: app.db, clock: services.clock)))
+        app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock).lifecycle())
         if !configuration.previousTokenKeys.isEmpty {
-            app.lifecycle.use(TokenResealLifecycle(resealer: TokenResealer(database: app.db, cipher: configuration.tokenCipher)))
+            app.lifecycle.use(TokenResealer(database: app.db, cipher: configuration.tokenCipher).lifecycle())
         }
     }
 

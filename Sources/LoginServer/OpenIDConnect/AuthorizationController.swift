@@ -39,7 +39,8 @@ struct AuthorizationController: RouteCollection {
             return redirect(req, to: redirectURI, error: error)
         }
         let now = provider.clock.now()
-        if let session = sessions.signedIn(req), request.accepts(signedInAt: session.at, now: now) {
+        let session = sessions.signedIn(req)
+        if let session, request.accepts(signedInAt: session.at, now: now) {
             return try await issue(req, request, userID: session.userID, authTime: session.at)
         }
         if request.promptNone {
@@ -51,7 +52,7 @@ struct AuthorizationController: RouteCollection {
         let id = try await AuthorizationRequestStore(database: req.db).insert(
             request, browserHash: OpaqueToken.hash(browser),
             freshLoginRequired: request.promptLogin || request.maxAge != nil,
-            signInSeen: sessions.signedIn(req)?.at, now: now,
+            signInSeen: session?.at, now: now,
             lifetime: provider.configuration.requestLifetime)
         var login = LoginLinks.login(returnTo: "/oauth/authorize/continue?request=\(id)")
         if let language = request.language { login += "&lang=\(language.rawValue)" }

@@ -13,32 +13,16 @@ struct RevocationController: RouteCollection {
     }
 
     private func revoke(_ req: Request) async throws -> Response {
-        guard req.headers.contentType == .urlEncodedForm,
-              let form = try? req.content.decode([String: String].self, as: .urlEncodedForm) else {
-            return try await error(req, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+        let (form, client): ([String: String], OIDCClient)
+        switch try await ClientRequest.authenticate(req, clients: clients, endpoint: "revocation") {
+        case .authenticated(let authenticatedForm, let authenticatedClient): (form, client) = (authenticatedForm, authenticatedClient)
+        case .refused(let response): return response
         }
-        let client: OIDCClient
-        do {
-            let credentials = try ClientCredentials.read(authorization: req.headers.first(name: .authorization), form: form)
-            client = try await clients.authenticate(credentials, on: req.db)
-        } catch let failure as ClientAuthenticationError {
-            req.logger.notice("revocation refused", metadata: ["reason": "\(failure.description)"])
-            let unauthorized = failure.oauthError == "invalid_client"
-            let response = try await error(req, failure.oauthError, failure.publicDescription,
-                                           status: unauthorized ? .unauthorized : .badRequest)
-            if unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: #"Basic realm="wechat-login""#) }
-            return response
-        }
-        guard let token = form["token"], !token.isEmpty else { return try await error(req, "invalid_request", "token is required.") }
+        guard let token = form["token"], !token.isEmpty else { return try await ClientRequest.error(req, "invalid_request", "token is required.") }
         let revoked = try await provider.revoke(token: token, client: client, on: req.db)
         req.logger.info("token revocation", metadata: ["client_id": "\(client.clientID)", "revoked": "\(revoked)"])
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
-    }
-
-    private func error(_ req: Request, _ code: String, _ description: String,
-                       status: HTTPResponseStatus = .badRequest) async throws -> Response {
-        try await Response.noStore(OAuthErrorBody(error: code, error_description: description), status: status, for: req)
     }
 }

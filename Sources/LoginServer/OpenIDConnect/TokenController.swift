@@ -22,40 +22,28 @@ struct TokenController: RouteCollection {
     }
 
     private func token(_ req: Request) async throws -> Response {
-        guard req.headers.contentType == .urlEncodedForm,
-              let form = try? req.content.decode([String: String].self, as: .urlEncodedForm) else {
-            return try await error(req, "invalid_request", "The body must be application/x-www-form-urlencoded.")
+        let (form, client): ([String: String], OIDCClient)
+        switch try await ClientRequest.authenticate(req, clients: clients, endpoint: "token request") {
+        case .authenticated(let authenticatedForm, let authenticatedClient): (form, client) = (authenticatedForm, authenticatedClient)
+        case .refused(let response): return response
         }
-        let client: OIDCClient
-        do {
-            let credentials = try ClientCredentials.read(authorization: req.headers.first(name: .authorization), form: form)
-            client = try await clients.authenticate(credentials, on: req.db)
-        } catch let failure as ClientAuthenticationError {
-            req.logger.notice("token request refused", metadata: ["reason": "\(failure.description)"])
-            let response = try await error(req, failure.oauthError, failure.publicDescription,
-                                           status: failure.oauthError == "invalid_client" ? .unauthorized : .badRequest)
-            if failure.oauthError == "invalid_client" {
-                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: #"Basic realm="wechat-login""#)
-            }
-            return response
-        }
-        guard let grantType = form["grant_type"] else { return try await error(req, "invalid_request", "grant_type is required.") }
+        guard let grantType = form["grant_type"] else { return try await ClientRequest.error(req, "invalid_request", "grant_type is required.") }
         do {
             let tokens: OIDCProvider.Tokens
             switch grantType {
             case "authorization_code":
                 guard let code = form["code"], !code.isEmpty, let redirectURI = form["redirect_uri"] else {
-                    return try await error(req, "invalid_request", "code and redirect_uri are required.")
+                    return try await ClientRequest.error(req, "invalid_request", "code and redirect_uri are required.")
                 }
                 tokens = try await provider.exchange(code: code, redirectURI: redirectURI, verifier: form["code_verifier"],
                                                      client: client, on: req.db)
             case "refresh_token":
                 guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
-                    return try await error(req, "invalid_request", "refresh_token is required.")
+                    return try await ClientRequest.error(req, "invalid_request", "refresh_token is required.")
                 }
                 tokens = try await provider.refresh(token: refreshToken, scope: form["scope"], client: client, on: req.db)
             default:
-                return try await error(req, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.")
+                return try await ClientRequest.error(req, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.")
             }
             req.logger.info("tokens issued", metadata: ["client_id": "\(client.clientID)", "grant_type": "\(grantType)"])
             return try await Response.noStore(
@@ -64,12 +52,7 @@ struct TokenController: RouteCollection {
                 status: .ok, for: req)
         } catch let failure as OIDCProvider.GrantError {
             req.logger.notice("token request refused", metadata: ["client_id": "\(client.clientID)", "reason": "\(failure.logReason)"])
-            return try await error(req, failure.error, failure.description)
+            return try await ClientRequest.error(req, failure.error, failure.description)
         }
-    }
-
-    private func error(_ req: Request, _ code: String, _ description: String,
-                       status: HTTPResponseStatus = .badRequest) async throws -> Response {
-        try await Response.noStore(OAuthErrorBody(error: code, error_description: description), status: status, for: req)
     }
 }

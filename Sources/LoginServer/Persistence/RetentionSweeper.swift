@@ -42,44 +42,23 @@ struct RetentionSweeper: Sendable {
     }
 }
 
-/// Runs the sweeper every ten minutes while the application runs.
-final class RetentionLifecycle: LifecycleHandler, @unchecked Sendable {
-    // @unchecked: `task` is set in didBoot and read in shutdown, which Vapor calls in that order on one thread.
-    private let sweeper: RetentionSweeper
-    private let interval: Duration
-    private var task: Task<Void, Never>?
-
-    init(sweeper: RetentionSweeper, interval: Duration = .seconds(600)) {
-        self.sweeper = sweeper
-        self.interval = interval
-    }
-
-    func didBoot(_ application: Application) throws {
-        let sweeper = self.sweeper
-        let interval = self.interval
-        let logger = application.logger
-        task = Task {
-            while !Task.isCancelled {
-                do {
-                    let swept = try await sweeper.sweep()
-                    if swept != RetentionSweeper.Swept() {
-                        logger.info("expired rows removed", metadata: [
-                            "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
-                            "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
-                            "bind_limit_counters": "\(swept.bindLimitCounters)",
-                            "oidc_authorizations": "\(swept.oidcAuthorizations)",
-                        ])
-                    }
-                } catch {
-                    logger.warning("retention sweep failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+extension RetentionSweeper {
+    /// The sweep on every instance, every ten minutes while the application runs.
+    func lifecycle(every interval: Duration = .seconds(600)) -> PeriodicTask {
+        PeriodicTask(every: interval) { logger in
+            do {
+                let swept = try await sweep()
+                if swept != Swept() {
+                    logger.info("expired rows removed", metadata: [
+                        "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
+                        "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
+                        "bind_limit_counters": "\(swept.bindLimitCounters)",
+                        "oidc_authorizations": "\(swept.oidcAuthorizations)",
+                    ])
                 }
-                try? await Task.sleep(for: interval)
+            } catch {
+                logger.warning("retention sweep failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
         }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        task?.cancel()
-        await task?.value
     }
 }

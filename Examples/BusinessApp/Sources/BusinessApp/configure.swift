@@ -5,6 +5,8 @@ import Vapor
 func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.hostname = settings.hostname
     app.http.server.configuration.port = settings.port
+    // A provider that hangs must not hold a person's sign-in (or this app's start) forever.
+    app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
 
     app.sessions.use(.memory)
     app.sessions.configuration.cookieName = "business_app_session"

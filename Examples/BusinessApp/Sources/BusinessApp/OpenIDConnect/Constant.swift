@@ -1,0 +1,10 @@
+import Foundation
+
+/// Comparisons of secrets-in-transit (state, nonce) that take the same time wherever the first difference is.
+enum Constant {
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -53,6 +53,26 @@ import Testing
         }
     }
 
+    /// A locked challenge's 429 says when a new code may be sent (what is left of the resend cooldown), as every
+    /// 429 carries `Retry-After`.
+    @Test func aLockedChallengeSaysWhenANewCodeMayBeSent() async throws {
+        try await LoginWorld.with { world in
+            let (browser, challenge, csrf) = try await requestCode(world, user: "u1", contact: "13800138000")
+            let right = try await world.latestCode(for: "13800138000")
+            world.clock.advance(by: 20)
+            for _ in 0..<4 { _ = try await submit(browser, challenge: challenge, code: wrong(right), csrf: csrf) }
+            let locked = try await submit(browser, challenge: challenge, code: wrong(right), csrf: csrf)
+            #expect(locked.status == 429)
+            #expect(locked.headers.first(name: .retryAfter) == "40", "60 s cooldown, 20 s of it gone")
+            world.clock.advance(by: 45)
+            let again = try await submit(browser, challenge: challenge, code: right, csrf: csrf)
+            #expect(again.status == 429 && again.headers.first(name: .retryAfter) == "0", "a new code may go now")
+            let resent = try await browser.post("\(LoginWorld.serverBase)/bind/code",
+                                                form: [("contact", "13800138000"), ("csrf", csrf)])
+            #expect(resent.location?.hasPrefix("/bind/verify") == true)
+        }
+    }
+
     @Test func junkCodesCountAsWrongAttempts() async throws {
         try await LoginWorld.with { world in
             let (browser, challenge, csrf) = try await requestCode(world, user: "u1", contact: "13800138000")

@@ -115,11 +115,12 @@ def provider(site):
     return answer.json()
 
 
-def register(provider, public=False, scope="openid profile phone wechat", redirect_uris=(REDIRECT_URI,)):
+def register(provider, public=False, scope="openid profile phone wechat", redirect_uris=(REDIRECT_URI,),
+             grant_types=("authorization_code",), post_logout_redirect_uris=()):
     """RFC 7591 registration with the admin bearer as the initial access token."""
     body = {"client_name": "authlib test app", "redirect_uris": list(redirect_uris), "scope": scope,
-            "grant_types": ["authorization_code"], "token_endpoint_auth_method": "none" if public
-            else "client_secret_basic"}
+            "grant_types": list(grant_types), "token_endpoint_auth_method": "none" if public
+            else "client_secret_basic", "post_logout_redirect_uris": list(post_logout_redirect_uris)}
     answer = requests.post(provider["registration_endpoint"], json=body, timeout=10,
                            headers={"Authorization": "Bearer " + ADMIN_TOKEN})
     assert answer.status_code == 201, answer.text
@@ -146,7 +147,7 @@ def authorization_url(provider, oauth, **extra):
 
 def verify_id_token(provider, client, token, nonce):
     """Verifies the ID token with authlib against the keys at the discovered jwks_uri: signature, iss, aud, azp,
-    exp, iat, nonce and at_hash (Core §3.1.3.7)."""
+    exp, iat, nonce (when the request sent one; a refreshed ID token has none) and at_hash (Core §3.1.3.7)."""
     keys = JsonWebKey.import_key_set(requests.get(provider["jwks_uri"], timeout=10).json())
     claims = jwt.decode(token["id_token"], keys, claims_cls=CodeIDToken,
                         claims_options={"iss": {"essential": True, "value": provider["issuer"]}},

@@ -83,8 +83,8 @@ struct BindController: RouteCollection {
         let language = req.language
         guard let id = body.challenge.flatMap(UUID.init(uuidString:)),
               let challenge = try await BindChallengeStore(database: req.db).find(id) else { return req.redirect(to: "/bind") }
-        let outcome = try await binding.service(for: req).verify(
-            challengeID: id, identityID: pending.identityID, typed: body.code ?? "")
+        let service = binding.service(for: req)
+        let outcome = try await service.verify(challengeID: id, identityID: pending.identityID, typed: body.code ?? "")
         req.logger.info("bind code checked", metadata: ["outcome": "\(outcome)"])
         switch outcome {
         case .bound(let userID, _):
@@ -96,7 +96,7 @@ struct BindController: RouteCollection {
         case .tooManyAttempts:
             return BindPages.restart(req, message: language.pick(
                 "尝试次数过多，这个验证码已失效。请重新获取。", "Too many attempts: this code no longer works. Request a new one."),
-                status: .tooManyRequests)
+                status: .tooManyRequests).retrying(after: try await service.resendWait(identityID: pending.identityID))
         case .expired:
             return BindPages.restart(req, message: language.pick(
                 "验证码已过期，请重新获取。", "The code has expired. Request a new one."), status: .gone)

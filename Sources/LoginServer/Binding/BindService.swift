@@ -46,6 +46,14 @@ struct BindService: Sendable {
         case limited(BindLimiter.Reached)
     }
 
+    /// Seconds until a new code may be sent for `identityID`: what is left of the resend cooldown since its last
+    /// code, 0 when one may go now. The `Retry-After` of a challenge that used up its attempts, whose way on is a
+    /// new code.
+    func resendWait(identityID: UUID) async throws -> Int {
+        guard let last = try await BindChallengeStore(database: database).lastSent(forIdentity: identityID) else { return 0 }
+        return max(0, Int((resendCooldown - clock.now().timeIntervalSince(last)).rounded(.up)))
+    }
+
     /// Sends a new code to `contact` for `identityID`, replacing any earlier unused code.
     ///
     /// The cooldown check, the caps and the insert are one write transaction, serialised per identity (its row

@@ -5,7 +5,8 @@ import Vapor
 /// session here too. A GET signs out only with a valid `id_token_hint` for the signed-in person (an expired one is
 /// accepted, a forged one refused); otherwise it asks first, with a POST form carrying the session's CSRF token, so a
 /// cross-site link cannot sign anyone out. The way back is `post_logout_redirect_uri` only when the client is known
-/// (`client_id` or the hint's `aud`) and registered it by exact string match; else a signed-out page.
+/// (`client_id` or the hint's `aud`) and registered it by exact string match; any other one is refused with an error
+/// page before anything is done; without one, a signed-out page.
 struct LogoutController: RouteCollection {
     let provider: OIDCProvider
     let clients: OIDCClients
@@ -44,8 +45,17 @@ struct LogoutController: RouteCollection {
             hintSubject = claims.sub
         }
         var returnTo: String?
-        if let uri = parameters.post_logout_redirect_uri, let clientID,
-           let client = try await clients.activeClient(clientID, on: req.db), client.allowsPostLogoutRedirect(to: uri) {
+        if let uri = parameters.post_logout_redirect_uri {
+            // A way back nobody registered is refused before anything is done (§3: no redirection to it), as an
+            // unregistered redirect URI is at the authorization endpoint: the app's developer sees why at once.
+            guard let clientID, let client = try await clients.activeClient(clientID, on: req.db),
+                  client.allowsPostLogoutRedirect(to: uri) else {
+                req.logger.notice("logout refused", metadata: ["reason": "post_logout_redirect_uri not registered",
+                                                               "client_id": "\(clientID ?? "-")"])
+                return refusal(req, language.pick(
+                    "退出请求无效：post_logout_redirect_uri 不是这个应用登记的地址。",
+                    "Invalid sign-out request: post_logout_redirect_uri is not registered for this app."))
+            }
             returnTo = uri
         }
         let signedIn = sessions.signedIn(req)

@@ -20,20 +20,25 @@ struct RateLimitMiddleware: AsyncMiddleware {
                     "path": .string(request.url.path), "retry_after": .stringConvertible(retryAfter),
                 ])
             }
-            return try Self.response(request, retryAfter: retryAfter)
+            return try await Self.response(request, retryAfter: retryAfter)
         }
     }
 
-    /// 429 with `Retry-After`: JSON under `/api/`, a page in the request's language otherwise.
-    static func response(_ request: Request, retryAfter: Int) throws -> Response {
+    /// 429 with `Retry-After`: JSON under `/api/`, OAuth's error shape (`no-store`) on the provider's machine
+    /// endpoints, a page in the request's language otherwise (`ErrorAudience` decides).
+    static func response(_ request: Request, retryAfter: Int) async throws -> Response {
         let language = request.language
         let seconds = retryAfter == 1 ? "1 second" : "\(retryAfter) seconds"
         let response: Response
-        if request.url.path.hasPrefix("/api/") {
+        switch ErrorAudience(path: request.url.path) {
+        case .api:
             response = Response(status: .tooManyRequests)
             try response.content.encode(RateLimitedBody(
                 error: true, reason: "Too many requests; retry after \(seconds)."), as: .json)
-        } else {
+        case .oauth(let endpoint):
+            response = try await OAuthErrorAnswer(status: .tooManyRequests, reason: nil, endpoint: endpoint,
+                                                  retryAfter: retryAfter).response(for: request)
+        case .person:
             response = MessagePage(
                 title: language.pick("请求过于频繁", "Too many requests"),
                 message: language.pick("请求过于频繁，请 \(retryAfter) 秒后重试。",

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "wechat-login",
         "version": "0.2.0",
-        "description": "Sign in with WeChat: the signed-in user's account and WeChat identities, the admin API and template messages. The signed-in operations authenticate with the session cookie the login flow sets (`/login` → WeChat → `/auth/wechat/callback`); the admin operations with `Authorization: Bearer <ADMIN_API_TOKEN>`. Every error under `/api/` is the Error object. Every operation may answer 429 (with `Retry-After`) when rate limits are on. Responses never contain WeChat tokens. CI fuzzes the running server against this document (scripts/api-fuzz-test)."
+        "description": "Sign in with WeChat: the signed-in user's account and WeChat identities, the admin API and template messages. The signed-in operations authenticate with the session cookie the login flow sets (`/login` → WeChat → `/auth/wechat/callback`); the admin operations with `Authorization: Bearer <ADMIN_API_TOKEN>`. Every error under `/api/` is the Error object; the OpenID Connect endpoints that apps call (`/oauth/token`, `/oauth/revoke`, `/oauth/register`, `/oauth/userinfo`, `/oauth/jwks`, discovery) answer every error, rate limits and oversized bodies included, in OAuth's shape `{error, error_description}` with `Cache-Control: no-store`. Every operation may answer 429 (with `Retry-After`) when rate limits are on. Responses never contain WeChat tokens. CI fuzzes the running server against this document (scripts/api-fuzz-test)."
       },
       "tags": [
         {"name": "session", "description": "The signed-in person (session cookie)"},
@@ -234,9 +234,9 @@ enum OpenAPIDocument {
                 }},
               "400": {"description": "Invalid metadata: invalid_redirect_uri or invalid_client_metadata", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
               "401": {"description": "Missing or wrong initial access token (RFC 6750)", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/BearerChallenge"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
-              "404": {"description": "ADMIN_API_TOKEN is unset: registration is closed (a page)", "content": {"text/html": {"schema": {"type": "string"}}}},
-              "413": {"description": "The body is larger than 64 KiB (a page)", "content": {"text/html": {"schema": {"type": "string"}}}},
-              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+              "404": {"description": "ADMIN_API_TOKEN is unset: registration is closed (invalid_request)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
+              "413": {"$ref": "#/components/responses/OAuthTooLarge"},
+              "429": {"$ref": "#/components/responses/OAuthRateLimited"}
             }
           }
         },
@@ -394,7 +394,8 @@ enum OpenAPIDocument {
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
               "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
-              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+              "413": {"$ref": "#/components/responses/OAuthTooLarge"},
+              "429": {"$ref": "#/components/responses/OAuthRateLimited"}
             }
           }
         },
@@ -418,7 +419,8 @@ enum OpenAPIDocument {
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
               "401": {"description": "invalid_client: unknown, revoked, or wrong credentials", "headers": {"WWW-Authenticate": {"description": "Basic realm=\"wechat-login\"", "schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}},
-              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+              "413": {"$ref": "#/components/responses/OAuthTooLarge"},
+              "429": {"$ref": "#/components/responses/OAuthRateLimited"}
             }
           }
         },
@@ -431,7 +433,7 @@ enum OpenAPIDocument {
             "responses": {
               "200": {"$ref": "#/components/responses/UserInfo"},
               "401": {"$ref": "#/components/responses/InvalidAccessToken"},
-              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+              "429": {"$ref": "#/components/responses/OAuthRateLimited"}
             }
           },
           "post": {
@@ -442,7 +444,8 @@ enum OpenAPIDocument {
             "responses": {
               "200": {"$ref": "#/components/responses/UserInfo"},
               "401": {"$ref": "#/components/responses/InvalidAccessToken"},
-              "429": {"$ref": "#/components/responses/RateLimitedPage"}
+              "413": {"$ref": "#/components/responses/OAuthTooLarge"},
+              "429": {"$ref": "#/components/responses/OAuthRateLimited"}
             }
           }
         },
@@ -489,6 +492,8 @@ enum OpenAPIDocument {
           "InvalidAccessToken": {"description": "No access token, or one that is invalid, expired or revoked (RFC 6750 §3)",
             "headers": {"WWW-Authenticate": {"description": "Bearer realm=\"wechat-login\", error=\"invalid_token\" (without error when no token was sent)", "schema": {"type": "string"}}},
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BearerError"}}}},
+          "OAuthRateLimited": {"description": "Too many requests (only while RATE_LIMITS is on): temporarily_unavailable, in OAuth's shape", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}, "Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthMiddlewareError"}}}},
+          "OAuthTooLarge": {"description": "The body is larger than 64 KiB: invalid_request (invalid_client_metadata at /oauth/register)", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthMiddlewareError"}}}},
           "RateLimitedPage": {"description": "Too many requests (only while RATE_LIMITS is on); a page for people", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"text/html": {"schema": {"type": "string"}}}},
           "NotJSON": {"description": "Not JSON of the expected shape (a wrong type, a missing required field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "NotJSONContentType": {"description": "No Content-Type, or one the server cannot decode", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -811,8 +816,15 @@ enum OpenAPIDocument {
           "OAuthError": {
             "type": "object",
             "description": "OAuth's error shape (RFC 6749 §5.2, RFC 7591 §3.2.2)",
-            "properties": {"error": {"type": "string", "enum": ["invalid_redirect_uri", "invalid_client_metadata", "invalid_token"]}, "error_description": {"type": "string"}},
+            "properties": {"error": {"type": "string", "enum": ["invalid_redirect_uri", "invalid_client_metadata", "invalid_token", "invalid_request"]}, "error_description": {"type": "string"}},
             "required": ["error"],
+            "additionalProperties": false
+          },
+          "OAuthMiddlewareError": {
+            "type": "object",
+            "description": "What the provider's machine endpoints answer for what no route answered: a rate-limit refusal, a body too large, a malformed body or an unexpected failure (RFC 6749 §5.2's shape; error_description is printable ASCII)",
+            "properties": {"error": {"type": "string", "enum": ["invalid_request", "invalid_client_metadata", "temporarily_unavailable", "server_error"]}, "error_description": {"type": "string"}},
+            "required": ["error", "error_description"],
             "additionalProperties": false
           }
         }

@@ -1,6 +1,7 @@
 import Vapor
 
-/// Turns every error into a page a person can read (Chinese first) or, under `/api`, into JSON — and logs why.
+/// Turns every error into a page a person can read (Chinese first), under `/api` into JSON, and on the provider's
+/// machine endpoints into OAuth's error shape (`ErrorAudience` decides by path) — and logs why.
 ///
 /// Redirects thrown as errors (`Abort.redirect`) pass through as redirects. Reasons of unexpected errors are
 /// logged, never shown: they may carry internals.
@@ -14,11 +15,11 @@ struct PageErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            return try response(for: error, request: request)
+            return try await response(for: error, request: request)
         }
     }
 
-    private func response(for error: any Error, request: Request) throws -> Response {
+    private func response(for error: any Error, request: Request) async throws -> Response {
         let status: HTTPResponseStatus
         let reason: String
         var headers = HTTPHeaders()
@@ -39,10 +40,18 @@ struct PageErrorMiddleware: AsyncMiddleware {
             let response = Response(status: status, headers: headers)
             return response
         }
-        if request.url.path.hasPrefix("/api/") {
+        switch ErrorAudience(path: request.url.path) {
+        case .api:
             let response = Response(status: status, headers: headers)
             try response.content.encode(APIError(error: true, reason: reason), as: .json)
             return response
+        case .oauth(let endpoint):
+            // An unexpected error's reason is never shown: the answer says only that something went wrong.
+            let shown = error is any AbortError ? reason : nil
+            return try await OAuthErrorAnswer(status: status, reason: shown, endpoint: endpoint)
+                .response(for: request, headers: headers)
+        case .person:
+            break
         }
         let language = request.language
         let title = status.code >= 500 ? language.pick("出错了", "Something went wrong") : language.pick("无法完成请求", "Request not completed")

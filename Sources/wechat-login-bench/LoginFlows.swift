@@ -43,8 +43,7 @@ struct LoginFlows: Sendable {
 
     /// `/login` → WeChat's QR page → the phone scans and allows → the page's long-poll yields the code → callback.
     private func pcLogin(as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
-        let login = try await client.request(.GET, target + start,
-                                             headers: [("User-Agent", Self.desktopAgent), ("Cookie", jar.header)])
+        let login = try await client.request(.GET, target + start, headers: [("User-Agent", Self.desktopAgent)] + jar.headers)
         jar.take(login)
         guard let qrURL = login.location, qrURL.contains("/connect/qrconnect?") else {
             throw BenchFailure("/login answered \(login.status) without the QR page")
@@ -76,8 +75,7 @@ struct LoginFlows: Sendable {
 
     /// `/login` in WeChat → the authorize page (consent given) → callback.
     private func weChatLogin(as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
-        let login = try await client.request(.GET, target + start,
-                                             headers: [("User-Agent", Self.weChatAgent), ("Cookie", jar.header)])
+        let login = try await client.request(.GET, target + start, headers: [("User-Agent", Self.weChatAgent)] + jar.headers)
         jar.take(login)
         guard let authorize = login.location, authorize.contains("/connect/oauth2/authorize?") else {
             throw BenchFailure("/login answered \(login.status) without the authorize page")
@@ -118,4 +116,7 @@ struct CookieJar: Sendable {
     }
 
     var header: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
+    /// The `Cookie` header, or none while the jar is empty (a fresh browser sends none).
+    var headers: [(String, String)] { cookies.isEmpty ? [] : [("Cookie", header)] }
 }

@@ -4,12 +4,13 @@ import NIOCore
 import NIOPosix
 
 /// `wechat-login-bench`: starts the sandbox and the login server (release build) on loopback and measures
-/// complete logins, the plain request ceiling, template-message throughput, and optionally the wechatpy peer.
+/// complete logins, complete OpenID Connect sign-ins, the plain request ceiling, template-message throughput, and
+/// optionally the wechatpy peer.
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wechat-login-bench",
-        abstract: "Measure complete WeChat logins and template pushes against the sandbox, on loopback.",
+        abstract: "Measure complete WeChat logins, OpenID Connect sign-ins and template pushes against the sandbox, on loopback.",
         discussion: "Build first: swift build -c release. Results and how to read them: docs/BENCHMARKS.md.")
 
     @Flag(help: "A smoke run that finishes in under a minute (CI); its figures mean little.")
@@ -67,25 +68,30 @@ struct BenchCommand: AsyncParsableCommand {
         let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("wechat-login-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let client = BenchClient.make(connections: max(64, users * 2))
-        let environment = BenchEnvironment(binDirectory: bin, workDirectory: work, client: client,
+        let codes = try await CodeWebhook.start()
+        var environment = BenchEnvironment(binDirectory: bin, workDirectory: work, client: client,
                                            sandboxPort: BenchProcess.freePort(), databaseURL: databaseURL)
+        environment.codeWebhookURL = codes.url
         var processes: [BenchProcess] = []
         defer {
             for process in processes { process.stop() }
         }
         do {
-            let report = try await measure(environment, processes: &processes)
+            let report = try await measure(environment, codes: codes, processes: &processes)
             print(report)
         } catch {
             print("benchmark failed: \(error)  (logs in \(work.path))")
+            await codes.stop()
             try? await client.shutdown()
             throw ExitCode.failure
         }
+        await codes.stop()
         try await client.shutdown()
         try? FileManager.default.removeItem(at: work)
     }
 
-    private func measure(_ environment: BenchEnvironment, processes: inout [BenchProcess]) async throws -> String {
+    private func measure(_ environment: BenchEnvironment, codes: CodeWebhook,
+                         processes: inout [BenchProcess]) async throws -> String {
         let duration = self.duration ?? (quick ? 3 : 20)
         let messages = self.messages ?? (quick ? 500 : 10_000)
         var report = BenchReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent,
@@ -102,12 +108,22 @@ struct BenchCommand: AsyncParsableCommand {
             return try await BenchSoak(environment: environment, target: target, users: users, seconds: soakSeconds)
                 .run(server: server)
         }
+        let oidc = OIDCFlows(logins: LoginFlows(client: environment.client, sandbox: environment.sandbox, target: target),
+                             client: try await OIDCFlows.register(at: target, client: environment.client))
+        // Each flow's plain logins, then its OpenID Connect sign-ins right after: the pair compared shares the
+        // machine's state of the moment as far as a sequence can.
         for flow in [LoginFlows.Flow.pcQR, .inWeChat] {
             var scenario = LoginScenario(environment: environment, flow: flow, target: target, users: users, duration: duration)
             scenario.returningPerUser = warmReturning
             scenario.sandboxProcess = sandbox
             scenario.databaseProcess = databasePID.map(WatchedPID.init(pid:))
             report.logins.append(try await scenario.run(name: "wechat-login, \(flow.rawValue) logins", against: server))
+            var signIns = OIDCScenario(environment: environment, flow: flow, oidc: oidc, codes: codes, users: users,
+                                       duration: duration)
+            signIns.identitiesPerUser = warmReturning
+            signIns.sandboxProcess = sandbox
+            signIns.databaseProcess = databasePID.map(WatchedPID.init(pid:))
+            report.oidc.append(try await signIns.run(name: "OIDC sign-ins over \(flow.rawValue)", against: server))
         }
         let client = environment.client
         report.ceiling = await LoadRunner.run(

@@ -15,6 +15,8 @@ struct BenchEnvironment: Sendable {
     let sandboxPort: Int
     /// The servers' `DATABASE_URL` when not the default SQLite file (e.g. an empty PostgreSQL database).
     var databaseURL: String?
+    /// Where the servers post one-time codes (`CODE_WEBHOOK_URL`): the harness's `CodeWebhook`.
+    var codeWebhookURL = "http://127.0.0.1:9/unused"
 
     var sandbox: String { "http://127.0.0.1:\(sandboxPort)" }
     var serverBinary: String { binDirectory.appendingPathComponent("wechat-login").path }
@@ -48,7 +50,7 @@ struct BenchEnvironment: Sendable {
             "WECHAT_API_BASE_URL": sandbox, "DATABASE_URL": serverDatabaseURL,
             "TOKEN_ENCRYPTION_KEY": "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             "PUBLIC_URL": "http://127.0.0.1:\(port)", "ADMIN_API_TOKEN": Self.adminToken,
-            "CODE_WEBHOOK_URL": "http://127.0.0.1:9/unused", "WECHAT_SERVER_TOKEN": "sandboxtoken",
+            "CODE_WEBHOOK_URL": codeWebhookURL, "WECHAT_SERVER_TOKEN": "sandboxtoken",
             "WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "WECHAT_MESSAGE_MODE": "safe",
             "MESSAGE_WORKER": worker ? "on" : "off", "LOG_LEVEL": "warning",
             // Every simulated person comes from 127.0.0.1: the benchmark measures the server, not its limits.

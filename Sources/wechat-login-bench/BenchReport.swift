@@ -7,12 +7,19 @@ struct BenchReport: CustomStringConvertible {
     let build: String
     let database: String
     var logins: [LoadResult] = []
+    /// The OpenID Connect sign-ins, one per flow, in the order of `logins`.
+    var oidc: [LoadResult] = []
     var ceiling: LoadResult?
     var peer: [LoadResult] = []
     var push: PushScenario.Result?
     var sandboxCPUSeconds: Double = 0
 
     private var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Each flow's plain logins followed by its OpenID Connect sign-ins.
+    private var signIns: [LoadResult] {
+        logins.indices.flatMap { index in [logins[index]] + (index < oidc.count ? [oidc[index]] : []) }
+    }
 
     var description: String {
         var lines = [
@@ -22,7 +29,7 @@ struct BenchReport: CustomStringConvertible {
             pad("scenario", 48) + pad("done", 8) + pad("/s", 9) + pad("p50 ms", 9) + pad("p90 ms", 9) + pad("p99 ms", 9)
                 + pad("max ms", 9) + pad("errors", 8) + pad("CPU ms/op", 11) + "peak RSS MiB",
         ]
-        for result in logins + (ceiling.map { [$0] } ?? []) + peer {
+        for result in signIns + (ceiling.map { [$0] } ?? []) + peer {
             lines.append(pad(result.name, 48) + pad("\(result.completed)", 8) + pad(format(result.rate, 0), 9)
                 + pad(format(result.percentile(50), 1), 9) + pad(format(result.percentile(90), 1), 9)
                 + pad(format(result.percentile(99), 1), 9) + pad(format(result.percentile(100), 1), 9)
@@ -31,10 +38,10 @@ struct BenchReport: CustomStringConvertible {
             for error in result.firstErrors { lines.append("    error: \(error.prefix(160))") }
         }
         lines.append("")
-        let withDatabase = (logins + peer).contains { $0.databaseCPUSeconds > 0 }
+        let withDatabase = (signIns + peer).contains { $0.databaseCPUSeconds > 0 }
         lines.append("CPU per operation across the machine (server + sandbox + this harness\(withDatabase ? " + database server" : ""); "
             + "\(cores) cores = \(cores * 1000) CPU ms/s):")
-        for result in logins + (ceiling.map { [$0] } ?? []) + peer where result.completed > 0 {
+        for result in signIns + (ceiling.map { [$0] } ?? []) + peer where result.completed > 0 {
             let machine = result.machineCPUPerOperationMilliseconds
             let database = withDatabase ? " + \(format(result.databaseCPUPerOperationMilliseconds, 2))" : ""
             lines.append("  \(result.name): \(format(result.cpuPerOperationMilliseconds, 2)) + "
@@ -49,6 +56,15 @@ struct BenchReport: CustomStringConvertible {
                 let limit = ceiling.rate / Double(exchanges)
                 lines.append("\(result.name): \(format(result.rate, 0))/s = \(format(100 * result.rate / limit, 0))% of the ceiling "
                     + "(\(format(ceiling.rate, 0)) plain requests/s ÷ \(exchanges) server exchanges per login = \(format(limit, 0)) logins/s)")
+            }
+        }
+        if !oidc.isEmpty {
+            lines.append("")
+            for (plain, signIn) in zip(logins, oidc) where plain.completed > 0 && signIn.completed > 0 {
+                let (ours, theirs) = (signIn.cpuPerOperationMilliseconds, plain.cpuPerOperationMilliseconds)
+                lines.append("\(signIn.name) vs \(plain.name): server CPU per sign-in \(format(ours, 2)) ms vs \(format(theirs, 2)) ms "
+                    + "(+\(format(ours - theirs, 2)) ms, \(format(ours / max(theirs, 0.001), 2))×); "
+                    + "\(format(signIn.rate, 0))/s vs \(format(plain.rate, 0))/s; p99 \(format(signIn.percentile(99), 1)) ms vs \(format(plain.percentile(99), 1)) ms")
             }
         }
         if !peer.isEmpty {

@@ -22,18 +22,28 @@ struct LoginFlows: Sendable {
         flow == .pcQR ? (total: 8, server: 4) : (total: 5, server: 4)
     }
 
+    /// The plain login: a fresh browser at `/login`, which the login server sends back to `/account`, or to `/bind`
+    /// for an identity bound to no account yet.
     func login(_ flow: Flow, as user: String) async throws {
+        var jar = CookieJar()
+        _ = try await signIn(flow, as: user, from: "/login?return_to=%2Faccount", jar: &jar, landing: ["/bind", "/account"])
+    }
+
+    /// The browser's user agent in `flow`.
+    static func agent(_ flow: Flow) -> String { flow == .pcQR ? desktopAgent : weChatAgent }
+
+    /// The WeChat sign-in from `start` (a `/login…` path) through the callback, with the browser's `jar`; the
+    /// callback must redirect to a path starting with one of `landing`. Answers that path.
+    func signIn(_ flow: Flow, as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
         switch flow {
-        case .pcQR: try await pcLogin(as: user)
-        case .inWeChat: try await weChatLogin(as: user)
+        case .pcQR: try await pcLogin(as: user, from: start, jar: &jar, landing: landing)
+        case .inWeChat: try await weChatLogin(as: user, from: start, jar: &jar, landing: landing)
         }
     }
 
     /// `/login` → WeChat's QR page → the phone scans and allows → the page's long-poll yields the code → callback.
-    func pcLogin(as user: String) async throws {
-        var jar = CookieJar()
-        let login = try await client.request(.GET, target + "/login?return_to=%2Faccount",
-                                             headers: [("User-Agent", Self.desktopAgent)])
+    private func pcLogin(as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
+        let login = try await client.request(.GET, target + start, headers: [("User-Agent", Self.desktopAgent)] + jar.headers)
         jar.take(login)
         guard let qrURL = login.location, qrURL.contains("/connect/qrconnect?") else {
             throw BenchFailure("/login answered \(login.status) without the QR page")
@@ -59,14 +69,13 @@ struct LoginFlows: Sendable {
         guard let code, let redirect = Self.query(qrURL, "redirect_uri"), let state = Self.query(qrURL, "state") else {
             throw BenchFailure("the long-poll never gave a code")
         }
-        try await callback("\(redirect)?code=\(code)&state=\(state)", jar: jar, agent: Self.desktopAgent)
+        return try await callback("\(redirect)?code=\(code)&state=\(state)", jar: &jar, agent: Self.desktopAgent,
+                                  landing: landing)
     }
 
     /// `/login` in WeChat → the authorize page (consent given) → callback.
-    func weChatLogin(as user: String) async throws {
-        var jar = CookieJar()
-        let login = try await client.request(.GET, target + "/login?return_to=%2Faccount",
-                                             headers: [("User-Agent", Self.weChatAgent)])
+    private func weChatLogin(as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
+        let login = try await client.request(.GET, target + start, headers: [("User-Agent", Self.weChatAgent)] + jar.headers)
         jar.take(login)
         guard let authorize = login.location, authorize.contains("/connect/oauth2/authorize?") else {
             throw BenchFailure("/login answered \(login.status) without the authorize page")
@@ -75,16 +84,18 @@ struct LoginFlows: Sendable {
             .GET, Self.withoutFragment(authorize),
             headers: [("User-Agent", Self.weChatAgent), ("X-Sandbox-User", user), ("X-Sandbox-Consent", "allow")])
         guard let back = consent.location else { throw BenchFailure("authorize answered \(consent.status)") }
-        try await callback(back, jar: jar, agent: Self.weChatAgent)
+        return try await callback(back, jar: &jar, agent: Self.weChatAgent, landing: landing)
     }
 
-    private func callback(_ url: String, jar: CookieJar, agent: String) async throws {
+    private func callback(_ url: String, jar: inout CookieJar, agent: String, landing: [String]) async throws -> String {
         let answer = try await client.request(.GET, url, headers: [("User-Agent", agent), ("Cookie", jar.header)])
         guard (300..<400).contains(answer.status), let location = answer.location,
-              location.hasPrefix("/bind") || location.hasPrefix("/account") else {
+              landing.contains(where: { location.hasPrefix($0) }) else {
             throw BenchFailure("callback answered \(answer.status) \(answer.location ?? "") \(answer.body.prefix(120))")
         }
         guard !answer.cookies.isEmpty else { throw BenchFailure("callback set no session cookie") }
+        jar.take(answer)
+        return location
     }
 
     static func withoutFragment(_ url: String) -> String {
@@ -105,4 +116,7 @@ struct CookieJar: Sendable {
     }
 
     var header: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
+    /// The `Cookie` header, or none while the jar is empty (a fresh browser sends none).
+    var headers: [(String, String)] { cookies.isEmpty ? [] : [("Cookie", header)] }
 }

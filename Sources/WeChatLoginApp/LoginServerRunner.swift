@@ -47,6 +47,11 @@ public enum LoginServerRunner {
         let mode = try LoginServerConfiguration.runMode(environment: environment, hostname: hostname,
                                                         sandboxFlag: sandboxFlag)
         var configuration = try LoginServerConfiguration.fromEnvironment(environment, sandbox: mode == .sandbox)
+        if let kept = try configuration.keepSandboxTokenKey(environment: environment) {
+            logger.notice(kept.created ? "sandbox mode: made a token key and kept it beside the database"
+                                       : "sandbox mode: using the token key kept beside the database",
+                          metadata: ["file": "\(kept.file.path)"])
+        }
         if (environment[LoginServerConfiguration.Variable.publicURL] ?? "").isEmpty {
             configuration.publicURL = "http://\(EmbeddedSandbox.displayHost(hostname)):\(port)"
         }
@@ -96,6 +101,8 @@ public enum LoginServerRunner {
             environment: environment, hostname: URLComponents(string: sandboxURL)?.host ?? "", sandboxFlag: sandboxFlag)
         let sandboxMode = mode == .sandbox
         var configuration = try LoginServerConfiguration.fromEnvironment(environment, sandbox: sandboxMode)
+        // The same key as the server's, so what this process seals the server can open, and the other way round.
+        _ = try configuration.keepSandboxTokenKey(environment: environment)
         if sandboxMode {
             guard let officialAccount = SandboxConfiguration().app(SandboxConfiguration.defaultOfficialAccountID) else {
                 throw EmbeddedSandbox.MissingApp(appID: SandboxConfiguration.defaultOfficialAccountID)

@@ -338,7 +338,7 @@ import Testing
             #expect(json["response_types_supported"] as? [String] == ["code"])
             #expect(json["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token"])
             #expect((json["scopes_supported"] as? [String])?.contains("offline_access") == true)
-            #expect(json["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
+            #expect(json["id_token_signing_alg_values_supported"] as? [String] == ["RS256", "ES256"])
             #expect(json["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(json["authorization_response_iss_parameter_supported"] as? Bool == true)
             #expect(json["end_session_endpoint"] as? String == "http://login.test/oauth/logout")

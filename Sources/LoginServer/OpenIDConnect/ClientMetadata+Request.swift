@@ -11,13 +11,14 @@ extension ClientMetadata {
         var grant_types: [String]?
         var response_types: [String]?
         var scope: String?
+        var id_token_signed_response_alg: String?
     }
 
     static let maxNameLength = 200
 
     /// Checks a registration (or an update) and fills in RFC 7591's defaults: `client_secret_basic`,
     /// `authorization_code`, `code`, and the scope `openid profile email phone` (plus `offline_access` when the
-    /// client may refresh).
+    /// client may refresh), and `RS256` ID tokens.
     init(_ request: Request) throws(ClientMetadataError) {
         if let name = request.client_name {
             guard name.unicodeScalars.count <= Self.maxNameLength else {
@@ -80,6 +81,14 @@ extension ClientMetadata {
         } else {
             scopes = ["openid", "profile", "email", "phone"] + (refreshes ? ["offline_access"] : [])
         }
+
+        // Only what the provider signs with: never `none` (an unsigned ID token) nor an HMAC algorithm.
+        let alg = request.id_token_signed_response_alg ?? SigningAlgorithm.rs256.rawValue
+        guard let idTokenAlgorithm = SigningAlgorithm(rawValue: alg) else {
+            throw .metadata("id_token_signed_response_alg must be one of "
+                + SigningAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.idTokenAlgorithm = idTokenAlgorithm
     }
 
     private static func checked(_ uris: [String], field: String,

@@ -33,6 +33,9 @@ struct ClientMetadata: Sendable, Equatable {
     var responseTypes: [String] { ["code"] }
     /// The scopes the client may ask for, in the order given.
     var scopes: [String]
+    /// How the client's ID tokens are signed (`id_token_signed_response_alg`, Dynamic Client Registration §2):
+    /// RS256 by default, ES256 on request. Access tokens stay RS256 whatever this says: only the provider reads them.
+    var idTokenAlgorithm: SigningAlgorithm = .rs256
 
     /// A public client has no secret and must use PKCE.
     var isPublic: Bool { authMethod == .none }

@@ -16,6 +16,7 @@ struct ClientRegistrationResponse: Content {
     var grant_types: [String]
     var response_types: [String]
     var scope: String
+    var id_token_signed_response_alg: String
 
     init(_ registered: OIDCClients.Registered) {
         let client = registered.client
@@ -31,6 +32,7 @@ struct ClientRegistrationResponse: Content {
         grant_types = metadata.grantTypes.map(\.rawValue)
         response_types = metadata.responseTypes
         scope = metadata.scope
+        id_token_signed_response_alg = metadata.idTokenAlgorithm.rawValue
     }
 }
 
@@ -44,6 +46,7 @@ struct ClientView: Content {
     var grant_types: [String]
     var response_types: [String]
     var scope: String
+    var id_token_signed_response_alg: String
     /// `active` or `revoked`.
     var status: String
     var created_at: String
@@ -60,6 +63,7 @@ struct ClientView: Content {
         grant_types = metadata.grantTypes.map(\.rawValue)
         response_types = metadata.responseTypes
         scope = metadata.scope
+        id_token_signed_response_alg = metadata.idTokenAlgorithm.rawValue
         status = client.isActive ? "active" : "revoked"
         created_at = client.createdAt.formatted(.iso8601)
         updated_at = client.updatedAt.formatted(.iso8601)

@@ -50,7 +50,8 @@ struct DiscoveryController: RouteCollection {
             response_modes_supported = ["query"]
             grant_types_supported = ClientMetadata.GrantType.allCases.map(\.rawValue)
             subject_types_supported = ["public"]
-            id_token_signing_alg_values_supported = ["RS256"]
+            // RS256 first: Discovery §3 requires it; ES256 for clients that registered id_token_signed_response_alg.
+            id_token_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
             token_endpoint_auth_methods_supported = ClientMetadata.AuthMethod.allCases.map(\.rawValue)
             code_challenge_methods_supported = ["S256"]
             claims_supported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "amr", "at_hash",

@@ -36,7 +36,7 @@ extension OIDCProvider {
             }
         }
         let (issued, next) = try outcome.get()
-        var tokens = try await sign(issued)
+        var tokens = try await sign(issued, idTokenAlgorithm: client.metadata.idTokenAlgorithm)
         tokens.refreshToken = next
         return tokens
     }

@@ -79,8 +79,8 @@ struct OIDCProvider: Sendable {
                              logReason: "PKCE verifier without challenge")
         }
         var tokens = try await issueTokens(grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID,
-                                           scope: grant.scope, authTime: grant.authTime, nonce: grant.nonce, now: now,
-                                           on: database)
+                                           scope: grant.scope, authTime: grant.authTime, nonce: grant.nonce,
+                                           idTokenAlgorithm: client.metadata.idTokenAlgorithm, now: now, on: database)
         if client.allows(.refreshToken), grant.scope.split(separator: " ").contains("offline_access") {
             let family = OIDCRefreshTokenStore.Family(
                 grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
@@ -92,12 +92,12 @@ struct OIDCProvider: Sendable {
     }
 
     func issueTokens(grantID: String, clientID: String, userID: UUID, scope: String, authTime: Date, nonce: String?,
-                     now: Date, on database: any Database) async throws -> Tokens {
+                     idTokenAlgorithm: SigningAlgorithm, now: Date, on database: any Database) async throws -> Tokens {
         let issued = IssuedAccess(clientID: clientID, userID: userID, scope: scope, authTime: authTime, nonce: nonce,
                                   jti: OpaqueToken.random(bytes: 16), issuedAt: now,
                                   expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
         try await record(issued, grantID: grantID, on: database)
-        return try await sign(issued)
+        return try await sign(issued, idTokenAlgorithm: idTokenAlgorithm)
     }
 
     /// An access token recorded in `oidc_access_tokens`, and what its tokens say.
@@ -119,8 +119,10 @@ struct OIDCProvider: Sendable {
             now: issued.issuedAt, expiresAt: issued.expiresAt)
     }
 
-    /// Signs the access token and the ID token (outside any transaction: the key ring may read the database).
-    func sign(_ issued: IssuedAccess) async throws -> Tokens {
+    /// Signs the access token and the ID token (outside any transaction: the key ring may read the database). The
+    /// ID token takes the client's registered algorithm; the access token is always RS256, since only this provider
+    /// (userinfo, revocation) reads it and RS256 is the one algorithm every RFC 9068 consumer must accept.
+    func sign(_ issued: IssuedAccess, idTokenAlgorithm: SigningAlgorithm) async throws -> Tokens {
         let sub = issued.userID.uuidString.lowercased()
         let accessToken = try await keys.sign(
             AccessTokenClaims(iss: issuer, sub: sub, aud: userInfoEndpoint, client_id: issued.clientID, scope: issued.scope,
@@ -128,7 +130,7 @@ struct OIDCProvider: Sendable {
         let idToken = try await keys.sign(
             IDTokenClaims(iss: issuer, sub: sub, aud: issued.clientID, exp: issued.expiresAt, iat: issued.issuedAt,
                           auth_time: issued.authTime, nonce: issued.nonce, azp: issued.clientID, amr: ["wechat"],
-                          at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: .rs256, type: "JWT")
+                          at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: idTokenAlgorithm, type: "JWT")
         return Tokens(accessToken: accessToken, idToken: idToken, scope: issued.scope,
                       expiresIn: Int(configuration.tokenLifetime))
     }

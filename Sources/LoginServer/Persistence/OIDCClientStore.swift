@@ -12,7 +12,7 @@ struct OIDCClientStore: Sendable {
     static let table = "oidc_clients"
     static let columns: SQLQueryString = """
         client_id, client_name, redirect_uris, post_logout_redirect_uris, token_endpoint_auth_method, grant_types, \
-        response_types, scope, secret_hash, created_at, updated_at, revoked_at
+        response_types, scope, id_token_signed_response_alg, secret_hash, created_at, updated_at, revoked_at
         """
 
     let database: any Database
@@ -22,11 +22,13 @@ struct OIDCClientStore: Sendable {
         let metadata = client.metadata
         try await database.sql().raw("""
             INSERT INTO oidc_clients (id, client_id, client_name, redirect_uris, post_logout_redirect_uris,
-                token_endpoint_auth_method, grant_types, response_types, scope, secret_hash, created_at, updated_at)
+                token_endpoint_auth_method, grant_types, response_types, scope, id_token_signed_response_alg, secret_hash,
+                created_at, updated_at)
             VALUES (\(bind: UUID()), \(bind: client.clientID), \(bind: metadata.clientName),
                 \(bind: Self.json(metadata.redirectURIs)), \(bind: Self.json(metadata.postLogoutRedirectURIs)),
                 \(bind: metadata.authMethod.rawValue), \(bind: Self.json(metadata.grantTypes.map(\.rawValue))),
-                \(bind: Self.json(metadata.responseTypes)), \(bind: metadata.scope), \(bind: client.secretHash),
+                \(bind: Self.json(metadata.responseTypes)), \(bind: metadata.scope),
+                \(bind: metadata.idTokenAlgorithm.rawValue), \(bind: client.secretHash),
                 \(bind: client.createdAt), \(bind: client.updatedAt))
             """).run()
     }
@@ -54,7 +56,7 @@ struct OIDCClientStore: Sendable {
                 token_endpoint_auth_method = \(bind: metadata.authMethod.rawValue),
                 grant_types = \(bind: Self.json(metadata.grantTypes.map(\.rawValue))),
                 response_types = \(bind: Self.json(metadata.responseTypes)), scope = \(bind: metadata.scope),
-                updated_at = \(bind: now)
+                id_token_signed_response_alg = \(bind: metadata.idTokenAlgorithm.rawValue), updated_at = \(bind: now)
             WHERE client_id = \(bind: clientID) AND revoked_at IS NULL AND \(kind)
             RETURNING \(Self.columns)
             """).first().map(Self.client)
@@ -99,7 +101,9 @@ struct OIDCClientStore: Sendable {
             postLogoutRedirectURIs: try list(row, "post_logout_redirect_uris"),
             authMethod: try ClientMetadata.AuthMethod(rawValue: method).orThrow(StoredClientUnreadable(column: "token_endpoint_auth_method")),
             grantTypes: try grants.map { try ClientMetadata.GrantType(rawValue: $0).orThrow(StoredClientUnreadable(column: "grant_types")) },
-            scopes: try row.decode(column: "scope", as: String.self).split(separator: " ").map(String.init))
+            scopes: try row.decode(column: "scope", as: String.self).split(separator: " ").map(String.init),
+            idTokenAlgorithm: try SigningAlgorithm(rawValue: row.decode(column: "id_token_signed_response_alg", as: String.self))
+                .orThrow(StoredClientUnreadable(column: "id_token_signed_response_alg")))
         return OIDCClient(
             clientID: try row.decode(column: "client_id", as: String.self), metadata: metadata,
             secretHash: try row.decode(column: "secret_hash", as: String?.self),

@@ -218,7 +218,7 @@ enum OpenAPIDocument {
           "post": {
             "tags": ["admin"],
             "summary": "Register an OpenID Connect client (RFC 7591); the initial access token is the admin bearer token",
-            "description": "Unknown metadata fields are ignored. Omitted fields take their defaults: token_endpoint_auth_method client_secret_basic, grant_types [authorization_code], response_types [code], scope `openid profile email phone` (plus offline_access with the refresh_token grant). token_endpoint_auth_method `none` makes a public client (no secret; PKCE required). Redirect URIs are https (plain http only to 127.0.0.1, [::1] or localhost), without fragment, user info or wildcard, and are matched exactly. Errors are OAuth's shape (RFC 7591 §3.2.2), not the /api/ one.",
+            "description": "Unknown metadata fields are ignored. Omitted fields take their defaults: token_endpoint_auth_method client_secret_basic, grant_types [authorization_code], response_types [code], scope `openid profile email phone` (plus offline_access with the refresh_token grant), id_token_signed_response_alg RS256 (ES256 is the other choice). token_endpoint_auth_method `none` makes a public client (no secret; PKCE required). Redirect URIs are https (plain http only to 127.0.0.1, [::1] or localhost), without fragment, user info or wildcard, and are matched exactly. Errors are OAuth's shape (RFC 7591 §3.2.2), not the /api/ one.",
             "operationId": "registerClient",
             "security": [{"adminToken": []}],
             "requestBody": {"required": true, "description": "At most 64 KiB of JSON (read as JSON whatever the Content-Type)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientMetadata"},
@@ -693,7 +693,8 @@ enum OpenAPIDocument {
               "token_endpoint_auth_method": {"type": ["string", "null"], "enum": ["client_secret_basic", "client_secret_post", "none", null]},
               "grant_types": {"type": ["array", "null"], "minItems": 1, "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
               "response_types": {"type": ["array", "null"], "items": {"type": "string", "enum": ["code"]}},
-              "scope": {"type": ["string", "null"], "description": "Space-separated, from openid, profile, email, phone, offline_access (with the refresh_token grant, and only then), wechat; must include openid"}
+              "scope": {"type": ["string", "null"], "description": "Space-separated, from openid, profile, email, phone, offline_access (with the refresh_token grant, and only then), wechat; must include openid"},
+              "id_token_signed_response_alg": {"type": ["string", "null"], "enum": ["RS256", "ES256", null], "description": "How the client's ID tokens are signed (OpenID Connect Dynamic Client Registration §2); RS256 when omitted. Access tokens are RS256 either way."}
             },
             "required": ["redirect_uris"]
           },
@@ -710,9 +711,10 @@ enum OpenAPIDocument {
               "token_endpoint_auth_method": {"type": "string", "enum": ["client_secret_basic", "client_secret_post", "none"]},
               "grant_types": {"type": "array", "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
               "response_types": {"type": "array", "items": {"type": "string", "enum": ["code"]}},
-              "scope": {"type": "string"}
+              "scope": {"type": "string"},
+              "id_token_signed_response_alg": {"type": "string", "enum": ["RS256", "ES256"]}
             },
-            "required": ["client_id", "client_id_issued_at", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope"],
+            "required": ["client_id", "client_id_issued_at", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope", "id_token_signed_response_alg"],
             "additionalProperties": false
           },
           "Client": {
@@ -727,12 +729,13 @@ enum OpenAPIDocument {
               "grant_types": {"type": "array", "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
               "response_types": {"type": "array", "items": {"type": "string", "enum": ["code"]}},
               "scope": {"type": "string"},
+              "id_token_signed_response_alg": {"type": "string", "enum": ["RS256", "ES256"]},
               "status": {"type": "string", "enum": ["active", "revoked"]},
               "created_at": {"type": "string", "format": "date-time"},
               "updated_at": {"type": "string", "format": "date-time"},
               "revoked_at": {"type": "string", "format": "date-time"}
             },
-            "required": ["client_id", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope", "status", "created_at", "updated_at"],
+            "required": ["client_id", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types", "scope", "id_token_signed_response_alg", "status", "created_at", "updated_at"],
             "additionalProperties": false
           },
           "ClientList": {
@@ -777,7 +780,7 @@ enum OpenAPIDocument {
               "access_token": {"type": "string", "description": "A JWT (RFC 9068, typ at+jwt) for /oauth/userinfo"},
               "token_type": {"type": "string", "const": "Bearer"},
               "expires_in": {"type": "integer"},
-              "id_token": {"type": "string", "description": "An RS256 JWS: iss, sub, aud, exp, iat, auth_time, nonce, azp, amr, at_hash"},
+              "id_token": {"type": "string", "description": "A JWS signed with the client's id_token_signed_response_alg (RS256 by default, or ES256): iss, sub, aud, exp, iat, auth_time, nonce, azp, amr, at_hash"},
               "scope": {"type": "string"},
               "refresh_token": {"type": "string", "description": "Opaque, single use; only when offline_access was granted"}
             },

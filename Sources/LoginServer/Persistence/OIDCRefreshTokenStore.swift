@@ -87,10 +87,13 @@ struct OIDCRefreshTokenStore: Sendable {
     }
 
     /// Revokes every token of the family `grantID` (idempotent).
-    func revokeFamily(_ grantID: String, now: Date) async throws {
+    /// Returns the user of each row it revoked (all the grant's user): their count, and whose they were.
+    @discardableResult
+    func revokeFamily(_ grantID: String, now: Date) async throws -> [UUID] {
         try await database.sql().raw("""
             UPDATE oidc_refresh_tokens SET revoked_at = \(bind: now) WHERE grant_id = \(bind: grantID) AND revoked_at IS NULL
-            """).run()
+            RETURNING user_id
+            """).all().map { try $0.decode(column: "user_id", as: UUID.self) }
     }
 
     /// Revokes every refresh token of `userID`; returns how many were still alive.

@@ -213,6 +213,8 @@ import WeChatKit
             let answer = try client.answer(try await browser.firstSignIn(
                 client, as: "u1", contact: "13800138001", url: client.authorizeURL(scope: "openid offline_access")))
             let code = try #require(answer["code"])
+            let signIn = try #require(try await Self.events(world).first { $0.type == "signin.succeeded" })
+            #expect(try Self.payload(signIn)["client_id"] == .string(client.clientID), "the sign-in names the client it was for")
             // Concurrent redemptions: one issues tokens.
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<4 { group.addTask { try await client.redeem(world, code: code).status } }

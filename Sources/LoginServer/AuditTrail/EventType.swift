@@ -13,14 +13,17 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// binding that other identity).
     case identityBound = "identity.bound"
     /// A WeChat identity was unlinked from its user by the person. Payload: `identity_id`, `appid`, `openid`.
+    /// (Provider tokens it revoked follow as `oidc.tokens_revoked`, reason `identity_unbound`.)
     case identityUnbound = "identity.unbound"
     /// A person signed in. Payload: `identity_id`, `appid`, `openid`, `flow` (`in_wechat_base`,
     /// `in_wechat_userinfo`, `pc_qr`; absent when the sign-in ended a binding), `via` (`callback` or `binding`),
-    /// `client_id` (the OpenID Connect client the sign-in was for, when the login started at `/oauth/authorize`).
+    /// `client_id` (the OpenID Connect client the sign-in was for, when it resumes an `/oauth/authorize` request).
     case signInSucceeded = "signin.succeeded"
-    /// Wrong one-time codes went past a limit: a challenge's last attempt failed (`limit`: `attempts`), or a
-    /// failure cap per address or account refused the check (`limit`: `address` or `account`). Payload:
-    /// `identity_id`, `challenge_id`, `limit`.
+    /// Wrong one-time codes reached a limit: the wrong code that used a challenge's last attempt (`limit`:
+    /// `attempts`), or the one that filled a failure cap per address or account (`limit`: the cap,
+    /// `fail.address.hour`, `fail.address.day`, `fail.account.hour`, `fail.account.day`); later refusals write
+    /// nothing more. `user_id` is the account that has the address, if any. Payload: `identity_id`, `challenge_id`,
+    /// `limit`.
     case bindingCodeLimitReached = "binding.code_limit_reached"
     /// The person followed the official account (WeChat's `subscribe` push). Payload: `appid`, `openid`.
     case officialAccountFollowed = "official_account.followed"

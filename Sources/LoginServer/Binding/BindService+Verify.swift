@@ -8,7 +8,9 @@ extension BindService {
     /// the challenge is this identity's, unused, unexpired and within its attempts, and one count of every failure
     /// cap is claimed in the same transaction. Only a claimed attempt is compared, so a burst of concurrent guesses
     /// gets `maxAttempts` comparisons at most. A right code gives the failure counts back.
-    func verify(challengeID: UUID, identityID: UUID, typed: String) async throws -> Verification {
+    /// `returnTo` is where the person goes once bound: when it resumes an OpenID Connect authorization request, the
+    /// sign-in's event names that request's client.
+    func verify(challengeID: UUID, identityID: UUID, typed: String, returnTo: String? = nil) async throws -> Verification {
         let now = clock.now()
         let claim: Claim
         do {
@@ -23,7 +25,7 @@ extension BindService {
             return claim.attempts >= maxAttempts ? .tooManyAttempts : .wrongCode(remaining: maxAttempts - claim.attempts)
         }
         try await limiter.refund(claim.failureCounters, on: database)
-        return try await bind(identityID: identityID, contact: claim.contact, challengeID: challengeID)
+        return try await bind(identityID: identityID, contact: claim.contact, challengeID: challengeID, returnTo: returnTo)
     }
 
     /// A claimed attempt: whether the typed code matched, and the failure counts it took.
@@ -70,7 +72,7 @@ extension BindService {
         return .tooManyAttempts
     }
 
-    func bind(identityID: UUID, contact: ContactAddress, challengeID: UUID, retrying: Bool = false)
+    func bind(identityID: UUID, contact: ContactAddress, challengeID: UUID, returnTo: String? = nil, retrying: Bool = false)
         async throws -> Verification {
         let now = clock.now()
         let (maxAttempts, actor) = (self.maxAttempts, self.actor)
@@ -119,6 +121,9 @@ extension BindService {
                 }
                 var signedIn = about
                 signedIn.via = "binding"
+                if let request = returnTo.flatMap(AuthorizationRequestStore.requestID(resumedBy:)) {
+                    signedIn.clientID = try await AuthorizationRequestStore(database: tx).clientID(ofRequest: request)
+                }
                 events.append(Event(.signInSucceeded, userID: userID, actor: actor, payload: signedIn))
                 try await EventLog(database: tx).append(events, at: now)
                 return .bound(userID: userID, created: existing == nil)
@@ -128,7 +133,8 @@ extension BindService {
             // refusal is the one-identity-per-app index: another identity of this app was linked to the account
             // in between.
             if retrying { return .conflict }
-            return try await bind(identityID: identityID, contact: contact, challengeID: challengeID, retrying: true)
+            return try await bind(identityID: identityID, contact: contact, challengeID: challengeID, returnTo: returnTo,
+                                  retrying: true)
         }
     }
 }

@@ -141,6 +141,9 @@ extension SignInFlow {
             if let userID = identity.userID {
                 var signedIn = about
                 (signedIn.flow, signedIn.via) = (flow, "callback")
+                if let request = AuthorizationRequestStore.requestID(resumedBy: record.returnTo) {
+                    signedIn.clientID = try await AuthorizationRequestStore(database: tx).clientID(ofRequest: request)
+                }
                 events.append(Event(.signInSucceeded, userID: userID, actor: actor, payload: signedIn))
             }
             try await EventLog(database: tx).append(events, at: now)

@@ -245,6 +245,20 @@ import WeChatKit
             #expect(rotation.status == 200)
             let rotated = try #require(try await Self.events(world).last)
             #expect(try rotated.type == "oidc.tokens_issued" && Self.payload(rotated)["grant"] == .string("refresh_token"))
+            // The app revokes the rotated refresh token: its family ends, announced once.
+            let basic = "Basic " + Data("\(client.clientID):\(client.secret ?? "")".utf8).base64EncodedString()
+            let next = try #require(rotation.json["refresh_token"] as? String)
+            for _ in 0..<2 {
+                let revoked = try await TestRelyingParty.post(world, "/oauth/revoke", form: [("token", next)], authorization: basic)
+                #expect(revoked.status == 200)
+            }
+            let byClient = try await Self.events(world).filter {
+                $0.type == "oidc.tokens_revoked" && (try? Self.payload($0)["reason"]) == .string("client_revocation")
+            }
+            #expect(byClient.count == 1 && byClient.first?.actorKind == "client", "\(byClient)")
+            // Single sign-on again, so the admin has something to revoke.
+            let third = try client.answer(try await browser.get(client.authorizeURL(scope: "openid offline_access")))
+            #expect(try await client.redeem(world, code: try #require(third["code"])).status == 200)
             let user = try #require(try await User.query(on: world.server.db).first())
             let revoke = try await world.server.testing().performTest(request: .init(
                 method: .POST, url: .init(string: "/api/admin/users/\(try user.requireID())/revoke-tokens"),

@@ -32,7 +32,7 @@ struct AccountController: RouteCollection {
         }
         do {
             try await AccountService(database: req.db).unbind(identityID: id, from: user, now: sessions.clock.now(),
-                                                             actor: req.eventActor(.person))
+                                                              actor: req.eventActor(.person))
             req.logger.info("identity unbound")
             return req.redirect(to: "/account?notice=unbound")
         } catch AccountService.UnbindFailure.lastSignInMethod {

@@ -8,6 +8,7 @@ extension BindService {
     /// the challenge is this identity's, unused, unexpired and within its attempts, and one count of every failure
     /// cap is claimed in the same transaction. Only a claimed attempt is compared, so a burst of concurrent guesses
     /// gets `maxAttempts` comparisons at most. A right code gives the failure counts back.
+    ///
     /// `returnTo` is where the person goes once bound: when it resumes an OpenID Connect authorization request, the
     /// sign-in's event names that request's client.
     func verify(challengeID: UUID, identityID: UUID, typed: String, returnTo: String? = nil) async throws -> Verification {

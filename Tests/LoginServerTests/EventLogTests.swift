@@ -272,6 +272,18 @@ import WeChatKit
 
     // MARK: The audit trail
 
+    @Test func payloadsKeepTheirJSONTypesAndCursorsRoundTrip() throws {
+        let payload = EventPayload(identityID: UUID(uuidString: "0B9E0000-0000-4000-8000-000000000001"), msgID: 1,
+                                   errcode: 0, refreshToken: true, count: 1)
+        let json = try payload.json()
+        #expect(json == #"{"count":1,"errcode":0,"identity_id":"0b9e0000-0000-4000-8000-000000000001","msgid":1,"refresh_token":true}"#)
+        let decoded = try JSONDecoder().decode([String: JSONScalar].self, from: Data(json.utf8))
+        #expect(decoded["refresh_token"] == .bool(true) && decoded["count"] == .integer(1) && decoded["msgid"] == .integer(1))
+        for id: Int64 in [1, 9, 4713, .max] { #expect(EventCursor.decode(EventCursor.encode(id)) == id) }
+        #expect(EventCursor.decode("ZTE6MA") == nil, "e1:0 is no event")
+        #expect(EventCursor.decode("!!") == nil && EventCursor.decode("") == nil)
+    }
+
     @Test func theAuditTrailFiltersAndWalksPagesNewestFirst() async throws {
         try await LoginWorld.with(adjust: { $0.adminToken = EventLogTests.token }) { world in
             let pc = world.browser()

@@ -272,6 +272,17 @@ import WeChatKit
 
     // MARK: The audit trail
 
+    @Test func theRetentionSettingDefaultsToAYearAndRefusesNonsense() throws {
+        #expect(try LoginServerConfiguration.fromEnvironment([:], sandbox: true).auditRetention == 365 * 86_400)
+        let month = try LoginServerConfiguration.fromEnvironment(["AUDIT_RETENTION_DAYS": "30"], sandbox: true)
+        #expect(month.auditRetention == 30 * 86_400)
+        for bad in ["0", "-1", "1.5", "forever", "36501"] {
+            #expect(throws: LoginServerConfiguration.EnvironmentError.self, "\(bad)") {
+                try LoginServerConfiguration.fromEnvironment(["AUDIT_RETENTION_DAYS": bad], sandbox: true)
+            }
+        }
+    }
+
     @Test func payloadsKeepTheirJSONTypesAndCursorsRoundTrip() throws {
         let payload = EventPayload(identityID: UUID(uuidString: "0B9E0000-0000-4000-8000-000000000001"), msgID: 1,
                                    errcode: 0, refreshToken: true, count: 1)

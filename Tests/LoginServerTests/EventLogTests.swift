@@ -259,6 +259,20 @@ import WeChatKit
             // Single sign-on again, so the admin has something to revoke.
             let third = try client.answer(try await browser.get(client.authorizeURL(scope: "openid offline_access")))
             #expect(try await client.redeem(world, code: try #require(third["code"])).status == 200)
+            // A rotated refresh token presented again ends its family: announced once, however often it comes back.
+            let fourth = try client.answer(try await browser.get(client.authorizeURL(scope: "openid offline_access")))
+            let fourthCode = try #require(fourth["code"])
+            let redeemed = try await client.redeem(world, code: fourthCode)
+            let stolen = try #require(redeemed.json["refresh_token"] as? String)
+            let refresh = [("grant_type", "refresh_token"), ("refresh_token", stolen)]
+            #expect(try await TestRelyingParty.post(world, "/oauth/token", form: refresh, authorization: basic).status == 200)
+            for _ in 0..<2 {
+                #expect(try await TestRelyingParty.post(world, "/oauth/token", form: refresh, authorization: basic).status == 400)
+            }
+            let reused = try await Self.events(world).filter {
+                (try? Self.payload($0)["reason"]) == .string("refresh_token_reused")
+            }
+            #expect(reused.count == 1 && reused.first?.userID != nil)
             let user = try #require(try await User.query(on: world.server.db).first())
             let revoke = try await world.server.testing().performTest(request: .init(
                 method: .POST, url: .init(string: "/api/admin/users/\(try user.requireID())/revoke-tokens"),

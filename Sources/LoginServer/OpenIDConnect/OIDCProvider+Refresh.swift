@@ -29,12 +29,15 @@ extension OIDCProvider {
                 try await EventLog(database: db).append(Self.issuedEvent(
                     issued, grantID: family.grantID, grant: "refresh_token", refreshToken: true, actor: actor), at: now)
                 return .success((issued, next))
-            case .reused(let grantID):
-                // `use` revoked the family's refresh tokens; its access tokens go now. One event for both.
-                let users = try await OIDCAccessTokenStore(database: db).revokeGrant(grantID, now: now)
-                try await EventLog(database: db).append(Event(.tokensRevoked, userID: users.first, actor: actor,
-                    payload: EventPayload(clientID: client.clientID, reason: "refresh_token_reused", grantID: grantID)),
-                    at: now)
+            case .reused(let grantID, let revoked):
+                // `use` revoked the family's refresh tokens; its access tokens go now. One event for both, when
+                // anything was still alive (a dead family presented again announces nothing).
+                let users = try await revoked + OIDCAccessTokenStore(database: db).revokeGrant(grantID, now: now)
+                if !users.isEmpty {
+                    try await EventLog(database: db).append(Event(.tokensRevoked, userID: users.first, actor: actor,
+                        payload: EventPayload(clientID: client.clientID, reason: "refresh_token_reused", grantID: grantID,
+                                              count: users.count)), at: now)
+                }
                 return .failure(GrantError(error: "invalid_grant", description: "The refresh token was already used.",
                                            logReason: "refresh token reused; its family is revoked"))
             case .invalid:

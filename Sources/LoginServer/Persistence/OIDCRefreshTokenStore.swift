@@ -40,8 +40,9 @@ struct OIDCRefreshTokenStore: Sendable {
     enum Use: Sendable, Equatable {
         /// The token was unused and alive: it is used now.
         case rotated(Family)
-        /// Already used (or its family revoked): the family is revoked now.
-        case reused(grantID: String)
+        /// Already used (or its family revoked): the family is revoked now; `revoked` lists the user of each refresh
+        /// token this presentation revoked (empty when the family was dead already).
+        case reused(grantID: String, revoked: [UUID])
         /// Unknown, expired, or another client's.
         case invalid
     }
@@ -75,8 +76,7 @@ struct OIDCRefreshTokenStore: Sendable {
               AND (used_at IS NOT NULL OR revoked_at IS NOT NULL)
             """).first() else { return .invalid }
         let grantID = try row.decode(column: "grant_id", as: String.self)
-        try await revokeFamily(grantID, now: now)
-        return .reused(grantID: grantID)
+        return .reused(grantID: grantID, revoked: try await revokeFamily(grantID, now: now))
     }
 
     /// The family of `token` when it is `clientID`'s, used or not.

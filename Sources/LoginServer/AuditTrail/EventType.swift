@@ -39,7 +39,7 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// The provider issued tokens. Payload: `client_id`, `grant_id`, `grant` (`authorization_code` or
     /// `refresh_token`), `scope`, `refresh_token` (whether one was issued), `jti` (the access token's id).
     case tokensIssued = "oidc.tokens_issued"
-    /// Provider tokens were revoked. Payload: `client_id` (absent for a user's tokens at every client), `grant_id`,
+    /// Provider tokens that were still alive were revoked (a revocation that finds nothing alive writes nothing). Payload: `client_id` (absent for a user's tokens at every client), `grant_id`,
     /// `jti`, `reason` (`code_reused`, `refresh_token_reused`, `client_revocation`, `admin`, `identity_unbound`),
     /// `count` (tokens still alive that were revoked, where counted).
     case tokensRevoked = "oidc.tokens_revoked"

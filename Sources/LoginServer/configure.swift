@@ -123,7 +123,8 @@ public enum LoginServer {
     static func useLifecycle(_ app: Application, _ services: LoginServices) {
         let configuration = services.configuration
         if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
-        app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock).lifecycle())
+        app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock,
+                                            auditRetention: services.configuration.auditRetention).lifecycle())
         if !configuration.previousTokenKeys.isEmpty {
             app.lifecycle.use(TokenResealer(database: app.db, cipher: configuration.tokenCipher).lifecycle())
         }
@@ -159,6 +160,7 @@ public enum LoginServer {
         app.migrations.add(CreateOIDCAuthorization())
         app.migrations.add(CreateOIDCRefreshToken())
         app.migrations.add(AddIDTokenSignedResponseAlg())
+        app.migrations.add(CreateEvent())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -175,6 +175,8 @@ import Testing
                 }
                 #expect(results.filter { $0 }.count == 1, "round \(round): one unbind, one refusal")
                 #expect(try await accounts.identities(of: user).count == 1, "round \(round): a way to sign in stays")
+                #expect(try await EventLog(database: world.server.db).after(0, limit: 1000)
+                    .filter { $0.type == EventType.identityUnbound.rawValue }.count == round, "round \(round): one event per unbind")
             }
         }
     }

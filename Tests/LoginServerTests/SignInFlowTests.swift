@@ -203,9 +203,11 @@ import WeChatKit
             }
             let client = try flow.client(for: .officialAccount)
             let token = try await client.exchange(code: try await code(world, begun))
-            let recorded = try await flow.recorder(on: world.server.db).upsert(.init(
-                appID: client.credentials.appID, appKind: .officialAccount, token: token,
-                profile: try await client.userInfo(accessToken: token.accessToken, openID: token.openID)))
+            let profile = try await client.userInfo(accessToken: token.accessToken, openID: token.openID)
+            let recorded = try await world.server.db.writeTransaction { tx in
+                try await flow.recorder(on: tx).upsert(.init(
+                    appID: client.credentials.appID, appKind: .officialAccount, token: token, profile: profile))
+            }
             // WeChat's second callback finds the claim held, waits, and asks for patience.
             let waiting = try await flow.complete(callback(begun, code: try await code(world, begun)),
                                                   on: world.server.db, logger: logger)

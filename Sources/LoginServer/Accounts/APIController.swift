@@ -38,7 +38,8 @@ struct APIController: RouteCollection {
         }
         let accounts = AccountService(database: req.db)
         do {
-            try await accounts.unbind(identityID: id, from: user, now: sessions.clock.now())
+            try await accounts.unbind(identityID: id, from: user, now: sessions.clock.now(),
+                                      actor: req.eventActor(.person))
         } catch AccountService.UnbindFailure.notFound {
             throw Abort(.notFound, reason: "No such identity on this account.")
         } catch AccountService.UnbindFailure.lastSignInMethod {

@@ -31,7 +31,8 @@ struct AccountController: RouteCollection {
             return req.redirect(to: "/account")
         }
         do {
-            try await AccountService(database: req.db).unbind(identityID: id, from: user, now: sessions.clock.now())
+            try await AccountService(database: req.db).unbind(identityID: id, from: user, now: sessions.clock.now(),
+                                                              actor: req.eventActor(.person))
             req.logger.info("identity unbound")
             return req.redirect(to: "/account?notice=unbound")
         } catch AccountService.UnbindFailure.lastSignInMethod {

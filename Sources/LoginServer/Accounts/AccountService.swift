@@ -25,7 +25,9 @@ struct AccountService: Sendable {
     ///
     /// Count and unlink are serialised per user: the user's row is locked first on PostgreSQL (SQLite's write
     /// transactions are `IMMEDIATE`), so two concurrent unbinds of an account's two identities cannot both see two.
-    func unbind(identityID: UUID, from user: User, now: Date) async throws {
+    /// Writes `identity.unbound` (and `oidc.tokens_revoked` when tokens were alive) in that transaction.
+    func unbind(identityID: UUID, from user: User, now: Date,
+                actor: EventActor = EventActor(kind: .person, address: nil)) async throws {
         let userID = try user.requireID()
         try await database.writeTransaction { tx in
             guard try await UserStore(database: tx).lock(userID) else { throw UnbindFailure.notFound }
@@ -35,8 +37,15 @@ struct AccountService: Sendable {
             guard identities.count > 1 else { throw UnbindFailure.lastSignInMethod }
             // The identity row stays (its openid may come back); it is only unlinked and its tokens dropped.
             try await store.unlink(identity)
-            _ = try await OIDCRefreshTokenStore(database: tx).revokeUser(userID, now: now)
-            _ = try await OIDCAccessTokenStore(database: tx).revokeUser(userID, now: now)
+            let revoked = try await OIDCRefreshTokenStore(database: tx).revokeUser(userID, now: now)
+                + OIDCAccessTokenStore(database: tx).revokeUser(userID, now: now)
+            var events = [Event(.identityUnbound, userID: userID, actor: actor, payload: EventPayload(
+                identityID: identityID, appID: identity.appID, openID: identity.openID))]
+            if revoked > 0 {
+                events.append(Event(.tokensRevoked, userID: userID, actor: actor,
+                                    payload: EventPayload(reason: "identity_unbound", count: revoked)))
+            }
+            try await EventLog(database: tx).append(events, at: now)
         }
     }
 }

@@ -84,7 +84,8 @@ struct BindController: RouteCollection {
         guard let id = body.challenge.flatMap(UUID.init(uuidString:)),
               let challenge = try await BindChallengeStore(database: req.db).find(id) else { return req.redirect(to: "/bind") }
         let service = binding.service(for: req)
-        let outcome = try await service.verify(challengeID: id, identityID: pending.identityID, typed: body.code ?? "")
+        let outcome = try await service.verify(
+            challengeID: id, identityID: pending.identityID, typed: body.code ?? "", returnTo: pending.returnTo.path)
         req.logger.info("bind code checked", metadata: ["outcome": "\(outcome)"])
         switch outcome {
         case .bound(let userID, _):

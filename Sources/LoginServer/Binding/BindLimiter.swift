@@ -72,9 +72,12 @@ struct BindLimiter: Sendable {
     }
 
     /// Adds one to every counter, or throws ``Reached`` for the first one at its cap. Run it inside the caller's
-    /// transaction: the throw rolls back the counters already added, so a refusal counts nowhere.
-    func claim(_ counters: [Counter], at now: Date, on database: any Database) async throws {
+    /// transaction: the throw rolls back the counters already added, so a refusal counts nowhere. Returns the scopes
+    /// of the counters this claim filled (its count reached the cap): exactly one claim fills each.
+    @discardableResult
+    func claim(_ counters: [Counter], at now: Date, on database: any Database) async throws -> [String] {
         let sql = try database.sql()
+        var filled: [String] = []
         // Always in the same order (as `counters(for:)` lists them), so concurrent claims cannot deadlock.
         for counter in counters {
             let rows = try await sql.raw("""
@@ -89,7 +92,9 @@ struct BindLimiter: Sendable {
                 let left = counter.windowEnd - Int64(now.timeIntervalSince1970.rounded(.down))
                 throw Reached(scope: counter.scope, retryAfter: Int(max(1, left)))
             }
+            if try rows[0].decode(column: "count", as: Int.self) >= counter.cap { filled.append(counter.scope) }
         }
+        return filled
     }
 
     /// Takes back one count from each counter: a code that could not be sent, or a code that was right after all.

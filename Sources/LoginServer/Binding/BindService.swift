@@ -17,6 +17,8 @@ struct BindService: Sendable {
     var codeLifetime: TimeInterval
     var maxAttempts: Int
     var resendCooldown: TimeInterval
+    /// Who the events of this request's binding name: the person, from their address.
+    var actor: EventActor
 
     /// Why a code could not be sent.
     enum StartFailure: Error, Equatable {

@@ -8,17 +8,18 @@ struct BindServices: Sendable {
     let clock: any ServerClock
 
     /// The bind service on `database`, sending codes with `sender`.
-    func service(on database: any Database, sender: any CodeSender) -> BindService {
+    func service(on database: any Database, sender: any CodeSender,
+                 actor: EventActor = EventActor(kind: .person, address: nil)) -> BindService {
         BindService(
             database: database, clock: clock, codeKey: configuration.codeKey, sender: sender,
             limiter: BindLimiter(limits: configuration.bindLimits, codeKey: configuration.codeKey),
             codeLifetime: configuration.bindCodeLifetime, maxAttempts: configuration.bindMaxAttempts,
-            resendCooldown: configuration.bindResendCooldown)
+            resendCooldown: configuration.bindResendCooldown, actor: actor)
     }
 
     /// The bind service on the request's database, with the configured code delivery.
     func service(for req: Request) -> BindService {
-        service(on: req.db, sender: codeSender(for: req))
+        service(on: req.db, sender: codeSender(for: req), actor: req.eventActor(.person))
     }
 
     /// The configured code delivery: the development outbox, or the gateway's webhook through the request's client.

@@ -36,6 +36,7 @@ extension LoginServerConfiguration {
         public static let rateLimits = "RATE_LIMITS"
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
         public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
+        public static let auditRetentionDays = "AUDIT_RETENTION_DAYS"
         /// `on`, `off`, or unset (sandbox mode only where harmless): see ``LoginServerConfiguration/runMode(environment:hostname:sandboxFlag:)``.
         public static let sandbox = "WECHAT_SANDBOX"
     }
@@ -101,6 +102,12 @@ extension LoginServerConfiguration {
         configuration.messageQueue = try messageQueue(value)
         configuration.rateLimits = try rateLimits(value)
         configuration.signingKeys = try signingKeys(value)
+        if let days = value(Variable.auditRetentionDays) {
+            guard let parsed = Int(days), (1...36_500).contains(parsed) else {
+                throw EnvironmentError(description: "\(Variable.auditRetentionDays) must be a whole number of days from 1 to 36500 (default 365)")
+            }
+            configuration.auditRetention = TimeInterval(parsed) * 86_400
+        }
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {
                 throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")

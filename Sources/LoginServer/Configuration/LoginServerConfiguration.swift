@@ -62,6 +62,8 @@ public struct LoginServerConfiguration: Sendable {
     public var pendingBindingLifetime: TimeInterval = 15 * 60
     /// The OpenID Connect provider's signing keys: how long a retired key stays published, how stale the cache.
     public var signingKeys = SigningKeyConfiguration()
+    /// How long the event log (the audit trail, `events`) keeps an event: a year by default (`AUDIT_RETENTION_DAYS`).
+    public var auditRetention: TimeInterval = 365 * 86_400
     /// The authorization-code flow's lifetimes (fixed defaults; tests shorten them).
     var oidcProvider = OIDCProviderConfiguration()
 

@@ -22,7 +22,9 @@ struct PushRecorder: Sendable {
 
     /// Stores `message` unless it was already stored; true when this call stored it.
     @discardableResult
-    func record(_ message: InboundMessage, appID: String) async throws -> Bool {
+    /// A follow or unfollow writes its event (`official_account.followed` / `.unfollowed`, naming WeChat and the
+    /// push's `address`) in the transaction that changes the follow state.
+    func record(_ message: InboundMessage, appID: String, address: String? = nil) async throws -> Bool {
         let event = message.fields["Event"]
         // WeChat's key for events is FromUserName + CreateTime; the event name keeps a follow and an unfollow in
         // the same second apart.
@@ -43,8 +45,13 @@ struct PushRecorder: Sendable {
             // A follow change commits with its event.
             stored = try await database.writeTransaction { tx in
                 guard try await InboundEventStore.insert(item, inTransaction: tx) else { return false }
-                try await IdentityStore(database: tx)
-                    .setFollowing(following, appID: appID, openID: message.fromUserName, at: clock.now())
+                let now = clock.now()
+                let userID = try await IdentityStore(database: tx)
+                    .setFollowing(following, appID: appID, openID: message.fromUserName, at: now)
+                try await EventLog(database: tx).append(Event(
+                    following ? .officialAccountFollowed : .officialAccountUnfollowed, userID: userID,
+                    actor: EventActor(kind: .wechat, address: address),
+                    payload: EventPayload(appID: appID, openID: message.fromUserName)), at: now)
                 return true
             }
         } else {

@@ -60,7 +60,7 @@ struct WeChatEventsController: RouteCollection {
             return refuse(req, error)
         }
         try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
-            .record(push.message, appID: server.configuration.appID)
+            .record(push.message, appID: server.configuration.appID, address: req.clientAddress)
         return Self.plain(MessageReply.success)
     }
 

@@ -187,13 +187,25 @@ struct TemplateMessageQueue: Sendable {
                 status = 'failed', errcode = \(bind: errcode), reason = \(bind: reason), finished_at = \(bind: now)
                 """
         }
-        let changed = try await database.sql().raw("""
+        let update: SQLQueryString = """
             UPDATE template_messages
             SET \(set), claimed_by = NULL, claim_expires_at = NULL, updated_at = \(bind: now)
             WHERE id = \(bind: id) AND status = 'sending' AND claimed_by = \(bind: worker)
-            RETURNING id
-            """).all()
-        return !changed.isEmpty
+            RETURNING id, app_id, openid, user_id
+            """
+        guard case .failed(let errcode, _) = outcome else {
+            return try await !database.sql().raw(update).all().isEmpty
+        }
+        // A final failure commits with its `template_message.failed` event.
+        return try await database.writeTransaction { tx in
+            guard let row = try await tx.sql().raw(update).first() else { return false }
+            try await EventLog(database: tx).append(Event(
+                .templateMessageFailed, userID: try row.decode(column: "user_id", as: UUID?.self), actor: .system,
+                payload: EventPayload(appID: try row.decode(column: "app_id", as: String.self),
+                                      openID: try row.decode(column: "openid", as: String.self), messageID: id,
+                                      status: "failed", errcode: errcode)), at: now)
+            return true
+        }
     }
 
     /// Records the outcomes of one batch of attempts, each only if `worker` still holds its claim; returns the ids
@@ -263,7 +275,6 @@ struct TemplateMessageQueue: Sendable {
     /// `UPDATE … CASE msg_id …` per app (nearly always one). For each report, whether a sent message had its msgid:
     /// false when none has it yet (the report can overtake the recording of the send, which then applies it).
     private static func applyDeliveryReports(_ items: [DeliveryReport], on database: any Database) async throws -> [Bool] {
-        let sql = try database.sql()
         var applied: Set<String> = []
         for (appID, reports) in Dictionary(grouping: items, by: \.appID) {
             var latest: [Int64: DeliveryReport] = [:]
@@ -280,14 +291,33 @@ struct TemplateMessageQueue: Sendable {
                     SQLQueryString("WHEN \(bind: $0.msgID) THEN \(bind: "WeChat reported the delivery as \($0.status.rawValue)")")
                 }, separator: SQLRaw(" "))) ELSE reason END
                 """
-            let rows = try await sql.raw("""
+            let update: SQLQueryString = """
                 UPDATE template_messages
                 SET status = CASE msg_id \(status) END, delivery_status = CASE msg_id \(delivery) END, reason = \(reason),
                     finished_at = \(bind: now), updated_at = \(bind: now)
                 WHERE app_id = \(bind: appID) AND msg_id IN (\(SQLList(latest.keys.map { SQLBind($0) }))) AND status = 'sent'
-                RETURNING msg_id
-                """).all()
-            for row in rows { applied.insert("\(appID):\(try row.decode(column: "msg_id", as: Int64.self))") }
+                RETURNING id, msg_id, openid, user_id, status, delivery_status
+                """
+            // The verdicts commit with their `template_message.delivered` / `.failed` events.
+            let msgIDs = try await database.writeTransaction { tx in
+                let rows = try await tx.sql().raw(update).all()
+                var events: [Event] = []
+                var msgIDs: [Int64] = []
+                for row in rows {
+                    let msgID = try row.decode(column: "msg_id", as: Int64.self)
+                    msgIDs.append(msgID)
+                    let delivered = try row.decode(column: "status", as: String.self) == TemplateMessageStatus.delivered.rawValue
+                    events.append(Event(
+                        delivered ? .templateMessageDelivered : .templateMessageFailed,
+                        userID: try row.decode(column: "user_id", as: UUID?.self), actor: EventActor(kind: .wechat, address: nil),
+                        payload: EventPayload(appID: appID, openID: try row.decode(column: "openid", as: String.self),
+                                              messageID: try row.decode(column: "id", as: UUID.self), msgID: msgID,
+                                              status: try row.decode(column: "delivery_status", as: String?.self))))
+                }
+                try await EventLog(database: tx).append(events, at: now)
+                return msgIDs
+            }
+            for msgID in msgIDs { applied.insert("\(appID):\(msgID)") }
         }
         return items.map { applied.contains("\($0.appID):\($0.msgID)") }
     }

@@ -8,7 +8,8 @@ extension OIDCProvider {
     /// new refresh token keeps the grant's scope. The database work is one transaction (a refused scope leaves the
     /// token unused; a concurrent reuse sees the rotation whole, so it also revokes the token the rotation wrote);
     /// signing follows the commit, since the key ring may itself read the database.
-    func refresh(token: String, scope requested: String?, client: OIDCClient, on database: any Database) async throws -> Tokens {
+    func refresh(token: String, scope requested: String?, client: OIDCClient,
+                 actor: EventActor = EventActor(kind: .client, address: nil), on database: any Database) async throws -> Tokens {
         guard client.allows(.refreshToken) else {
             throw GrantError(error: "unauthorized_client", description: "The client is not registered for refresh_token.",
                              logReason: "refresh_token grant not registered")
@@ -25,9 +26,18 @@ extension OIDCProvider {
                 try await record(issued, grantID: family.grantID, on: db)
                 let next = try await store.insert(
                     family, now: now, expiresAt: now.addingTimeInterval(configuration.refreshTokenIdleLifetime))
+                try await EventLog(database: db).append(Self.issuedEvent(
+                    issued, grantID: family.grantID, grant: "refresh_token", refreshToken: true, actor: actor), at: now)
                 return .success((issued, next))
-            case .reused(let grantID):
-                try await OIDCAccessTokenStore(database: db).revokeGrant(grantID, now: now)
+            case .reused(let grantID, let revoked):
+                // `use` revoked the family's refresh tokens; its access tokens go now. One event for both, when
+                // anything was still alive (a dead family presented again announces nothing).
+                let users = try await revoked + OIDCAccessTokenStore(database: db).revokeGrant(grantID, now: now)
+                if !users.isEmpty {
+                    try await EventLog(database: db).append(Event(.tokensRevoked, userID: users.first, actor: actor,
+                        payload: EventPayload(clientID: client.clientID, reason: "refresh_token_reused", grantID: grantID,
+                                              count: users.count)), at: now)
+                }
                 return .failure(GrantError(error: "invalid_grant", description: "The refresh token was already used.",
                                            logReason: "refresh token reused; its family is revoked"))
             case .invalid:
@@ -71,16 +81,31 @@ extension OIDCProvider {
 extension OIDCProvider {
     /// RFC 7009: revokes `token` when it is `client`'s refresh token (its whole family and the family's access
     /// tokens) or `client`'s access token; returns whether something was revoked.
-    func revoke(token: String, client: OIDCClient, on database: any Database) async throws -> Bool {
+    /// Each revocation commits with its `oidc.tokens_revoked` event (the key ring's check runs before, outside).
+    func revoke(token: String, client: OIDCClient, actor: EventActor = EventActor(kind: .client, address: nil),
+                on database: any Database) async throws -> Bool {
         let now = clock.now()
         if let grantID = try await OIDCRefreshTokenStore(database: database).family(of: token, clientID: client.clientID) {
-            try await OIDCRefreshTokenStore(database: database).revokeFamily(grantID, now: now)
-            try await OIDCAccessTokenStore(database: database).revokeGrant(grantID, now: now)
+            try await database.writeTransaction { tx in
+                let users = try await OIDCRefreshTokenStore(database: tx).revokeFamily(grantID, now: now)
+                    + OIDCAccessTokenStore(database: tx).revokeGrant(grantID, now: now)
+                guard !users.isEmpty else { return }
+                try await EventLog(database: tx).append(Event(.tokensRevoked, userID: users.first, actor: actor,
+                    payload: EventPayload(clientID: client.clientID, reason: "client_revocation", grantID: grantID,
+                                          count: users.count)), at: now)
+            }
             return true
         }
         guard let verified = try? await keys.verify(token), verified.header.typ == "at+jwt",
               let claims = try? verified.claims(as: AccessTokenClaims.self), claims.iss == issuer,
               claims.client_id == client.clientID else { return false }
-        return try await OIDCAccessTokenStore(database: database).revoke(jti: claims.jti, clientID: client.clientID, now: now)
+        let userID = UUID(uuidString: claims.sub)
+        return try await database.writeTransaction { tx in
+            guard try await OIDCAccessTokenStore(database: tx).revoke(jti: claims.jti, clientID: client.clientID, now: now)
+            else { return false }
+            try await EventLog(database: tx).append(Event(.tokensRevoked, userID: userID, actor: actor, payload: EventPayload(
+                clientID: client.clientID, reason: "client_revocation", jti: claims.jti, count: 1)), at: now)
+            return true
+        }
     }
 }

@@ -47,15 +47,22 @@ struct OIDCProvider: Sendable {
     }
 
     /// Exchanges `code` for tokens for the authenticated `client`, checking the redirect URI and the PKCE verifier.
+    /// The access token and refresh token rows and `oidc.tokens_issued` are one write transaction; signing follows.
     func exchange(code: String, redirectURI: String, verifier: String?, client: OIDCClient,
-                  on database: any Database) async throws -> Tokens {
+                  actor: EventActor = EventActor(kind: .client, address: nil), on database: any Database) async throws -> Tokens {
         let now = clock.now()
         let grant: AuthorizationCodeStore.Grant
         switch try await AuthorizationCodeStore(database: database).redeem(code, clientID: client.clientID, now: now) {
         case .redeemed(let redeemed): grant = redeemed
         case .reused(let grantID):
-            try await OIDCAccessTokenStore(database: database).revokeGrant(grantID, now: now)
-            try await OIDCRefreshTokenStore(database: database).revokeFamily(grantID, now: now)
+            try await database.writeTransaction { tx in
+                let users = try await OIDCAccessTokenStore(database: tx).revokeGrant(grantID, now: now)
+                    + OIDCRefreshTokenStore(database: tx).revokeFamily(grantID, now: now)
+                guard !users.isEmpty else { return }
+                try await EventLog(database: tx).append(Event(.tokensRevoked, userID: users.first, actor: actor,
+                    payload: EventPayload(clientID: client.clientID, reason: "code_reused", grantID: grantID,
+                                          count: users.count)), at: now)
+            }
             throw GrantError(error: "invalid_grant", description: "The authorization code was already used.",
                              logReason: "code reused; its grant is revoked")
         case .invalid:
@@ -78,26 +85,37 @@ struct OIDCProvider: Sendable {
             throw GrantError(error: "invalid_grant", description: "code_verifier sent for a code without a code_challenge.",
                              logReason: "PKCE verifier without challenge")
         }
-        var tokens = try await issueTokens(grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID,
-                                           scope: grant.scope, authTime: grant.authTime, nonce: grant.nonce,
-                                           idTokenAlgorithm: client.metadata.idTokenAlgorithm, now: now, on: database)
-        if client.allows(.refreshToken), grant.scope.split(separator: " ").contains("offline_access") {
-            let family = OIDCRefreshTokenStore.Family(
-                grantID: grant.grantID, clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
-                authTime: grant.authTime, familyExpiresAt: now.addingTimeInterval(configuration.refreshTokenMaximumLifetime))
-            tokens.refreshToken = try await OIDCRefreshTokenStore(database: database)
-                .insert(family, now: now, expiresAt: now.addingTimeInterval(configuration.refreshTokenIdleLifetime))
+        let issued = IssuedAccess(clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
+                                  authTime: grant.authTime, nonce: grant.nonce, jti: OpaqueToken.random(bytes: 16),
+                                  issuedAt: now, expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
+        let offline = client.allows(.refreshToken) && grant.scope.split(separator: " ").contains("offline_access")
+        let (configuration, grantID) = (self.configuration, grant.grantID)
+        let refreshToken: String? = try await database.writeTransaction { tx in
+            try await record(issued, grantID: grantID, on: tx)
+            var refreshToken: String?
+            if offline {
+                let family = OIDCRefreshTokenStore.Family(
+                    grantID: grantID, clientID: issued.clientID, userID: issued.userID, scope: issued.scope,
+                    authTime: issued.authTime, familyExpiresAt: now.addingTimeInterval(configuration.refreshTokenMaximumLifetime))
+                refreshToken = try await OIDCRefreshTokenStore(database: tx)
+                    .insert(family, now: now, expiresAt: now.addingTimeInterval(configuration.refreshTokenIdleLifetime))
+            }
+            try await EventLog(database: tx).append(
+                Self.issuedEvent(issued, grantID: grantID, grant: "authorization_code", refreshToken: refreshToken != nil,
+                                 actor: actor), at: now)
+            return refreshToken
         }
+        var tokens = try await sign(issued, idTokenAlgorithm: client.metadata.idTokenAlgorithm)
+        tokens.refreshToken = refreshToken
         return tokens
     }
 
-    func issueTokens(grantID: String, clientID: String, userID: UUID, scope: String, authTime: Date, nonce: String?,
-                     idTokenAlgorithm: SigningAlgorithm, now: Date, on database: any Database) async throws -> Tokens {
-        let issued = IssuedAccess(clientID: clientID, userID: userID, scope: scope, authTime: authTime, nonce: nonce,
-                                  jti: OpaqueToken.random(bytes: 16), issuedAt: now,
-                                  expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
-        try await record(issued, grantID: grantID, on: database)
-        return try await sign(issued, idTokenAlgorithm: idTokenAlgorithm)
+    /// `oidc.tokens_issued` for an access token (and maybe a refresh token) of `grantID`.
+    static func issuedEvent(_ issued: IssuedAccess, grantID: String, grant: String, refreshToken: Bool,
+                            actor: EventActor) -> Event {
+        Event(.tokensIssued, userID: issued.userID, actor: actor, payload: EventPayload(
+            clientID: issued.clientID, grant: grant, grantID: grantID, scope: issued.scope, refreshToken: refreshToken,
+            jti: issued.jti))
     }
 
     /// An access token recorded in `oidc_access_tokens`, and what its tokens say.
@@ -137,10 +155,17 @@ struct OIDCProvider: Sendable {
 
     /// Revokes every refresh and access token of `userID`, at every client (an admin's revocation, an identity
     /// unbound); returns how many were still alive.
-    func revokeTokens(of userID: UUID, on database: any Database) async throws -> Int {
+    func revokeTokens(of userID: UUID, actor: EventActor, on database: any Database) async throws -> Int {
         let now = clock.now()
-        return try await OIDCRefreshTokenStore(database: database).revokeUser(userID, now: now)
-            + OIDCAccessTokenStore(database: database).revokeUser(userID, now: now)
+        return try await database.writeTransaction { tx in
+            let count = try await OIDCRefreshTokenStore(database: tx).revokeUser(userID, now: now)
+                + OIDCAccessTokenStore(database: tx).revokeUser(userID, now: now)
+            if count > 0 {
+                try await EventLog(database: tx).append(Event(.tokensRevoked, userID: userID, actor: actor,
+                                                              payload: EventPayload(reason: "admin", count: count)), at: now)
+            }
+            return count
+        }
     }
 
     /// The access token's record when `token` is one of ours that still works: signed by a published key, typed

@@ -19,7 +19,7 @@ struct RevocationController: RouteCollection {
         case .refused(let response): return response
         }
         guard let token = form["token"], !token.isEmpty else { return try await ClientRequest.error(req, "invalid_request", "token is required.") }
-        let revoked = try await provider.revoke(token: token, client: client, on: req.db)
+        let revoked = try await provider.revoke(token: token, client: client, actor: req.eventActor(.client), on: req.db)
         req.logger.info("token revocation", metadata: ["client_id": "\(client.clientID)", "revoked": "\(revoked)"])
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

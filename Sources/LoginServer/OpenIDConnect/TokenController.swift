@@ -36,12 +36,13 @@ struct TokenController: RouteCollection {
                     return try await ClientRequest.error(req, "invalid_request", "code and redirect_uri are required.")
                 }
                 tokens = try await provider.exchange(code: code, redirectURI: redirectURI, verifier: form["code_verifier"],
-                                                     client: client, on: req.db)
+                                                     client: client, actor: req.eventActor(.client), on: req.db)
             case "refresh_token":
                 guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
                     return try await ClientRequest.error(req, "invalid_request", "refresh_token is required.")
                 }
-                tokens = try await provider.refresh(token: refreshToken, scope: form["scope"], client: client, on: req.db)
+                tokens = try await provider.refresh(token: refreshToken, scope: form["scope"], client: client,
+                                                    actor: req.eventActor(.client), on: req.db)
             default:
                 return try await ClientRequest.error(req, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.")
             }

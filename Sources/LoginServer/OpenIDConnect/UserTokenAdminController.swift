@@ -21,7 +21,7 @@ struct UserTokenAdminController: RouteCollection {
               try await UserStore(database: req.db).find(id) != nil else {
             throw Abort(.notFound, reason: "No such user.")
         }
-        let count = try await provider.revokeTokens(of: id, on: req.db)
+        let count = try await provider.revokeTokens(of: id, actor: req.eventActor(.admin), on: req.db)
         req.logger.notice("provider tokens revoked by admin", metadata: ["user_id": "\(id)", "count": "\(count)"])
         return try await Response.noStore(Revoked(revokedTokens: count), status: .ok, for: req)
     }

@@ -27,6 +27,22 @@ struct AuthorizationRequestStore: Sendable {
         return id
     }
 
+    /// The client a pending request is for (the sign-in it waits for names it in its event); nil for an unknown id.
+    func clientID(ofRequest id: String) async throws -> String? {
+        try await database.sql().raw("""
+            SELECT client_id FROM oidc_authorization_requests WHERE request_id = \(bind: id)
+            """).first()?.decode(column: "client_id", as: String.self)
+    }
+
+    /// The `request` of a return path that resumes an authorization request (`/oauth/authorize/continue?request=`).
+    static func requestID(resumedBy returnTo: String) -> String? {
+        let prefix = "/oauth/authorize/continue?request="
+        guard returnTo.hasPrefix(prefix) else { return nil }
+        let id = returnTo.dropFirst(prefix.count)
+        guard !id.isEmpty, id.utf8.count <= 64, !id.contains("&") else { return nil }
+        return String(id)
+    }
+
     /// A pending request taken for good.
     struct Taken: Sendable {
         var request: AuthorizationRequest

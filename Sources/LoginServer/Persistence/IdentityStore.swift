@@ -38,6 +38,9 @@ struct IdentityStore: Sendable {
     struct Upserted: Sendable, Equatable {
         var id: UUID
         var userID: UUID?
+        /// Whether this upsert linked the identity to a user (the unionid sibling's): it had none before.
+        var joined: Bool
+        var unionID: String?
     }
 
     /// Inserts or updates the identity `(appid, openid)` in one `INSERT … ON CONFLICT (app_id, openid) DO UPDATE …
@@ -48,19 +51,35 @@ struct IdentityStore: Sendable {
     /// of this app (one per app, by a unique index); an identity that already has a user keeps it. Should the
     /// sibling's user get an identity of this app between the lookup and the write, the identity is recorded
     /// without the join (it goes to binding) rather than failing the login.
+    ///
+    /// Runs inside the sign-in's write transaction: the identity's row is read (and locked, on PostgreSQL) first, so
+    /// `joined` says whether this upsert, and no other, linked it. On PostgreSQL a failed statement would end the
+    /// transaction, so the joining attempt runs under a savepoint (only when there is a unionid to join by).
     func upsert(_ identity: Upsert) async throws -> Upserted {
-        let rows: [any SQLRow]
+        let sql = try database.sql()
+        let before = try await sql.select().column("user_id").from(WeChatIdentity.schema)
+            .where("app_id", .equal, identity.appID).where("openid", .equal, identity.openID).for(.update).first()
+        let userBefore = try before?.decode(column: "user_id", as: UUID?.self)
+        let newID = UUID()
+        var rows: [any SQLRow]
+        let savepoint = identity.unionID != nil && sql.dialect.name != "sqlite"
         do {
-            rows = try await upsert(identity, joining: true)
+            if savepoint { try await sql.raw("SAVEPOINT identity_upsert").run() }
+            rows = try await upsert(identity, id: newID, joining: true)
+            if savepoint { try await sql.raw("RELEASE SAVEPOINT identity_upsert").run() }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            rows = try await upsert(identity, joining: false)
+            if savepoint { try await sql.raw("ROLLBACK TO SAVEPOINT identity_upsert").run() }
+            rows = try await upsert(identity, id: newID, joining: false)
         }
         guard let row = rows.first else { throw UpsertFailure() }
-        return Upserted(id: try row.decode(column: "id", as: UUID.self),
-                        userID: try row.decode(column: "user_id", as: UUID?.self))
+        let id = try row.decode(column: "id", as: UUID.self)
+        let userID = try row.decode(column: "user_id", as: UUID?.self)
+        // Absent before and inserted now (our id), or present and unbound before: a user now means this upsert joined.
+        let joined = userID != nil && (before == nil ? id == newID : userBefore == nil)
+        return Upserted(id: id, userID: userID, joined: joined, unionID: try row.decode(column: "unionid", as: String?.self))
     }
 
-    private func upsert(_ identity: Upsert, joining: Bool) async throws -> [any SQLRow] {
+    private func upsert(_ identity: Upsert, id: UUID, joining: Bool) async throws -> [any SQLRow] {
         let siblingUser: SQLQueryString = """
             (SELECT sibling.user_id FROM wechat_identities sibling
              WHERE sibling.unionid = \(bind: identity.unionID) AND sibling.user_id IS NOT NULL
@@ -73,7 +92,7 @@ struct IdentityStore: Sendable {
             INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,
                 scopes, is_snapshot_user, access_token_sealed, access_token_expires_at, refresh_token_sealed,
                 refresh_token_expires_at, needs_reauthorization, last_login_at, created_at, updated_at)
-            VALUES (\(bind: UUID()), \(bind: identity.appID), \(bind: identity.openID), \(bind: identity.unionID),
+            VALUES (\(bind: id), \(bind: identity.appID), \(bind: identity.openID), \(bind: identity.unionID),
                 \(bind: identity.appKind.rawValue),
                 \(joining ? siblingUser : "NULL"),
                 \(bind: identity.nickname), \(bind: identity.avatarURL), \(bind: identity.scopes),
@@ -92,7 +111,7 @@ struct IdentityStore: Sendable {
                 refresh_token_expires_at = excluded.refresh_token_expires_at,
                 needs_reauthorization = excluded.needs_reauthorization,
                 last_login_at = excluded.last_login_at, updated_at = excluded.updated_at
-            RETURNING id, user_id
+            RETURNING id, user_id, unionid
             """).all()
     }
 
@@ -177,14 +196,25 @@ struct IdentityStore: Sendable {
         try await identity.save(on: database)
     }
 
+    /// An identity a statement linked.
+    struct Linked: Sendable, Equatable {
+        var id: UUID
+        var appID: String
+        var openID: String
+    }
+
     /// Links the same person's unbound identities in other apps (same unionid) to `userID`, unless the account
-    /// already has an identity of that app (one per app: the unique index would refuse it).
-    func linkUnionSiblings(unionID: String, to userID: UUID, at now: Date) async throws {
+    /// already has an identity of that app (one per app: the unique index would refuse it); returns those it linked.
+    func linkUnionSiblings(unionID: String, to userID: UUID, at now: Date) async throws -> [Linked] {
         try await database.sql().raw("""
             UPDATE wechat_identities SET user_id = \(bind: userID), updated_at = \(bind: now)
             WHERE unionid = \(bind: unionID) AND user_id IS NULL
                 AND app_id NOT IN (SELECT app_id FROM wechat_identities WHERE user_id = \(bind: userID))
-            """).run()
+            RETURNING id, app_id, openid
+            """).all().map {
+            Linked(id: try $0.decode(column: "id", as: UUID.self), appID: try $0.decode(column: "app_id", as: String.self),
+                   openID: try $0.decode(column: "openid", as: String.self))
+        }
     }
 
     /// Unlinks the identity from its user and drops its tokens; the row stays (its openid may come back).
@@ -197,12 +227,15 @@ struct IdentityStore: Sendable {
 
     // MARK: Pushes
 
-    /// Records a follow or unfollow of the official account (part of the push's transaction).
-    func setFollowing(_ following: Bool, appID: String, openID: String, at now: Date) async throws {
+    /// Records a follow or unfollow of the official account (part of the push's transaction); returns the
+    /// identity's user, when the openid has an identity bound to one.
+    @discardableResult
+    func setFollowing(_ following: Bool, appID: String, openID: String, at now: Date) async throws -> UUID? {
         try await database.sql().raw("""
             UPDATE wechat_identities SET following = \(bind: following), updated_at = \(bind: now)
             WHERE app_id = \(bind: appID) AND openid = \(bind: openID)
-            """).run()
+            RETURNING user_id
+            """).first()?.decode(column: "user_id", as: UUID?.self) ?? nil
     }
 
     // MARK: Re-sealing

@@ -20,10 +20,13 @@ struct OIDCAccessTokenStore: Sendable {
     }
 
     /// Revokes every token of `grantID` (a reused code).
-    func revokeGrant(_ grantID: String, now: Date) async throws {
+    /// Returns the user of each row it revoked (all the grant's user): their count, and whose they were.
+    @discardableResult
+    func revokeGrant(_ grantID: String, now: Date) async throws -> [UUID] {
         try await database.sql().raw("""
             UPDATE oidc_access_tokens SET revoked_at = \(bind: now) WHERE grant_id = \(bind: grantID) AND revoked_at IS NULL
-            """).run()
+            RETURNING user_id
+            """).all().map { try $0.decode(column: "user_id", as: UUID.self) }
     }
 
     /// Revokes `clientID`'s token `jti` (RFC 7009); returns whether it was alive.

@@ -40,8 +40,9 @@ struct OIDCRefreshTokenStore: Sendable {
     enum Use: Sendable, Equatable {
         /// The token was unused and alive: it is used now.
         case rotated(Family)
-        /// Already used (or its family revoked): the family is revoked now.
-        case reused(grantID: String)
+        /// Already used (or its family revoked): the family is revoked now; `revoked` lists the user of each refresh
+        /// token this presentation revoked (empty when the family was dead already).
+        case reused(grantID: String, revoked: [UUID])
         /// Unknown, expired, or another client's.
         case invalid
     }
@@ -75,8 +76,7 @@ struct OIDCRefreshTokenStore: Sendable {
               AND (used_at IS NOT NULL OR revoked_at IS NOT NULL)
             """).first() else { return .invalid }
         let grantID = try row.decode(column: "grant_id", as: String.self)
-        try await revokeFamily(grantID, now: now)
-        return .reused(grantID: grantID)
+        return .reused(grantID: grantID, revoked: try await revokeFamily(grantID, now: now))
     }
 
     /// The family of `token` when it is `clientID`'s, used or not.
@@ -87,10 +87,13 @@ struct OIDCRefreshTokenStore: Sendable {
     }
 
     /// Revokes every token of the family `grantID` (idempotent).
-    func revokeFamily(_ grantID: String, now: Date) async throws {
+    /// Returns the user of each row it revoked (all the grant's user): their count, and whose they were.
+    @discardableResult
+    func revokeFamily(_ grantID: String, now: Date) async throws -> [UUID] {
         try await database.sql().raw("""
             UPDATE oidc_refresh_tokens SET revoked_at = \(bind: now) WHERE grant_id = \(bind: grantID) AND revoked_at IS NULL
-            """).run()
+            RETURNING user_id
+            """).all().map { try $0.decode(column: "user_id", as: UUID.self) }
     }
 
     /// Revokes every refresh token of `userID`; returns how many were still alive.

@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries, and the OpenID Connect provider's pending requests, codes and access tokens a day
+/// development-outbox entries, events older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
 /// after they expired (or were written), and the binding's limit counters as soon
 /// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
@@ -12,6 +12,8 @@ struct RetentionSweeper: Sendable {
     let clock: any ServerClock
     /// How long after expiry a row is kept (for support and for the logs' sake).
     var grace: TimeInterval = 86_400
+    /// How long events (the audit trail) are kept (`AUDIT_RETENTION_DAYS`).
+    var auditRetention: TimeInterval = 365 * 86_400
 
     /// Rows removed by one sweep.
     struct Swept: Sendable, Equatable {
@@ -22,6 +24,8 @@ struct RetentionSweeper: Sendable {
         var bindLimitCounters = 0
         /// Pending authorization requests, authorization codes and access tokens of the OpenID Connect provider.
         var oidcAuthorizations = 0
+        /// Events older than the audit retention.
+        var events = 0
     }
 
     func sweep() async throws -> Swept {
@@ -38,6 +42,7 @@ struct RetentionSweeper: Sendable {
             + OIDCAccessTokenStore.sweep(expiredBefore: cutoff, on: database)
             + AuthorizationCodeStore.sweep(expiredBefore: cutoff, on: database)
             + OIDCRefreshTokenStore.sweep(expiredBefore: cutoff, on: database)
+        swept.events = try await EventLog.sweep(occurredBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         return swept
     }
 }
@@ -53,7 +58,7 @@ extension RetentionSweeper {
                         "login_states": "\(swept.loginStates)", "bind_challenges": "\(swept.bindChallenges)",
                         "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                         "bind_limit_counters": "\(swept.bindLimitCounters)",
-                        "oidc_authorizations": "\(swept.oidcAuthorizations)",
+                        "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
                     ])
                 }
             } catch {

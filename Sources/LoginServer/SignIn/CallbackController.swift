@@ -19,7 +19,8 @@ struct CallbackController: RouteCollection {
             request: req, name: configuration.cookieName(BrowserBindingCookie.baseName), key: configuration.bindingKey)
         let callback = SignInFlow.Callback(
             state: req.queryValue("state"), code: req.queryValue("code"), bindings: bindings.bindings,
-            sessionOrigin: BrowserSession.originState(req), sessionIsSignedIn: BrowserSession.holdsSignIn(req))
+            sessionOrigin: BrowserSession.originState(req), sessionIsSignedIn: BrowserSession.holdsSignIn(req),
+            clientAddress: req.clientAddress)
         switch try await flow.complete(callback, on: req.db, logger: req.logger) {
         case .signedIn(let userID, _, let returnTo, let state):
             try await sessions.signIn(req, userID: userID, origin: state)

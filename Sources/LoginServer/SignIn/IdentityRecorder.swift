@@ -23,16 +23,16 @@ struct IdentityRecorder: Sendable {
         var id: UUID
         /// The business user it belongs to; `nil` while it still needs binding.
         var userID: UUID?
+        /// Whether this upsert linked it to the user of the same person's identity in another app (unionid).
+        var joined: Bool
+        var unionID: String?
     }
 
     /// Seals the tokens and upserts the identity `(appid, openid)` through ``IdentityStore/upsert(_:)`` (one
     /// `INSERT … ON CONFLICT … RETURNING`, joining the user of another identity with the same unionid).
     ///
-    /// The sign-in flow then completes the login state in a second statement, with no transaction around the two
-    /// (which would cost two more round trips on every login): each is atomic, and the identity row is whole on its
-    /// own. Should the process die between them, the state stays claimed and uncompleted, exactly as when it dies
-    /// before the first: a repeated callback waits, then finds its code spent and asks the person to sign in again,
-    /// and that login updates the same identity.
+    /// Run it inside the sign-in's write transaction, which also completes the login state and writes the login's
+    /// events (`SignInFlow.recordSignIn`).
     func upsert(_ authorization: Authorization) async throws -> Recorded {
         let now = clock.now()
         let token = authorization.token
@@ -46,7 +46,7 @@ struct IdentityRecorder: Sendable {
             isSnapshotUser: token.isSnapshotUser, accessTokenSealed: accessSealed,
             accessTokenExpiresAt: token.expiresAt, refreshTokenSealed: refreshSealed,
             refreshTokenExpiresAt: now.addingTimeInterval(Self.refreshTokenLifetime), now: now))
-        return Recorded(id: upserted.id, userID: upserted.userID)
+        return Recorded(id: upserted.id, userID: upserted.userID, joined: upserted.joined, unionID: upserted.unionID)
     }
 
     /// Seals a user token's secrets into the identity row. A new grant (a code exchange) starts the refresh

@@ -59,13 +59,11 @@ extension SignInFlow {
             return (.refused(.stillRunning(returnTo: record.returnTo)), nil)
         case .claimed(let record, let token):
             do {
-                let (outcome, report) = try await exchange(record, code: callback.code, on: database, logger: logger)
-                if let identityID = outcome.identityID {
-                    // Completing the state is what makes a repeat answerable; the identity row is whole without it.
-                    try await states.complete(record, token: token, identityID: identityID)
-                } else {
-                    try await states.release(record, token: token)
-                }
+                let actor = EventActor(kind: .person, address: callback.clientAddress)
+                let (outcome, report) = try await exchange(record, claim: token, code: callback.code, actor: actor,
+                                                           on: database, logger: logger)
+                // A recorded identity completed the state in the identity's transaction.
+                if outcome.identityID == nil { try await states.release(record, token: token) }
                 return (outcome, report)
             } catch {
                 try? await states.release(record, token: token)
@@ -83,8 +81,8 @@ extension SignInFlow {
     }
 
     /// The code exchange and profile read of the callback that holds the claim, and the identity's record.
-    private func exchange(_ record: OAuthStateRecord, code: String?, on database: any Database, logger: Logger)
-        async throws -> (Outcome, Report?) {
+    private func exchange(_ record: OAuthStateRecord, claim: String, code: String?, actor: EventActor,
+                          on database: any Database, logger: Logger) async throws -> (Outcome, Report?) {
         let started = ContinuousClock.now
         guard let flow = LoginFlow(rawValue: record.flow) else {
             logger.error("login state names an unknown flow", metadata: ["flow": "\(record.flow)"])
@@ -113,12 +111,54 @@ extension SignInFlow {
             return (.refused(.weChatFailed(error, returnTo: returnTo)),
                     Report(flow: flowName, outcome: .failed, duration: ContinuousClock.now - started))
         }
-        let identity = try await recorder(on: database).upsert(IdentityRecorder.Authorization(
-            appID: client.credentials.appID, appKind: flow.appKind, token: token, profile: profile))
+        let identity = try await recordSignIn(IdentityRecorder.Authorization(
+            appID: client.credentials.appID, appKind: flow.appKind, token: token, profile: profile),
+            state: record, claim: claim, actor: actor, on: database)
         logger.info("wechat login completed", metadata: ["flow": "\(flow.rawValue)", "bound": "\(identity.userID != nil)"])
         let outcome = try Self.outcome(identity, record: record)
         return (outcome, Report(flow: flowName, outcome: identity.userID != nil ? .signedIn : .needsBinding,
                                 duration: ContinuousClock.now - started))
+    }
+
+    /// Records the identity, completes the state and writes the login's events in one write transaction: the
+    /// identity is never recorded without its state completed or its events (`identity.bound` when the upsert joined
+    /// the user of the same person's identity in another app, `signin.succeeded` when it belongs to a user).
+    private func recordSignIn(_ authorization: IdentityRecorder.Authorization, state record: OAuthStateRecord, claim: String,
+                        actor: EventActor, on database: any Database) async throws -> IdentityRecorder.Recorded {
+        let flow = Self.eventFlowName(record)
+        return try await database.writeTransaction { tx in
+            let identity = try await recorder(on: tx).upsert(authorization)
+            try await states(on: tx).complete(record, token: claim, identityID: identity.id)
+            let now = clock.now()
+            var events: [Event] = []
+            let about = EventPayload(identityID: identity.id, appID: authorization.appID,
+                                     openID: authorization.token.openID)
+            if identity.joined, let userID = identity.userID {
+                var bound = about
+                (bound.unionID, bound.via) = (identity.unionID, "unionid")
+                events.append(Event(.identityBound, userID: userID, actor: actor, payload: bound))
+            }
+            if let userID = identity.userID {
+                var signedIn = about
+                (signedIn.flow, signedIn.via) = (flow, "callback")
+                if let request = AuthorizationRequestStore.requestID(resumedBy: record.returnTo) {
+                    signedIn.clientID = try await AuthorizationRequestStore(database: tx).clientID(ofRequest: request)
+                }
+                events.append(Event(.signInSucceeded, userID: userID, actor: actor, payload: signedIn))
+            }
+            try await EventLog(database: tx).append(events, at: now)
+            return identity
+        }
+    }
+
+    /// The flow as events name it: `in_wechat_base`, `in_wechat_userinfo`, `pc_qr` or `pc_qr_inline`.
+    static func eventFlowName(_ record: OAuthStateRecord) -> String {
+        switch LoginFlow(rawValue: record.flow) {
+        case .officialAccount: record.scope == OAuthScope.snsapiBase.rawValue ? "in_wechat_base" : "in_wechat_userinfo"
+        case .website: "pc_qr"
+        case .websiteInline: "pc_qr_inline"
+        case nil: record.flow
+        }
     }
 
     /// The first result of a completed state, for a duplicate or a repeat.
@@ -126,7 +166,8 @@ extension SignInFlow {
         guard let identityID = record.identityID,
               let identity = try await IdentityStore(database: database).find(identityID),
               let id = identity.id else { return .refused(.invalidState) }
-        return try Self.outcome(IdentityRecorder.Recorded(id: id, userID: identity.$user.id), record: record)
+        return try Self.outcome(IdentityRecorder.Recorded(id: id, userID: identity.$user.id, joined: false, unionID: nil),
+                                record: record)
     }
 
     private static func outcome(_ identity: IdentityRecorder.Recorded, record: OAuthStateRecord) throws -> Outcome {

@@ -33,6 +33,8 @@ extension SignInFlow {
         var sessionOrigin: String?
         /// Whether the browser's session holds a signed-in user or an identity waiting to be bound.
         var sessionIsSignedIn: Bool
+        /// The browser's address, for the events the sign-in writes.
+        var clientAddress: String? = nil
     }
 
     /// How a callback ended.

@@ -155,6 +155,30 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/admin/events": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "The audit trail: events newest first (by user, type and time), one page at a time behind an opaque cursor",
+            "operationId": "adminListEvents",
+            "security": [{"adminToken": []}],
+            "parameters": [
+              {"name": "user_id", "in": "query", "description": "Only this user's events", "schema": {"type": "string", "format": "uuid"}},
+              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
+              {"name": "since", "in": "query", "description": "Occurred at or after (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "until", "in": "query", "description": "Occurred before (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "cursor", "in": "query", "description": "The previous page's nextCursor: the events older than that page", "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "description": "Events per page (default 100)", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+            ],
+            "responses": {
+              "200": {"description": "A page of events", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventPage"}}}},
+              "400": {"description": "A malformed parameter (the reason names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/template-messages": {
           "post": {
             "tags": ["admin"],
@@ -573,6 +597,44 @@ enum OpenAPIDocument {
               "lastLoginAt": {"type": "string", "format": "date-time"}
             },
             "required": ["id", "appKind", "appID", "openID", "scopes", "needsReauthorization"],
+            "additionalProperties": false
+          },
+          "EventPage": {
+            "type": "object",
+            "properties": {
+              "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+              "nextCursor": {"type": "string", "description": "Present when the page is full: pass it as cursor for older events"}
+            },
+            "required": ["events"],
+            "additionalProperties": false
+          },
+          "Event": {
+            "type": "object",
+            "description": "One change, written in the change's own transaction; types and payload fields are listed in README (Events)",
+            "properties": {
+              "id": {"type": "string", "description": "The event's place in the log (increasing)"},
+              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]},
+              "occurredAt": {"type": "string", "format": "date-time"},
+              "userID": {"type": "string", "format": "uuid", "description": "The user it concerns, when there is one"},
+              "actor": {"type": "object", "description": "Who did it, from which address (the client address TRUSTED_PROXIES resolves)",
+                "properties": {"kind": {"type": "string", "enum": ["person", "admin", "client", "wechat", "system"]}, "address": {"type": "string"}},
+                "required": ["kind"], "additionalProperties": false},
+              "payload": {"$ref": "#/components/schemas/EventPayload"}
+            },
+            "required": ["id", "type", "occurredAt", "actor", "payload"],
+            "additionalProperties": false
+          },
+          "EventPayload": {
+            "type": "object",
+            "description": "Ids, appids, openids and client ids only: never tokens, codes, secrets, phones or emails",
+            "properties": {
+              "identity_id": {"type": "string", "format": "uuid"}, "appid": {"type": "string"}, "openid": {"type": "string"},
+              "unionid": {"type": "string"}, "via": {"type": "string"}, "flow": {"type": "string"}, "client_id": {"type": "string"},
+              "challenge_id": {"type": "string", "format": "uuid"}, "limit": {"type": "string"},
+              "message_id": {"type": "string", "format": "uuid"}, "msgid": {"type": "integer"}, "status": {"type": "string"},
+              "errcode": {"type": "integer"}, "reason": {"type": "string"}, "grant": {"type": "string"}, "grant_id": {"type": "string"},
+              "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"}
+            },
             "additionalProperties": false
           },
           "AccessTokenStatus": {

@@ -158,6 +158,7 @@ public enum LoginServer {
         app.migrations.add(CreateSigningKey())
         app.migrations.add(CreateOIDCAuthorization())
         app.migrations.add(CreateOIDCRefreshToken())
+        app.migrations.add(AddUserExternalID())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

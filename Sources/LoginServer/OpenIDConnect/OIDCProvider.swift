@@ -95,7 +95,8 @@ struct OIDCProvider: Sendable {
                      now: Date, on database: any Database) async throws -> Tokens {
         let issued = IssuedAccess(clientID: clientID, userID: userID, scope: scope, authTime: authTime, nonce: nonce,
                                   jti: OpaqueToken.random(bytes: 16), issuedAt: now,
-                                  expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
+                                  expiresAt: now.addingTimeInterval(configuration.tokenLifetime),
+                                  externalID: try await externalIDClaim(userID: userID, scope: scope, on: database))
         try await record(issued, grantID: grantID, on: database)
         return try await sign(issued)
     }
@@ -110,6 +111,15 @@ struct OIDCProvider: Sendable {
         var jti: String
         var issuedAt: Date
         var expiresAt: Date
+        /// The user's external id when the scope releases it (``OIDCProvider/externalIDClaim(userID:scope:on:)``).
+        var externalID: String? = nil
+    }
+
+    /// The `external_id` claim: the user's external id when `scope` holds `external_id`, read when the tokens are
+    /// issued, so a token carries the id the user had then.
+    func externalIDClaim(userID: UUID, scope: String, on database: any Database) async throws -> String? {
+        guard scope.split(separator: " ").contains("external_id") else { return nil }
+        return try await UserStore(database: database).find(userID)?.externalID
     }
 
     /// Writes the access token's row (the database half of issuing, so it can share a transaction).
@@ -128,7 +138,8 @@ struct OIDCProvider: Sendable {
         let idToken = try await keys.sign(
             IDTokenClaims(iss: issuer, sub: sub, aud: issued.clientID, exp: issued.expiresAt, iat: issued.issuedAt,
                           auth_time: issued.authTime, nonce: issued.nonce, azp: issued.clientID, amr: ["wechat"],
-                          at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: .rs256, type: "JWT")
+                          at_hash: OpaqueToken.leftHalfHash(accessToken), external_id: issued.externalID),
+            algorithm: .rs256, type: "JWT")
         return Tokens(accessToken: accessToken, idToken: idToken, scope: issued.scope,
                       expiresIn: Int(configuration.tokenLifetime))
     }

@@ -15,6 +15,14 @@ struct ExternalID: Hashable, Sendable, CustomStringConvertible {
 
     var description: String { value }
 
+    // Byte for byte, as the database's unique index compares: Swift's `String ==` would call "é" and "e\u{301}"
+    // equal (canonical equivalence) where the database sees two ids.
+    static func == (lhs: ExternalID, rhs: ExternalID) -> Bool { lhs.value.utf8.elementsEqual(rhs.value.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        for byte in value.utf8 { hasher.combine(byte) }
+    }
+
     /// Checks untrusted input; throws an ``ExternalID/Invalid`` that says what is wrong.
     init(validating raw: String) throws(Invalid) {
         guard !raw.isEmpty else { throw Invalid(reason: "external id must not be empty") }

@@ -29,10 +29,12 @@ struct UserUpsertPlan: Sendable {
 
     private var rows: [UUID: Row] = [:]
     private var changed: [UUID: Row] = [:]
-    private var byExternalID: [String: UUID] = [:]
+    // External ids are keyed by their UTF-8 bytes, as the database's unique index compares them (`String`'s own
+    // equality would merge canonically equivalent ids the database keeps apart).
+    private var byExternalID: [[UInt8]: UUID] = [:]
     private var byPhone: [String: UUID] = [:]
     private var byEmail: [String: UUID] = [:]
-    private var seenExternalIDs: Set<String> = []
+    private var seenExternalIDs: Set<[UInt8]> = []
     private var released: Set<String> = []
 
     init(_ items: [UserUpsert], existing: [Row], newID: () -> UUID = UUID.init) {
@@ -42,7 +44,8 @@ struct UserUpsertPlan: Sendable {
 
     private mutating func plan(_ item: UserUpsert, newID: () -> UUID) -> UserUpsert.Outcome {
         let externalID = item.externalID.value
-        guard seenExternalIDs.insert(externalID).inserted else {
+        let key = Array(externalID.utf8)
+        guard seenExternalIDs.insert(key).inserted else {
             return .rejected(reason: "external id appears earlier in this batch")
         }
         let byPhone = item.phone.flatMap { self.byPhone[$0] }
@@ -52,7 +55,7 @@ struct UserUpsertPlan: Sendable {
             return .rejected(reason: "\(label) was another user's until an earlier item of this batch; send it in a later batch")
         }
         let target: Row
-        if let id = byExternalID[externalID], let row = rows[id] {
+        if let id = byExternalID[key], let row = rows[id] {
             if let other = byPhone, other != id { return .rejected(reason: "phone belongs to another user") }
             if let other = byEmail, other != id { return .rejected(reason: "email belongs to another user") }
             target = row
@@ -91,7 +94,7 @@ struct UserUpsertPlan: Sendable {
 
     private mutating func index(_ row: Row) {
         rows[row.id] = row
-        if let externalID = row.externalID { byExternalID[externalID] = row.id }
+        if let externalID = row.externalID { byExternalID[Array(externalID.utf8)] = row.id }
         if let phone = row.phone { byPhone[phone] = row.id }
         if let email = row.email { byEmail[email] = row.id }
     }

@@ -51,15 +51,19 @@ extension UserStore {
     /// A concurrent transaction inserted a row this batch meant to insert; the batch is planned again.
     private struct UpsertRaced: Error {}
 
+    /// Items per `SELECT` (three bound values each) and rows per multi-row `INSERT` (seven each): a full batch is one
+    /// statement of each, far below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
+    private static let selectChunk = 1000
+    private static let writeChunk = 1000
+
     private static let upsertColumns = ["id", "external_id", "phone", "email", "display_name", "created_at", "updated_at"]
 
     /// Every user an item names by external id, phone or email, locked until the transaction ends (PostgreSQL).
     private func rowsForUpsert(_ items: [UserUpsert]) async throws -> [UserUpsertPlan.Row] {
         let sql = try database.sql()
         var rows: [UUID: UserUpsertPlan.Row] = [:]
-        // Chunks keep each statement's bound values far below SQLite's and PostgreSQL's limits.
-        for start in stride(from: 0, to: items.count, by: 300) {
-            let chunk = items[start..<min(start + 300, items.count)]
+        for start in stride(from: 0, to: items.count, by: Self.selectChunk) {
+            let chunk = items[start..<min(start + Self.selectChunk, items.count)]
             let externalIDs = chunk.map(\.externalID.value)
             let phones = chunk.compactMap(\.phone)
             let emails = chunk.compactMap(\.email)
@@ -93,8 +97,8 @@ extension UserStore {
     /// (`UPDATE … FROM (VALUES …)` differs between them). Every row exists and is locked, so each one updates.
     private func write(updates: [UserUpsertPlan.Row], now: Date) async throws {
         let sql = try database.sql()
-        for start in stride(from: 0, to: updates.count, by: 500) {
-            let chunk = updates[start..<min(start + 500, updates.count)]
+        for start in stride(from: 0, to: updates.count, by: Self.writeChunk) {
+            let chunk = updates[start..<min(start + Self.writeChunk, updates.count)]
             try await sql.raw("""
                 INSERT INTO users (\(idents: Self.upsertColumns, joinedBy: ", "))
                 VALUES \(Self.values(chunk, now: now))
@@ -107,8 +111,8 @@ extension UserStore {
     /// New rows; one that meets a unique index (a concurrent transaction's insert) is skipped and the batch retried.
     private func insert(_ rows: [UserUpsertPlan.Row], now: Date) async throws {
         let sql = try database.sql()
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            let chunk = rows[start..<min(start + 500, rows.count)]
+        for start in stride(from: 0, to: rows.count, by: Self.writeChunk) {
+            let chunk = rows[start..<min(start + Self.writeChunk, rows.count)]
             let inserted = try await sql.raw("""
                 INSERT INTO users (\(idents: Self.upsertColumns, joinedBy: ", "))
                 VALUES \(Self.values(chunk, now: now))

@@ -179,4 +179,26 @@ import Testing
             #expect((discovery.json["claims_supported"] as? [String])?.contains("external_id") == true)
         }
     }
+
+    @Test func aRefreshedIDTokenCarriesItWhileTheScopeDoes() async throws {
+        try await Self.withWorld { world in
+            _ = try await importUser(world)
+            let client = try await TestRelyingParty.register(
+                world, scopes: ["openid", "external_id", "offline_access"], grantTypes: [.authorizationCode, .refreshToken])
+            let url = client.authorizeURL(scope: "openid external_id offline_access")
+            let answer = try client.answer(try await world.browser().firstSignIn(client, as: "u1", contact: "imported@example.com", url: url))
+            let tokens = try await client.redeem(world, code: try #require(answer["code"]))
+            let refresh = try #require(tokens.json["refresh_token"] as? String)
+            let refreshed = try await client.refresh(world, token: refresh)
+            #expect(refreshed.status == 200, "\(refreshed.body)")
+            let claims = try await world.services.signingKeys
+                .verify(try #require(refreshed.json["id_token"] as? String)).claims(as: IDTokenClaims.self)
+            #expect(claims.external_id == "biz-42")
+            let narrowed = try await client.refresh(world, token: try #require(refreshed.json["refresh_token"] as? String),
+                                                    scope: "openid")
+            let narrowClaims = try await world.services.signingKeys
+                .verify(try #require(narrowed.json["id_token"] as? String)).claims(as: IDTokenClaims.self)
+            #expect(narrowed.status == 200 && narrowClaims.external_id == nil)
+        }
+    }
 }

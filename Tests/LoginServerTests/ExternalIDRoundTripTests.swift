@@ -201,4 +201,32 @@ import Testing
             #expect(narrowed.status == 200 && narrowClaims.external_id == nil)
         }
     }
+
+    @Test func aUserKnownByOurIDGetsTheBusinesssID() async throws {
+        try await Self.withWorld { world in
+            let browser = world.browser()
+            _ = try await browser.pcLogin(as: "u1")
+            _ = try await browser.bind(contact: "signed-up@example.com")
+            let userID = try #require(try await User.query(on: world.server.db).first()?.id)
+            let imported = try await importUser(world)
+
+            let set = try await admin(world, .PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-7","phone":"13900139007"}"#)
+            #expect(set.status == 200 && set.json["result"] as? String == "updated", "\(set.body)")
+            let found = try await admin(world, .GET, "/api/admin/users/by-external-id/biz-7")
+            #expect((found.json["user"] as? [String: Any])?["id"] as? String == userID.uuidString)
+            #expect((found.json["user"] as? [String: Any])?["email"] as? String == "signed-up@example.com")
+            let again = try await admin(world, .PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-7"}"#)
+            #expect(again.status == 200 && again.json["result"] as? String == "unchanged")
+
+            let taken = try await admin(world, .PATCH, "/api/admin/users/\(imported)", json: #"{"externalID":"biz-7"}"#)
+            #expect(taken.status == 409 && taken.json["reason"] as? String == "External id belongs to another user.")
+            let phoneTaken = try await admin(world, .PATCH, "/api/admin/users/\(imported)", json: #"{"phone":"139 0013 9007"}"#)
+            #expect(phoneTaken.status == 409)
+            #expect(try await admin(world, .PATCH, "/api/admin/users/\(imported)", json: #"{"externalID":" biz"}"#).status == 422)
+            #expect(try await admin(world, .PATCH, "/api/admin/users/\(UUID())", json: #"{"name":"x"}"#).status == 404)
+            #expect(try await admin(world, .PATCH, "/api/admin/users/not-a-uuid", json: #"{"name":"x"}"#).status == 404)
+            let importedNow = try await admin(world, .GET, "/api/admin/users/by-external-id/biz-42")
+            #expect((importedNow.json["user"] as? [String: Any])?["phone"] as? String == "13800138000", "nothing half-written")
+        }
+    }
 }

@@ -121,6 +121,14 @@ import Vapor
             check("POST", "/api/admin/users/batch",
                   try await admin(.POST, "/api/admin/users/batch", json: #"{"users":[{"externalID":""}]}"#), expect: [422])
             check("POST", "/api/admin/users/batch", try await admin(.POST, "/api/admin/users/batch", json: #"{"users":[]}"#), expect: [422])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-5"}"#), expect: [200])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-1"}"#), expect: [409])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"email":"nope"}"#), expect: [422])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(UUID())", json: "{}"), expect: [404])
 
             let message = ##"{"openid":"o-contract","template_id":"t1","url":"https://shop.example.com/1","data":{"first":{"value":"hi","color":"#173177"}},"idempotency_key":"k-1"}"##
             let queued = try await admin(.POST, "/api/template-messages", json: message)

@@ -1,9 +1,10 @@
 import Fluent
 import Vapor
 
-/// `/api/admin/users/by-external-id/…` and `/api/admin/users/batch`: the business's back end finds, creates and
-/// updates its users by its own id (admin bearer token). Every write goes through ``UserStore/upsert(_:now:)``, the
-/// path the import command uses too.
+/// `/api/admin/users/by-external-id/…`, `/api/admin/users/batch` and `PATCH /api/admin/users/{id}`: the business's
+/// back end finds, creates and updates its users by its own id (admin bearer token). Every write by external id goes
+/// through ``UserStore/upsert(_:now:)``, the path the import command uses too; a write by our id through
+/// ``UserStore/update(_:with:now:retrying:)``.
 struct UserAdminController: RouteCollection {
     let adminToken: AdminTokenMiddleware
     let clock: any ServerClock
@@ -13,6 +14,37 @@ struct UserAdminController: RouteCollection {
         users.get("by-external-id", ":externalID", use: find)
         users.put("by-external-id", ":externalID", use: upsert)
         users.on(.POST, "batch", body: .collect(maxSize: "2mb"), use: batch)
+        users.patch(":userID", use: update)
+    }
+
+    /// A user known by our id (the OpenID Connect `sub`, say) gets the business's id, or new contacts: `200`
+    /// `updated` or `unchanged`; `409` when the external id, phone or email is another user's; `404` for no such user.
+    func update(req: Request) async throws -> UserUpsertResponse {
+        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)) else {
+            throw Abort(.notFound, reason: "No such user.")
+        }
+        let body = try req.content.decode(UserUpdateRequest.self)
+        var changes = UserStore.Changes()
+        do {
+            if let raw = body.externalID { changes.externalID = try ExternalID(validating: raw) }
+            (changes.phone, changes.email, changes.name) = try UserUpsert.normalised(
+                phone: body.phone, email: body.email, name: body.name)
+        } catch let invalid as ExternalID.Invalid {
+            throw Abort(.unprocessableEntity, reason: invalid.reason)
+        } catch let invalid as UserUpsert.Invalid {
+            throw Abort(.unprocessableEntity, reason: invalid.reason)
+        }
+        let store = UserStore(database: req.db)
+        guard let outcome = try await store.update(id, with: changes, now: clock.now()) else {
+            throw Abort(.notFound, reason: "No such user.")
+        }
+        if case .rejected(let reason) = outcome {
+            req.logger.notice("user update rejected", metadata: ["reason": "\(reason)"])
+            throw Abort(.conflict, reason: reason.prefix(1).uppercased() + reason.dropFirst() + ".")
+        }
+        guard let user = try await store.find(id) else { throw Abort(.notFound, reason: "No such user.") }
+        req.logger.info("user updated", metadata: ["user": "\(id)", "result": "\(outcome.name)"])
+        return UserUpsertResponse(result: outcome.name, user: try MeResponse(user: user, identities: []).user)
     }
 
     func find(req: Request) async throws -> MeResponse {

@@ -25,25 +25,34 @@ struct UserUpsert: Sendable, Equatable {
         } catch {
             throw Invalid(reason: error.reason)
         }
+        (self.phone, self.email, self.name) = try Self.normalised(phone: phone, email: email, name: name)
+    }
+
+    /// Phone, email and name checked and normalised as ``init(externalID:phone:email:name:)`` does; an absent or
+    /// empty one is `nil`.
+    static func normalised(phone: String?, email: String?, name: String?) throws(Invalid)
+        -> (phone: String?, email: String?, name: String?) {
+        var result: (phone: String?, email: String?, name: String?) = (nil, nil, nil)
         if let phone = Self.present(phone) {
             guard case .phone(let number)? = ContactAddress(phone) else {
                 throw Invalid(reason: "phone must be a mainland China mobile number: 11 digits starting with 1, +86 optional")
             }
-            self.phone = number
+            result.phone = number
         }
         if let email = Self.present(email) {
             guard case .email(let address)? = ContactAddress(email) else {
                 throw Invalid(reason: "email must be a valid email address")
             }
-            self.email = address
+            result.email = address
         }
         if let name = Self.present(name) {
             guard name.count <= Self.maximumNameLength,
                   name.unicodeScalars.allSatisfy({ ![.control, .format].contains($0.properties.generalCategory) }) else {
                 throw Invalid(reason: "name must be at most \(Self.maximumNameLength) characters, without control characters")
             }
-            self.name = name
+            result.name = name
         }
+        return result
     }
 
     init(externalID: ExternalID, phone: String? = nil, email: String? = nil, name: String? = nil) {

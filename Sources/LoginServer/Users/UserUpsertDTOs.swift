@@ -9,7 +9,16 @@ struct UserUpsertRequest: Content {
     var name: String?
 }
 
-/// The answer to one upsert: what it did (`created`, `updated`, `unchanged`) and the user as it is now.
+/// `PATCH /api/admin/users/{userID}`: the business's id and contacts for a user known by our id. Absent or empty
+/// fields leave what is on file alone.
+struct UserUpdateRequest: Content {
+    var externalID: String?
+    var phone: String?
+    var email: String?
+    var name: String?
+}
+
+/// The answer to one upsert or update: what it did (`created`, `updated`, `unchanged`) and the user as it is now.
 struct UserUpsertResponse: Content {
     var result: String
     var user: MeResponse.UserDTO

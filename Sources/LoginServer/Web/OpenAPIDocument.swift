@@ -102,6 +102,26 @@ enum OpenAPIDocument {
               "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
+          },
+          "patch": {
+            "tags": ["admin"],
+            "summary": "Give a user known by our id (the OpenID Connect sub) the business's own id, or new contacts",
+            "description": "Absent, null or empty fields leave what is on file alone.",
+            "operationId": "adminUpdateUser",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "requestBody": {"required": true, "description": "At most 16 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpdateRequest"}}}},
+            "responses": {
+              "200": {"description": "Updated, or nothing to change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpsertResult"}}}},
+              "400": {"$ref": "#/components/responses/NotJSON"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The external id, phone or email belongs to another user (nothing written)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Not a valid external id, phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
           }
         },
         "/api/admin/users/{userID}/revoke-tokens": {
@@ -704,6 +724,10 @@ enum OpenAPIDocument {
               "email": {"type": ["string", "null"], "description": "Trimmed and lowercased"},
               "name": {"type": ["string", "null"], "maxLength": 64, "description": "Shown as the user's display name"}
             }
+          },
+          "UserUpdateRequest": {
+            "allOf": [{"$ref": "#/components/schemas/UserUpsertRequest"},
+                      {"type": "object", "properties": {"externalID": {"type": ["string", "null"], "description": "As the ExternalID path parameter; sets or changes the user's external id"}}}]
           },
           "UserUpsertResult": {
             "type": "object",

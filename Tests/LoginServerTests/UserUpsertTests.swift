@@ -120,6 +120,26 @@ import Testing
         }
     }
 
+    /// Batches that name the same new users in different orders, at once: none fails (no deadlock between their
+    /// inserts), and each user is created once.
+    @Test func concurrentOverlappingBatchesInAnyOrderMakeEachUserOnce() async throws {
+        try await LoginWorld.with { world in
+            let items = try (0..<1000).map { try Self.item("o-\($0)", phone: String(format: "137%08d", $0)) }
+            let outcomes = try await withThrowingTaskGroup(of: [UserUpsert.Outcome].self) { group in
+                for index in 0..<8 {
+                    let store = UserStore(database: world.database(loop: index))
+                    let order = index % 2 == 0 ? items.shuffled() : items.reversed()
+                    let now = world.clock.now()
+                    group.addTask { try await store.upsert(order, now: now) }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(outcomes.filter { $0.name == "created" }.count == items.count)
+            #expect(outcomes.filter { $0.name == "unchanged" }.count == items.count * 7)
+            #expect(try await world.count(User.self) == items.count)
+        }
+    }
+
     @Test func aFullBatchIsAFewStatements() async throws {
         try await LoginWorld.with { world in
             let store = UserStore(database: world.server.db)

@@ -35,18 +35,26 @@ extension UserStore {
                     let store = UserStore(database: tx)
                     let plan = UserUpsertPlan(items, existing: try await store.rowsForUpsert(items))
                     try await store.write(updates: plan.updates, now: now)
-                    try await store.insert(plan.inserts, now: now)
+                    // In external-id order, as the rows were locked in id order: two batches that meet wait for
+                    // each other in one direction only, never in a cycle (PostgreSQL would abort one as a deadlock).
+                    try await store.insert(plan.inserts.sorted {
+                        Array(($0.externalID ?? "").utf8).lexicographicallyPrecedes(Array(($1.externalID ?? "").utf8))
+                    }, now: now)
                     // The durable event log writes "user created" / "user updated" for `plan.outcomes` here, in this
                     // transaction, so an event exists exactly when its change was committed.
                     return plan.outcomes
                 }
-            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < Self.maximumUpsertAttempts {
                 continue
-            } catch is UpsertRaced where attempt < 4 {
+            } catch is UpsertRaced where attempt < Self.maximumUpsertAttempts {
                 continue
             }
         }
     }
+
+    /// How often a batch is planned again after losing a race; each loss means another transaction committed rows
+    /// this one then finds, so the count only matters when many batches name the same new users at once.
+    static let maximumUpsertAttempts = 8
 
     /// A concurrent transaction inserted a row this batch meant to insert; the batch is planned again.
     private struct UpsertRaced: Error {}
@@ -72,7 +80,7 @@ extension UserStore {
                 .where(SQLIdentifier("external_id"), .in, SQLBind.group(externalIDs))
             if !phones.isEmpty { query = query.orWhere(SQLIdentifier("phone"), .in, SQLBind.group(phones)) }
             if !emails.isEmpty { query = query.orWhere(SQLIdentifier("email"), .in, SQLBind.group(emails)) }
-            for row in try await query.for(.update).all() {
+            for row in try await query.orderBy("id").for(.update).all() {
                 let id = try row.decode(column: "id", as: UUID.self)
                 rows[id] = UserUpsertPlan.Row(
                     id: id, externalID: try row.decode(column: "external_id", as: String?.self),

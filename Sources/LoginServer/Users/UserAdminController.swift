@@ -26,7 +26,7 @@ struct UserAdminController: RouteCollection {
         let body = try req.content.decode(UserUpdateRequest.self)
         var changes = UserStore.Changes()
         do {
-            if let raw = body.externalID { changes.externalID = try ExternalID(validating: raw) }
+            if let raw = body.externalID, !raw.isEmpty { changes.externalID = try ExternalID(validating: raw) }
             (changes.phone, changes.email, changes.name) = try UserUpsert.normalised(
                 phone: body.phone, email: body.email, name: body.name)
         } catch let invalid as ExternalID.Invalid {

@@ -161,6 +161,7 @@ public enum LoginServer {
         app.migrations.add(CreateOIDCRefreshToken())
         app.migrations.add(AddIDTokenSignedResponseAlg())
         app.migrations.add(CreateEvent())
+        app.migrations.add(AddUserExternalID())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -18,6 +18,7 @@ extension LoginServer {
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, clock: services.clock, writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
+        try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(
             initialAccessToken: configuration.adminToken, clients: services.oidcClients))
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))

@@ -105,6 +105,31 @@ import Vapor
             check("GET", "/api/admin/users", try await admin(.GET, "/api/admin/users?email=nobody@example.com"), expect: [404])
             check("GET", "/api/admin/access-token", try await admin(.GET, "/api/admin/access-token"), expect: [200])
 
+            let byExternalID = "/api/admin/users/by-external-id/{externalID}"
+            let upsert = #"{"phone":"+86 139 0013 9000","email":"Biz1@Example.com","name":"Biz One"}"#
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/biz-1", json: upsert), expect: [201])
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/biz-1", json: upsert), expect: [200])
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/biz-2", json: #"{"phone":"13900139000"}"#), expect: [409])
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/biz-2", json: #"{"phone":"12"}"#), expect: [422])
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/%20biz", json: "{}"), expect: [400])
+            check("PUT", byExternalID, try await admin(.PUT, "/api/admin/users/by-external-id/biz-2", json: "{"), expect: [400])
+            check("GET", byExternalID, try await admin(.GET, "/api/admin/users/by-external-id/biz-1"), expect: [200])
+            check("GET", byExternalID, try await admin(.GET, "/api/admin/users/by-external-id/biz-9"), expect: [404])
+            check("GET", "/api/admin/users", try await admin(.GET, "/api/admin/users?external_id=biz-1"), expect: [200])
+            let users = #"{"users":[{"externalID":"biz-3","email":"b3@example.com"},{"externalID":"biz-4","phone":"13900139000"}]}"#
+            check("POST", "/api/admin/users/batch", try await admin(.POST, "/api/admin/users/batch", json: users), expect: [200])
+            check("POST", "/api/admin/users/batch",
+                  try await admin(.POST, "/api/admin/users/batch", json: #"{"users":[{"externalID":""}]}"#), expect: [422])
+            check("POST", "/api/admin/users/batch", try await admin(.POST, "/api/admin/users/batch", json: #"{"users":[]}"#), expect: [422])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-5"}"#), expect: [200])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"externalID":"biz-1"}"#), expect: [409])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(userID)", json: #"{"email":"nope"}"#), expect: [422])
+            check("PATCH", "/api/admin/users/{userID}",
+                  try await admin(.PATCH, "/api/admin/users/\(UUID())", json: "{}"), expect: [404])
+
             let message = ##"{"openid":"o-contract","template_id":"t1","url":"https://shop.example.com/1","data":{"first":{"value":"hi","color":"#173177"}},"idempotency_key":"k-1"}"##
             let queued = try await admin(.POST, "/api/template-messages", json: message)
             check("POST", "/api/template-messages", queued, expect: [202])

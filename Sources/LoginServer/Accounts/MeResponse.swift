@@ -8,6 +8,8 @@ struct MeResponse: Content {
         var displayName: String?
         var phone: String?
         var email: String?
+        /// The business's own id for the user (``ExternalID``), when it gave one.
+        var externalID: String?
         var createdAt: String?
     }
 
@@ -34,7 +36,7 @@ struct MeResponse: Content {
         self.csrfToken = csrfToken
         self.user = UserDTO(
             id: try user.requireID(), displayName: user.displayName, phone: user.phone, email: user.email,
-            createdAt: user.createdAt?.formatted(.iso8601))
+            externalID: user.externalID, createdAt: user.createdAt?.formatted(.iso8601))
         self.identities = try identities.map { identity in
             IdentityDTO(
                 id: try identity.requireID(), appKind: identity.appKind, appID: identity.appID,

@@ -47,16 +47,23 @@ struct AdminController: RouteCollection {
         return try await Self.view(user, on: req.db)
     }
 
-    /// Exactly one of `phone`, `email`, `openid` (with `appid` to pick the app when openids could collide).
+    /// Exactly one of `phone`, `email`, `openid` (with `appid` to pick the app when openids could collide),
+    /// `external_id`.
     func find(req: Request) async throws -> MeResponse {
         let phone = req.queryValue("phone")
         let email = req.queryValue("email")
         let openID = req.queryValue("openid")
-        guard [phone, email, openID].compactMap({ $0 }).count == 1 else {
-            throw Abort(.badRequest, reason: "Give exactly one of phone, email or openid.")
+        let externalID = req.queryValue("external_id")
+        guard [phone, email, openID, externalID].compactMap({ $0 }).count == 1 else {
+            throw Abort(.badRequest, reason: "Give exactly one of phone, email, openid or external_id.")
         }
         let found: User?
-        if let raw = phone ?? email {
+        if let externalID {
+            guard let valid = try? ExternalID(validating: externalID) else {
+                throw Abort(.badRequest, reason: "Not a valid external id.")
+            }
+            found = try await UserStore(database: req.db).find(externalID: valid)
+        } else if let raw = phone ?? email {
             guard let contact = ContactAddress(raw) else { throw Abort(.badRequest, reason: "Not a valid phone or email.") }
             found = try await UserStore(database: req.db).find(contact)
         } else {

@@ -24,7 +24,7 @@ struct TemplateMessageController: RouteCollection {
             templateID: body.templateID, url: body.url, miniProgram: body.miniProgram, data: body.data,
             idempotencyKey: body.idempotencyKey)
         let recipient = try await TemplateMessaging.recipient(
-            userID: body.userID, openID: body.openID, appID: messaging.appID, on: req.db)
+            userID: body.userID, openID: body.openID, externalID: body.externalID, appID: messaging.appID, on: req.db)
         let (record, created) = try await messaging.queue(on: req.db).enqueue(.init(
             appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
             idempotencyKey: input.idempotencyKey))
@@ -53,7 +53,7 @@ struct TemplateMessageController: RouteCollection {
         for (index, entry) in body.recipients.enumerated() {
             do {
                 let recipient = try await TemplateMessaging.recipient(
-                    userID: entry.userID, openID: entry.openID, appID: messaging.appID, on: req.db)
+                    userID: entry.userID, openID: entry.openID, externalID: entry.externalID, appID: messaging.appID, on: req.db)
                 let (record, _) = try await queue.enqueue(.init(
                     appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
                     idempotencyKey: input.idempotencyKey, batchID: batchID))

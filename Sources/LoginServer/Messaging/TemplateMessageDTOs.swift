@@ -2,10 +2,12 @@ import Foundation
 import Vapor
 import WeChatKit
 
-/// `POST /api/template-messages`: one message to a business user (`user_id`) or an openid.
+/// `POST /api/template-messages`: one message to a business user (`user_id`, or the business's own `external_id`)
+/// or an openid.
 struct TemplateMessageRequest: Content {
     var userID: UUID?
     var openID: String?
+    var externalID: String?
     var templateID: String
     var url: String?
     var miniProgram: MiniProgramDTO?
@@ -13,7 +15,8 @@ struct TemplateMessageRequest: Content {
     var idempotencyKey: String?
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", openID = "openid", templateID = "template_id", url, miniProgram = "miniprogram"
+        case userID = "user_id", openID = "openid", externalID = "external_id", templateID = "template_id", url
+        case miniProgram = "miniprogram"
         case data, idempotencyKey = "idempotency_key"
     }
 }
@@ -33,13 +36,14 @@ struct TemplateBatchRequest: Content {
     }
 }
 
-/// A recipient: a business user or an openid of the official account.
+/// A recipient: a business user (by our id or the business's external id) or an openid of the official account.
 struct RecipientDTO: Content {
     var userID: UUID?
     var openID: String?
+    var externalID: String?
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", openID = "openid"
+        case userID = "user_id", openID = "openid", externalID = "external_id"
     }
 }
 

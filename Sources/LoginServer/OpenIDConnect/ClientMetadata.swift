@@ -20,8 +20,10 @@ struct ClientMetadata: Sendable, Equatable {
     }
 
     /// The scopes the provider knows. `wechat` is our own: the business's user id and the WeChat identities'
-    /// appid, openid and unionid, which an app sees only when it registered and asked for it.
-    static let supportedScopes = ["openid", "profile", "email", "phone", "offline_access", "wechat"]
+    /// appid, openid and unionid, which an app sees only when it registered and asked for it. `external_id` is ours
+    /// too: the business's own id for the user (the `external_id` claim), kept apart from `profile` because it keys
+    /// the business's database — an app registered with the default scopes never sees it.
+    static let supportedScopes = ["openid", "profile", "email", "phone", "offline_access", "wechat", "external_id"]
 
     var clientName: String?
     /// Exact strings, compared byte for byte at the authorization endpoint (RFC 9700 §4.1).

@@ -56,7 +56,7 @@ struct DiscoveryController: RouteCollection {
             code_challenge_methods_supported = ["S256"]
             claims_supported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "amr", "at_hash",
                                 "name", "picture", "updated_at", "email", "email_verified", "phone_number",
-                                "phone_number_verified", "wechat_identities"]
+                                "phone_number_verified", "wechat_identities", "external_id"]
             prompt_values_supported = ["none", "login"]
             ui_locales_supported = Language.allCases.map(\.rawValue)
             authorization_response_iss_parameter_supported = true

@@ -19,10 +19,12 @@ extension OIDCProvider {
             let store = OIDCRefreshTokenStore(database: db)
             switch try await store.use(token, clientID: client.clientID, now: now) {
             case .rotated(let family):
+                let scope = try Self.narrow(family.scope, to: requested)
                 let issued = IssuedAccess(
-                    clientID: family.clientID, userID: family.userID, scope: try Self.narrow(family.scope, to: requested),
+                    clientID: family.clientID, userID: family.userID, scope: scope,
                     authTime: family.authTime, nonce: nil, jti: OpaqueToken.random(bytes: 16), issuedAt: now,
-                    expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
+                    expiresAt: now.addingTimeInterval(configuration.tokenLifetime),
+                    externalID: try await externalIDClaim(userID: family.userID, scope: scope, on: db))
                 try await record(issued, grantID: family.grantID, on: db)
                 let next = try await store.insert(
                     family, now: now, expiresAt: now.addingTimeInterval(configuration.refreshTokenIdleLifetime))

@@ -85,12 +85,13 @@ struct OIDCProvider: Sendable {
             throw GrantError(error: "invalid_grant", description: "code_verifier sent for a code without a code_challenge.",
                              logReason: "PKCE verifier without challenge")
         }
-        let issued = IssuedAccess(clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
-                                  authTime: grant.authTime, nonce: grant.nonce, jti: OpaqueToken.random(bytes: 16),
-                                  issuedAt: now, expiresAt: now.addingTimeInterval(configuration.tokenLifetime))
         let offline = client.allows(.refreshToken) && grant.scope.split(separator: " ").contains("offline_access")
         let (configuration, grantID) = (self.configuration, grant.grantID)
-        let refreshToken: String? = try await database.writeTransaction { tx in
+        let (issued, refreshToken): (IssuedAccess, String?) = try await database.writeTransaction { tx in
+            let issued = IssuedAccess(clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
+                                      authTime: grant.authTime, nonce: grant.nonce, jti: OpaqueToken.random(bytes: 16),
+                                      issuedAt: now, expiresAt: now.addingTimeInterval(configuration.tokenLifetime),
+                                      externalID: try await externalIDClaim(userID: grant.userID, scope: grant.scope, on: tx))
             try await record(issued, grantID: grantID, on: tx)
             var refreshToken: String?
             if offline {
@@ -103,7 +104,7 @@ struct OIDCProvider: Sendable {
             try await EventLog(database: tx).append(
                 Self.issuedEvent(issued, grantID: grantID, grant: "authorization_code", refreshToken: refreshToken != nil,
                                  actor: actor), at: now)
-            return refreshToken
+            return (issued, refreshToken)
         }
         var tokens = try await sign(issued, idTokenAlgorithm: client.metadata.idTokenAlgorithm)
         tokens.refreshToken = refreshToken
@@ -128,6 +129,15 @@ struct OIDCProvider: Sendable {
         var jti: String
         var issuedAt: Date
         var expiresAt: Date
+        /// The user's external id when the scope releases it (``OIDCProvider/externalIDClaim(userID:scope:on:)``).
+        var externalID: String? = nil
+    }
+
+    /// The `external_id` claim: the user's external id when `scope` holds `external_id`, read when the tokens are
+    /// issued, so a token carries the id the user had then.
+    func externalIDClaim(userID: UUID, scope: String, on database: any Database) async throws -> String? {
+        guard scope.split(separator: " ").contains("external_id") else { return nil }
+        return try await UserStore(database: database).find(userID)?.externalID
     }
 
     /// Writes the access token's row (the database half of issuing, so it can share a transaction).
@@ -148,7 +158,8 @@ struct OIDCProvider: Sendable {
         let idToken = try await keys.sign(
             IDTokenClaims(iss: issuer, sub: sub, aud: issued.clientID, exp: issued.expiresAt, iat: issued.issuedAt,
                           auth_time: issued.authTime, nonce: issued.nonce, azp: issued.clientID, amr: ["wechat"],
-                          at_hash: OpaqueToken.leftHalfHash(accessToken)), algorithm: idTokenAlgorithm, type: "JWT")
+                          at_hash: OpaqueToken.leftHalfHash(accessToken), external_id: issued.externalID),
+            algorithm: idTokenAlgorithm, type: "JWT")
         return Tokens(accessToken: accessToken, idToken: idToken, scope: issued.scope,
                       expiresIn: Int(configuration.tokenLifetime))
     }

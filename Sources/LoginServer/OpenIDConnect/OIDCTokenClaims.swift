@@ -13,6 +13,8 @@ struct IDTokenClaims: Codable, Sendable, Equatable {
     var azp: String
     var amr: [String]
     var at_hash: String
+    /// The business's own id for the user, with scope `external_id` when the user has one.
+    var external_id: String? = nil
 }
 
 /// The claims of an access token, a JWT per RFC 9068 (`typ: at+jwt`). `aud` is the userinfo endpoint, the one

@@ -40,7 +40,8 @@ struct UserInfoController: RouteCollection {
 }
 
 /// The claims userinfo answers with: `sub` always, the rest by scope (Core §5.4). `wechat_identities` is our own
-/// claim (scope `wechat`): each of the person's WeChat identities with its `appid`, `openid` and `unionid`.
+/// claim (scope `wechat`): each of the person's WeChat identities with its `appid`, `openid` and `unionid`;
+/// `external_id` (scope `external_id`) is the business's own id for the user.
 struct UserInfoClaims: Content, Equatable {
     struct Identity: Content, Equatable {
         var appid: String
@@ -59,6 +60,8 @@ struct UserInfoClaims: Content, Equatable {
     var phone_number: String?
     var phone_number_verified: Bool?
     var wechat_identities: [Identity]?
+    /// The business's own id for the user (scope `external_id`), when it gave one.
+    var external_id: String?
 
     init(user: User, identities: [WeChatIdentity], scopes: Set<String>) {
         sub = (user.id?.uuidString ?? "").lowercased()
@@ -77,6 +80,9 @@ struct UserInfoClaims: Content, Equatable {
             // Stored as a mainland mobile number without its country code; E.164 adds it.
             phone_number = "+86" + phone
             phone_number_verified = true
+        }
+        if scopes.contains("external_id") {
+            external_id = user.externalID
         }
         if scopes.contains("wechat") {
             wechat_identities = identities.map {

@@ -102,6 +102,26 @@ enum OpenAPIDocument {
               "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
+          },
+          "patch": {
+            "tags": ["admin"],
+            "summary": "Give a user known by our id (the OpenID Connect sub) the business's own id, or new contacts",
+            "description": "Absent, null or empty fields leave what is on file alone.",
+            "operationId": "adminUpdateUser",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "requestBody": {"required": true, "description": "At most 16 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpdateRequest"}}}},
+            "responses": {
+              "200": {"description": "Updated, or nothing to change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpsertResult"}}}},
+              "400": {"$ref": "#/components/responses/NotJSON"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The external id, phone or email belongs to another user (nothing written)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Not a valid external id, phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
           }
         },
         "/api/admin/users/{userID}/revoke-tokens": {
@@ -123,20 +143,79 @@ enum OpenAPIDocument {
         "/api/admin/users": {
           "get": {
             "tags": ["admin"],
-            "summary": "Find a user by phone, email or WeChat openid (exactly one of the three; appid narrows an openid)",
+            "summary": "Find a user by phone, email, WeChat openid or external id (exactly one of the four; appid narrows an openid)",
             "operationId": "adminFindUser",
             "security": [{"adminToken": []}],
             "parameters": [
               {"name": "phone", "in": "query", "description": "A mainland mobile number, as people type it (+86, spaces and dashes allowed)", "schema": {"type": "string"}},
               {"name": "email", "in": "query", "description": "An email address (compared case-insensitively)", "schema": {"type": "string"}},
               {"name": "openid", "in": "query", "description": "A WeChat openid of one of the site's apps", "schema": {"type": "string"}},
-              {"name": "appid", "in": "query", "description": "With openid: only this app's identities", "schema": {"type": "string"}}
+              {"name": "appid", "in": "query", "description": "With openid: only this app's identities", "schema": {"type": "string"}},
+              {"name": "external_id", "in": "query", "description": "The business's own id for the user, compared exactly", "schema": {"type": "string"}}
             ],
             "responses": {
               "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
-              "400": {"description": "Not exactly one of phone, email, openid; or not a valid phone or email", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "400": {"description": "Not exactly one of phone, email, openid, external_id; or not a valid phone, email or external id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "401": {"$ref": "#/components/responses/AdminTokenRefused"},
               "404": {"description": "No user matches, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/users/by-external-id/{externalID}": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "A user and their WeChat identities, by the business's own id",
+            "operationId": "adminGetUserByExternalID",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ExternalID"}],
+            "responses": {
+              "200": {"description": "Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "400": {"description": "Not a valid external id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No user has this external id, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "put": {
+            "tags": ["admin"],
+            "summary": "Create or update a user by the business's own id (idempotent: the same request twice is one user)",
+            "description": "Finds the user by external id; without one, adopts the user who has this phone or email and no external id yet (someone who registered here by binding), else creates one. Absent or empty fields leave what is on file alone. The user's first WeChat sign-in binds to them by this phone or email.",
+            "operationId": "adminUpsertUserByExternalID",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ExternalID"}],
+            "requestBody": {"required": true, "description": "At most 16 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpsertRequest"}}}},
+            "responses": {
+              "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpsertResult"}}},
+                "links": {"adminGetUpsertedUser": {"operationId": "adminGetUser", "parameters": {"userID": "$response.body#/user/id"}}}},
+              "200": {"description": "Updated, or nothing to change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserUpsertResult"}}}},
+              "400": {"description": "Not JSON of the expected shape, or not a valid external id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The phone or email belongs to another user (nothing written)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Not a valid phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/users/batch": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Create or update 1–1000 users by external id, in one transaction; each item's result in request order",
+            "description": "The items that pass are written together or not at all: a 5xx means nothing was written, and sending the batch again is safe. An item that does not pass (invalid, a phone or email of another user, an external id repeated in the batch) is rejected with its reason and holds the others back in no way.",
+            "operationId": "adminUpsertUsers",
+            "security": [{"adminToken": []}],
+            "requestBody": {"required": true, "description": "At most 2 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserBatchRequest"}}}},
+            "responses": {
+              "200": {"description": "Processed (some items may be rejected)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserBatchResult"}}}},
+              "400": {"$ref": "#/components/responses/NotJSON"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "422": {"description": "Not 1–1000 items (an Error), or every item rejected (the batch result)", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/UserBatchResult"}]}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
@@ -496,6 +575,7 @@ enum OpenAPIDocument {
         },
         "parameters": {
           "IdentityID": {"name": "identityID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
+          "ExternalID": {"name": "externalID", "in": "path", "required": true, "description": "The business's own id for the user (percent-encoded): 1–255 UTF-8 bytes, no control or invisible format characters, no white space at either end; compared exactly", "schema": {"type": "string", "minLength": 1}},
           "ClientID": {"name": "clientID", "in": "path", "required": true, "description": "A client_id; an unknown one answers 404", "schema": {"type": "string"}},
           "CSRFToken": {"name": "X-CSRF-Token", "in": "header", "required": false, "description": "The session's CSRF token (`csrfToken` of GET /api/me); a missing or wrong one answers 403", "schema": {"type": "string"}}
         },
@@ -560,22 +640,25 @@ enum OpenAPIDocument {
             "required": ["status"],
             "additionalProperties": false
           },
+          "User": {
+            "type": "object",
+            "description": "A user (dates in ISO 8601, UTC)",
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "displayName": {"type": "string"},
+              "phone": {"type": "string", "description": "A mainland mobile number: 11 digits, without +86"},
+              "email": {"type": "string"},
+              "externalID": {"type": "string", "description": "The business's own id for the user, when it gave one"},
+              "createdAt": {"type": "string", "format": "date-time"}
+            },
+            "required": ["id"],
+            "additionalProperties": false
+          },
           "Account": {
             "type": "object",
             "description": "A user and their WeChat identities (dates in ISO 8601, UTC). Never carries tokens.",
             "properties": {
-              "user": {
-                "type": "object",
-                "properties": {
-                  "id": {"type": "string", "format": "uuid"},
-                  "displayName": {"type": "string"},
-                  "phone": {"type": "string", "description": "+86 and 11 digits"},
-                  "email": {"type": "string"},
-                  "createdAt": {"type": "string", "format": "date-time"}
-                },
-                "required": ["id"],
-                "additionalProperties": false
-              },
+              "user": {"$ref": "#/components/schemas/User"},
               "identities": {"type": "array", "items": {"$ref": "#/components/schemas/Identity"}},
               "csrfToken": {"type": "string", "description": "GET /api/me only: the session's CSRF token, for the X-CSRF-Token header of the session's POSTs"}
             },
@@ -682,15 +765,16 @@ enum OpenAPIDocument {
           },
           "Recipient": {
             "type": "object",
-            "description": "Exactly one of user_id (a business user who signed in inside WeChat) and openid",
+            "description": "Exactly one of user_id (a business user who signed in inside WeChat), external_id (the same, by the business's own id) and openid",
             "properties": {
               "user_id": {"type": "string", "format": "uuid"},
+              "external_id": {"type": "string", "description": "An unknown one answers 404 (a batch lists it as refused)"},
               "openid": {"$ref": "#/components/schemas/OpenID"}
             },
-            "oneOf": [{"required": ["user_id"]}, {"required": ["openid"]}]
+            "oneOf": [{"required": ["user_id"]}, {"required": ["external_id"]}, {"required": ["openid"]}]
           },
           "TemplateMessageRequest": {
-            "description": "The content, and exactly one of user_id and openid",
+            "description": "The content, and exactly one of user_id, external_id and openid",
             "allOf": [{"$ref": "#/components/schemas/TemplateContent"}, {"$ref": "#/components/schemas/Recipient"}]
           },
           "TemplateBatchRequest": {
@@ -698,6 +782,53 @@ enum OpenAPIDocument {
               {"$ref": "#/components/schemas/TemplateContent"},
               {"type": "object", "properties": {"recipients": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/Recipient"}}}, "required": ["recipients"]}
             ]
+          },
+          "UserUpsertRequest": {
+            "type": "object",
+            "description": "What the business knows of the user; absent, null or empty fields leave what is on file alone",
+            "properties": {
+              "phone": {"type": ["string", "null"], "description": "A mainland China mobile number: 11 digits starting with 1; +86 or 0086, spaces and dashes allowed. Stored as the 11 digits binding looks up"},
+              "email": {"type": ["string", "null"], "description": "Trimmed and lowercased"},
+              "name": {"type": ["string", "null"], "maxLength": 64, "description": "Shown as the user's display name"}
+            }
+          },
+          "UserUpdateRequest": {
+            "allOf": [{"$ref": "#/components/schemas/UserUpsertRequest"},
+                      {"type": "object", "properties": {"externalID": {"type": ["string", "null"], "description": "As the ExternalID path parameter; sets or changes the user's external id"}}}]
+          },
+          "UserUpsertResult": {
+            "type": "object",
+            "properties": {
+              "result": {"type": "string", "enum": ["created", "updated", "unchanged"]},
+              "user": {"$ref": "#/components/schemas/User"}
+            },
+            "required": ["result", "user"],
+            "additionalProperties": false
+          },
+          "UserBatchRequest": {
+            "type": "object",
+            "properties": {
+              "users": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {
+                "allOf": [{"$ref": "#/components/schemas/UserUpsertRequest"},
+                          {"type": "object", "properties": {"externalID": {"type": "string", "description": "As the ExternalID path parameter"}}, "required": ["externalID"]}]}}
+            },
+            "required": ["users"]
+          },
+          "UserBatchResult": {
+            "type": "object",
+            "properties": {
+              "results": {"type": "array", "items": {"type": "object", "properties": {
+                "index": {"type": "integer", "minimum": 0},
+                "result": {"type": "string", "enum": ["created", "updated", "unchanged", "rejected"]},
+                "userID": {"type": "string", "format": "uuid"},
+                "reason": {"type": "string", "description": "Why the item was rejected"}}, "required": ["index", "result"], "additionalProperties": false}},
+              "created": {"type": "integer", "minimum": 0},
+              "updated": {"type": "integer", "minimum": 0},
+              "unchanged": {"type": "integer", "minimum": 0},
+              "rejected": {"type": "integer", "minimum": 0}
+            },
+            "required": ["results", "created", "updated", "unchanged", "rejected"],
+            "additionalProperties": false
           },
           "MessageStatus": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "blocked", "failed"]},
           "TemplateMessage": {
@@ -755,7 +886,7 @@ enum OpenAPIDocument {
               "token_endpoint_auth_method": {"type": ["string", "null"], "enum": ["client_secret_basic", "client_secret_post", "none", null]},
               "grant_types": {"type": ["array", "null"], "minItems": 1, "items": {"type": "string", "enum": ["authorization_code", "refresh_token"]}},
               "response_types": {"type": ["array", "null"], "items": {"type": "string", "enum": ["code"]}},
-              "scope": {"type": ["string", "null"], "description": "Space-separated, from openid, profile, email, phone, offline_access (with the refresh_token grant, and only then), wechat; must include openid"},
+              "scope": {"type": ["string", "null"], "description": "Space-separated, from openid, profile, email, phone, offline_access (with the refresh_token grant, and only then), wechat, external_id; must include openid"},
               "id_token_signed_response_alg": {"type": ["string", "null"], "enum": ["RS256", "ES256", null], "description": "How the client's ID tokens are signed (OpenID Connect Dynamic Client Registration §2); RS256 when omitted. Access tokens are RS256 either way."}
             },
             "required": ["redirect_uris"]
@@ -865,7 +996,7 @@ enum OpenAPIDocument {
           },
           "UserInfo": {
             "type": "object",
-            "description": "sub always; profile: name, picture, updated_at; email: email, email_verified; phone: phone_number (E.164), phone_number_verified; wechat (our own scope): wechat_identities",
+            "description": "sub always; profile: name, picture, updated_at; email: email, email_verified; phone: phone_number (E.164), phone_number_verified; wechat (our own scope): wechat_identities; external_id (our own scope): external_id",
             "properties": {
               "sub": {"type": "string", "description": "The user's id here (never a WeChat openid)"},
               "name": {"type": "string"}, "picture": {"type": "string"}, "updated_at": {"type": "integer"},
@@ -873,7 +1004,8 @@ enum OpenAPIDocument {
               "phone_number": {"type": "string"}, "phone_number_verified": {"type": "boolean"},
               "wechat_identities": {"type": "array", "items": {"type": "object", "properties": {
                 "appid": {"type": "string"}, "openid": {"type": "string"}, "unionid": {"type": "string"},
-                "app_kind": {"type": "string", "enum": ["officialAccount", "website"]}}, "required": ["appid", "openid", "app_kind"], "additionalProperties": false}}
+                "app_kind": {"type": "string", "enum": ["officialAccount", "website"]}}, "required": ["appid", "openid", "app_kind"], "additionalProperties": false}},
+              "external_id": {"type": "string", "description": "The business's own id for the user, when it gave one"}
             },
             "required": ["sub"],
             "additionalProperties": false

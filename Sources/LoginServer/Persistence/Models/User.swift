@@ -14,6 +14,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "email") var email: String?
     /// Shown on the account page; taken from the first WeChat profile that had one.
     @OptionalField(key: "display_name") var displayName: String?
+    /// The business's own id for this user (``ExternalID``), unique when present; set by the admin API and import.
+    @OptionalField(key: "external_id") var externalID: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Children(for: \.$user) var identities: [WeChatIdentity]

@@ -50,10 +50,11 @@ struct BindService: Sendable {
 
     /// Seconds until a new code may be sent for `identityID`: what is left of the resend cooldown since its last
     /// code, 0 when one may go now. The `Retry-After` of a challenge that used up its attempts, whose way on is a
-    /// new code.
+    /// new code. A stored time comes back with the database's precision (SQLite keeps a double), so the rest is
+    /// rounded up only past a millisecond: 39.9999999 s left is 40, not 41.
     func resendWait(identityID: UUID) async throws -> Int {
         guard let last = try await BindChallengeStore(database: database).lastSent(forIdentity: identityID) else { return 0 }
-        return max(0, Int((resendCooldown - clock.now().timeIntervalSince(last)).rounded(.up)))
+        return max(0, Int((resendCooldown - clock.now().timeIntervalSince(last) - 0.001).rounded(.up)))
     }
 
     /// Sends a new code to `contact` for `identityID`, replacing any earlier unused code.

@@ -302,6 +302,22 @@ import Vapor
         try await receiver.stop()
     }
 
+    // MARK: Settings
+
+    @Test func theWebhookSettingsHaveDefaultsAndRefuseNonsense() throws {
+        let defaults = try LoginServerConfiguration.fromEnvironment([:], sandbox: true).webhooks
+        #expect(defaults.workerEnabled && defaults.concurrency == 16 && defaults.timeout == 10 && defaults.claimLease == 60)
+        let set = try LoginServerConfiguration.fromEnvironment(
+            ["WEBHOOK_WORKER": "off", "WEBHOOK_CONCURRENCY": "64", "WEBHOOK_TIMEOUT_SECONDS": "45"], sandbox: true).webhooks
+        #expect(!set.workerEnabled && set.concurrency == 64 && set.timeout == 45 && set.claimLease == 75)
+        for (name, bad) in [("WEBHOOK_WORKER", "maybe"), ("WEBHOOK_CONCURRENCY", "0"), ("WEBHOOK_CONCURRENCY", "257"),
+                            ("WEBHOOK_TIMEOUT_SECONDS", "61"), ("WEBHOOK_TIMEOUT_SECONDS", "1.5")] {
+            #expect(throws: LoginServerConfiguration.EnvironmentError.self, "\(name)=\(bad)") {
+                try LoginServerConfiguration.fromEnvironment([name: bad], sandbox: true)
+            }
+        }
+    }
+
     // MARK: The admin API
 
     @Test func theAdminAPIChecksEndpointsAndShowsSecretsOnlyOnce() async throws {

@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 /// The one way to `events`, the durable log of what changed: appended inside the transaction of each change (see
-/// ``EventType`` for what is written when), read by the audit trail, and read in `id` order by webhook delivery.
+/// ``EventType`` for what is written when), read by the audit trail, and queued for webhook delivery as it is
+/// appended (``WebhookDeliveryStore/fanOut(_:at:)``, same transaction), so no reader has to follow the log forwards.
 ///
 /// `id` increases with every insert, so it orders the log (and a user's events among themselves). On SQLite the one
 /// writer commits in `id` order; on PostgreSQL an id is taken at insert and two transactions can commit in the other

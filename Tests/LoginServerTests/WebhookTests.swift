@@ -310,8 +310,12 @@ import Vapor
         let set = try LoginServerConfiguration.fromEnvironment(
             ["WEBHOOK_WORKER": "off", "WEBHOOK_CONCURRENCY": "64", "WEBHOOK_TIMEOUT_SECONDS": "45"], sandbox: true).webhooks
         #expect(!set.workerEnabled && set.concurrency == 64 && set.timeout == 45 && set.claimLease == 75)
+        let short = try LoginServerConfiguration.fromEnvironment(
+            ["WEBHOOK_TIMEOUT_SECONDS": "2", "WEBHOOK_CLAIM_LEASE_SECONDS": "5"], sandbox: true).webhooks
+        #expect(short.timeout == 2 && short.claimLease == 5)
         for (name, bad) in [("WEBHOOK_WORKER", "maybe"), ("WEBHOOK_CONCURRENCY", "0"), ("WEBHOOK_CONCURRENCY", "257"),
-                            ("WEBHOOK_TIMEOUT_SECONDS", "61"), ("WEBHOOK_TIMEOUT_SECONDS", "1.5")] {
+                            ("WEBHOOK_TIMEOUT_SECONDS", "61"), ("WEBHOOK_TIMEOUT_SECONDS", "1.5"),
+                            ("WEBHOOK_CLAIM_LEASE_SECONDS", "4"), ("WEBHOOK_CLAIM_LEASE_SECONDS", "10")] {
             #expect(throws: LoginServerConfiguration.EnvironmentError.self, "\(name)=\(bad)") {
                 try LoginServerConfiguration.fromEnvironment([name: bad], sandbox: true)
             }

@@ -36,16 +36,17 @@ struct WebhookEndpointStore: Sendable {
 
     static func context(_ id: UUID) -> String { "webhook-secret:\(id.uuidString.lowercased())" }
 
-    func create(url: String, eventTypes: [String]?, description: String?, secret: WebhookSecret) async throws -> Endpoint {
+    func create(url: String, eventTypes: [String]?, description: String?, enabled: Bool = true,
+                secret: WebhookSecret) async throws -> Endpoint {
         let id = UUID()
         let now = clock.now()
         let sealed = try cipher.seal(secret.text, context: Self.context(id))
         try await database.sql().raw("""
             INSERT INTO webhook_endpoints (id, url, event_types, description, secret, enabled, created_at, updated_at)
             VALUES (\(bind: id), \(bind: url), \(bind: Self.column(eventTypes)), \(bind: description), \(bind: sealed), \
-            \(bind: true), \(bind: now), \(bind: now))
+            \(bind: enabled), \(bind: now), \(bind: now))
             """).run()
-        return Endpoint(id: id, url: url, eventTypes: eventTypes, description: description, enabled: true,
+        return Endpoint(id: id, url: url, eventTypes: eventTypes, description: description, enabled: enabled,
                         createdAt: now, updatedAt: now, sealedSecret: sealed)
     }
 

@@ -200,7 +200,15 @@ enum OpenAPIDocument {
             "security": [{"adminToken": []}],
             "requestBody": {"required": true, "description": "At most 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookInput"}}}},
             "responses": {
-              "201": {"description": "Registered", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpointWithSecret"}}}},
+              "201": {"description": "Registered", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpointWithSecret"}}},
+                "links": {
+                  "adminGetWebhook": {"operationId": "adminGetWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminUpdateWebhook": {"operationId": "adminUpdateWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminListWebhookDeliveries": {"operationId": "adminListWebhookDeliveries", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminReplayDeadWebhookDeliveries": {"operationId": "adminReplayDeadWebhookDeliveries", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminRotateWebhookSecret": {"operationId": "adminRotateWebhookSecret", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminDisableWebhook": {"operationId": "adminDisableWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}}
+                }},
               "400": {"description": "Not JSON of the expected shape, or a field refused (the reason names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "413": {"$ref": "#/components/responses/TooLarge"},
               "415": {"$ref": "#/components/responses/NotJSONContentType"},
@@ -781,9 +789,9 @@ enum OpenAPIDocument {
             "description": "Unknown fields are ignored",
             "properties": {
               "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
-              "eventTypes": {"type": "array", "description": "The types wanted, or [\"*\"] for all (the default)", "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
-              "description": {"type": "string", "maxLength": 200},
-              "enabled": {"type": "boolean", "description": "PATCH only: false stops deliveries, true resumes them"}
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
+              "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
+              "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
             }
           },
           "WebhookEndpoint": {

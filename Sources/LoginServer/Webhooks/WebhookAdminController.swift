@@ -33,7 +33,8 @@ struct WebhookAdminController: RouteCollection {
         let types = try input.eventTypes.flatMap(WebhookInput.checkTypes)
         let description = try input.description.map(WebhookInput.checkDescription)
         let secret = WebhookSecret.generate()
-        let endpoint = try await endpoints(req).create(url: url, eventTypes: types, description: description, secret: secret)
+        let endpoint = try await endpoints(req).create(url: url, eventTypes: types, description: description,
+                                                      enabled: input.enabled ?? true, secret: secret)
         req.logger.info("webhook endpoint created", metadata: ["endpoint": "\(endpoint.id)"])
         return try await Response.noStore(WebhookSecretView(endpoint: WebhookEndpointView(endpoint), secret: secret.text),
                                           status: .created, for: req)

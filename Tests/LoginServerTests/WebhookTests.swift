@@ -302,6 +302,30 @@ import Vapor
         try await receiver.stop()
     }
 
+    @Test func settledDeliveriesGoWithTheirEventsAfterTheAuditRetention() async throws {
+        let receiver = try await WebhookReceiver.start()
+        let sender = WebhookSender(timeout: 5)
+        try await LoginWorld.with(adjust: Self.adjust) { world in
+            _ = try await register(world, url: receiver.url)
+            try await Self.append(world, [(.userCreated, UUID())])
+            try await Self.worker(world, sender: sender).drain()
+            receiver.answer(500)
+            try await Self.append(world, [(.userCreated, UUID())])
+            try await Self.worker(world, sender: sender).drain()
+            let retention = world.services.configuration.auditRetention
+            let sweeper = RetentionSweeper(database: world.server.db, clock: world.clock, auditRetention: retention)
+            #expect(try await sweeper.sweep().webhookDeliveries == 0)
+            world.clock.advance(by: retention + 1)
+            #expect(try await sweeper.sweep().webhookDeliveries == 1, "the delivered one; the pending one stays")
+            #expect(try await Self.deliveries(world).map(\.status) == ["pending"])
+            // Its event is gone too: the next attempt finds nothing to send and ends dead, not in a loop.
+            try await Self.worker(world, sender: sender).drain()
+            #expect(try await Self.deliveries(world).map(\.status) == ["dead"])
+        }
+        try await sender.shutdown()
+        try await receiver.stop()
+    }
+
     // MARK: Settings
 
     @Test func theWebhookSettingsHaveDefaultsAndRefuseNonsense() throws {

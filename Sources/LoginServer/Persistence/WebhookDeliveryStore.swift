@@ -183,6 +183,22 @@ struct WebhookDeliveryStore: Sendable {
         return counts
     }
 
+    /// Deletes delivered and dead deliveries last changed before `cutoff` (the audit retention, like their events),
+    /// `batch` rows per statement; returns how many. Pending ones stay whatever their age.
+    static func sweep(settledBefore cutoff: Date, batch: Int = 1000, on database: any Database) async throws -> Int {
+        var deleted = 0
+        while true {
+            let rows = try await database.sql().raw("""
+                DELETE FROM webhook_deliveries WHERE id IN
+                    (SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'dead') AND updated_at < \(bind: cutoff)
+                     ORDER BY id LIMIT \(literal: batch))
+                RETURNING id
+                """).all()
+            deleted += rows.count
+            if rows.count < batch { return deleted }
+        }
+    }
+
     private static func delivery(_ row: any SQLRow) throws -> Delivery {
         let status = try row.decode(column: "status", as: String.self)
         return Delivery(

@@ -16,6 +16,8 @@ actor WebhookWorker {
     private let policy: WebhookRetryPolicy
     private let logger: Logger
     private var loop: Task<Void, Never>?
+    /// The idle wait between polls, cancelled by ``stop()`` (never a batch in flight).
+    private var sleeper: Task<Void, Never>?
     private var stopping = false
 
     init(database: WebhookDatabase, send: @escaping Send, configuration: WebhookConfiguration,
@@ -38,6 +40,7 @@ actor WebhookWorker {
     /// Lets the current batch finish, then stops the loop.
     func stop() async {
         stopping = true
+        sleeper?.cancel()
         await loop?.value
         loop = nil
     }
@@ -150,15 +153,24 @@ actor WebhookWorker {
     }
 
     private func run() async {
-        while !stopping && !Task.isCancelled {
+        while !stopping {
             do {
                 if try await runOnce() > 0 { continue }
             } catch {
                 logger.error("webhook deliveries unavailable", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
-            try? await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000)))
+            await idle()
         }
         logger.info("webhook worker stopped", metadata: ["worker": "\(name)"])
+    }
+
+    private func idle() async {
+        guard !stopping else { return }
+        let interval = configuration.pollInterval
+        let sleeper = Task { _ = try? await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
+        self.sleeper = sleeper
+        await sleeper.value
+        self.sleeper = nil
     }
 }
 

@@ -95,7 +95,14 @@ public enum LoginServer {
             oidcClients: OIDCClients(clock: clock),
             signingKeys: signingKeys,
             oidcProvider: OIDCProvider(issuer: OIDCProvider.issuer(publicURL: configuration.publicURL),
-                                       configuration: configuration.oidcProvider, keys: signingKeys, clock: clock))
+                                       configuration: configuration.oidcProvider, keys: signingKeys, clock: clock),
+            webhooks: WebhookDelivery(
+                configuration: configuration.webhooks,
+                database: WebhookDatabase(
+                    deliveries: WebhookDeliveryStore(database: app.db),
+                    endpoints: WebhookEndpointStore(database: app.db, cipher: cipher, clock: clock),
+                    events: EventLog(database: app.db), clock: clock),
+                logger: app.logger))
     }
 
     /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
@@ -119,10 +126,11 @@ public enum LoginServer {
         app.routes.defaultMaxBodySize = "64kb"
     }
 
-    /// The template-message worker, the retention sweep and, after a key rotation, the token reseal.
+    /// The template-message and webhook workers, the retention sweep and, after a key rotation, the token reseal.
     static func useLifecycle(_ app: Application, _ services: LoginServices) {
         let configuration = services.configuration
         if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
+        app.lifecycle.use(WebhookWorkerLifecycle(delivery: services.webhooks))
         app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock,
                                             auditRetention: services.configuration.auditRetention).lifecycle())
         if !configuration.previousTokenKeys.isEmpty {
@@ -162,6 +170,7 @@ public enum LoginServer {
         app.migrations.add(AddIDTokenSignedResponseAlg())
         app.migrations.add(CreateEvent())
         app.migrations.add(AddUserExternalID())
+        app.migrations.add(CreateWebhooks())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -24,6 +24,8 @@ extension LoginServer {
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))
         try app.register(collection: UserTokenAdminController(adminToken: adminToken, provider: services.oidcProvider))
         try app.register(collection: EventsAdminController(adminToken: adminToken))
+        try app.register(collection: WebhookAdminController(
+            adminToken: adminToken, cipher: services.cipher, clock: services.clock))
         try app.register(collection: TemplateMessageController(adminToken: adminToken, messaging: services.messaging))
         try app.register(collection: JWKSController(keys: services.signingKeys))
         try app.register(collection: DiscoveryController(issuer: services.oidcProvider.issuer))

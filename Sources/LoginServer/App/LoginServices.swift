@@ -40,6 +40,8 @@ public struct LoginServices: Sendable {
     let signingKeys: SigningKeyRing
     /// The OpenID Connect provider's authorization-code flow: codes, tokens, and checking access tokens.
     let oidcProvider: OIDCProvider
+    /// Webhook delivery: this instance's worker and its HTTP client.
+    let webhooks: WebhookDelivery
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

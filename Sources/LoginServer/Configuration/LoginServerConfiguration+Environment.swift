@@ -100,6 +100,7 @@ extension LoginServerConfiguration {
             configuration.endpoint = .sandbox(baseURL: String(base.reversed().drop(while: { $0 == "/" }).reversed()))
         }
         configuration.messageQueue = try messageQueue(value)
+        configuration.webhooks = try webhooks(value)
         configuration.rateLimits = try rateLimits(value)
         configuration.signingKeys = try signingKeys(value)
         if let days = value(Variable.auditRetentionDays) {

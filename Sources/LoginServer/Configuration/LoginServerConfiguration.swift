@@ -39,6 +39,8 @@ public struct LoginServerConfiguration: Sendable {
     public var metricsToken: String?
     /// The durable template-message queue's worker on this instance.
     public var messageQueue = MessageQueueConfiguration()
+    /// Webhook delivery on this instance (`WEBHOOK_WORKER`, `WEBHOOK_CONCURRENCY`, `WEBHOOK_TIMEOUT_SECONDS`).
+    public var webhooks = WebhookConfiguration()
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
     /// True when running against the sandbox: enables the development outbox pages.

@@ -32,8 +32,27 @@ public enum LoginServerMetrics {
 /// - `wechat_login_template_sends_total{outcome, errcode}` and `wechat_login_template_send_duration_seconds`;
 /// - `wechat_login_template_queue_messages{status}` and `wechat_login_access_token_fetches_today{appid}`, read from the
 ///   database when `/metrics` is scraped (so every instance reports the deployment's queue);
-/// - `wechat_login_rate_limited_total{route}`: requests refused by this instance's rate limits.
+/// - `wechat_login_rate_limited_total{route}`: requests refused by this instance's rate limits;
+/// - `wechat_login_webhook_deliveries_total{outcome}` (`delivered`, `retry`, `dead`): this instance's attempts, and
+///   `wechat_login_webhook_queue_deliveries{status}`, read from the database at each scrape.
 enum ServerMetrics {
+    /// One webhook delivery attempt's outcome.
+    static func webhookDelivery(_ outcome: WebhookDeliveryStore.Outcome) {
+        let name = switch outcome {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .dead: "dead"
+        }
+        Counter(label: "wechat_login_webhook_deliveries_total", dimensions: [("outcome", name)]).increment()
+    }
+
+    static func webhookQueueDepth(_ counts: [WebhookDeliveryStore.Status: Int]) {
+        for status in WebhookDeliveryStore.Status.allCases {
+            Gauge(label: "wechat_login_webhook_queue_deliveries", dimensions: [("status", status.rawValue)])
+                .record(counts[status] ?? 0)
+        }
+    }
+
     /// One request refused by the rate limits.
     static func rateLimited(_ route: RateLimitedRoute) {
         Counter(label: "wechat_login_rate_limited_total", dimensions: [("route", route.rawValue)]).increment()

@@ -25,6 +25,7 @@ struct MetricsController: RouteCollection {
         if let messaging {
             ServerMetrics.queueDepth(try await messaging.queue(on: req.db).counts())
         }
+        ServerMetrics.webhookQueueDepth(try await WebhookDeliveryStore(database: req.db).counts())
         if let sharedToken {
             let provider = sharedToken.provider
             let store = sharedToken.store(on: req.db, logger: req.logger)

@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 /// The one way to `events`, the durable log of what changed: appended inside the transaction of each change (see
-/// ``EventType`` for what is written when), read by the audit trail, and read in `id` order by webhook delivery.
+/// ``EventType`` for what is written when), read by the audit trail, and queued for webhook delivery as it is
+/// appended (``WebhookDeliveryStore/fanOut(_:at:)``, same transaction), so no reader has to follow the log forwards.
 ///
 /// `id` increases with every insert, so it orders the log (and a user's events among themselves). On SQLite the one
 /// writer commits in `id` order; on PostgreSQL an id is taken at insert and two transactions can commit in the other
@@ -12,7 +13,8 @@ struct EventLog: Sendable {
     static let table = "events"
     let database: any Database
 
-    /// Appends `events` with one `INSERT`. Call it with the database of the transaction that makes the change the
+    /// Appends `events` with one `INSERT`, and queues their webhook deliveries with one more
+    /// (`WebhookDeliveryStore.fanOut`). Call it with the database of the transaction that makes the change the
     /// events report: they commit with it, or not at all. `now` is the change's time.
     func append(_ events: [Event], at now: Date) async throws {
         guard !events.isEmpty else { return }
@@ -23,10 +25,13 @@ struct EventLog: Sendable {
                 \(bind: try event.payload.json()))
                 """)
         }
-        try await database.sql().raw("""
+        let rows = try await database.sql().raw("""
             INSERT INTO events (occurred_at, type, user_id, actor_kind, actor_address, app_id, client_id, payload)
             VALUES \(SQLList(values))
-            """).run()
+            RETURNING id
+            """).all()
+        try await WebhookDeliveryStore(database: database)
+            .fanOut(try rows.map { try $0.decode(column: "id", as: Int64.self) }, at: now)
     }
 
     func append(_ event: Event, at now: Date) async throws {
@@ -68,6 +73,16 @@ struct EventLog: Sendable {
             SELECT id, occurred_at, type, user_id, actor_kind, actor_address, app_id, client_id, payload FROM events
             WHERE id > \(bind: id) ORDER BY id LIMIT \(literal: max(1, limit))
             """).all().map(Self.stored)
+    }
+
+    /// The events with these ids (a webhook worker's batch).
+    func find(_ ids: [Int64]) async throws -> [Int64: StoredEvent] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.sql().raw("""
+            SELECT id, occurred_at, type, user_id, actor_kind, actor_address, app_id, client_id, payload FROM events
+            WHERE id IN (\(SQLList(ids.map { SQLBind($0) })))
+            """).all()
+        return Dictionary(try rows.map(Self.stored).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func stored(_ row: any SQLRow) throws -> StoredEvent {

@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries, events older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
+/// development-outbox entries, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
 /// after they expired (or were written), and the binding's limit counters as soon
 /// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
@@ -26,6 +26,8 @@ struct RetentionSweeper: Sendable {
         var oidcAuthorizations = 0
         /// Events older than the audit retention.
         var events = 0
+        /// Delivered and dead webhook deliveries older than the audit retention.
+        var webhookDeliveries = 0
     }
 
     func sweep() async throws -> Swept {
@@ -43,6 +45,8 @@ struct RetentionSweeper: Sendable {
             + AuthorizationCodeStore.sweep(expiredBefore: cutoff, on: database)
             + OIDCRefreshTokenStore.sweep(expiredBefore: cutoff, on: database)
         swept.events = try await EventLog.sweep(occurredBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
+        swept.webhookDeliveries = try await WebhookDeliveryStore.sweep(
+            settledBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         return swept
     }
 }
@@ -59,6 +63,7 @@ extension RetentionSweeper {
                         "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                         "bind_limit_counters": "\(swept.bindLimitCounters)",
                         "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
+                        "webhook_deliveries": "\(swept.webhookDeliveries)",
                     ])
                 }
             } catch {

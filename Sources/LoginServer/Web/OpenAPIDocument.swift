@@ -258,6 +258,152 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/admin/webhooks": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "Every webhook endpoint, oldest first (never a secret)",
+            "operationId": "adminListWebhooks",
+            "security": [{"adminToken": []}],
+            "responses": {
+              "200": {"description": "The endpoints", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpointList"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "post": {
+            "tags": ["admin"],
+            "summary": "Register a webhook endpoint; its whsec_ secret is shown this once",
+            "description": "url is https (plain http only to localhost, 127.0.0.1 or [::1]), without credentials or fragment. eventTypes omitted or [\"*\"]: every type. Every event of a wanted type appended from now on is delivered at least once, signed per Standard Webhooks (webhook-id = the event's id, webhook-timestamp, webhook-signature v1), in order per user, retried with back-off over about 28 hours, then dead.",
+            "operationId": "adminCreateWebhook",
+            "security": [{"adminToken": []}],
+            "requestBody": {"required": true, "description": "At most 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookInput"}}}},
+            "responses": {
+              "201": {"description": "Registered", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpointWithSecret"}}},
+                "links": {
+                  "adminGetWebhook": {"operationId": "adminGetWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminUpdateWebhook": {"operationId": "adminUpdateWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminListWebhookDeliveries": {"operationId": "adminListWebhookDeliveries", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminReplayDeadWebhookDeliveries": {"operationId": "adminReplayDeadWebhookDeliveries", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminRotateWebhookSecret": {"operationId": "adminRotateWebhookSecret", "parameters": {"endpointID": "$response.body#/endpoint/id"}},
+                  "adminDisableWebhook": {"operationId": "adminDisableWebhook", "parameters": {"endpointID": "$response.body#/endpoint/id"}}
+                }},
+              "400": {"description": "Not JSON of the expected shape, or a field refused (the reason names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "The admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/webhooks/{endpointID}": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "One webhook endpoint (never its secret)",
+            "operationId": "adminGetWebhook",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}],
+            "responses": {
+              "200": {"description": "The endpoint", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpoint"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "patch": {
+            "tags": ["admin"],
+            "summary": "Change an endpoint's url, eventTypes, description or enabled (fields omitted stay)",
+            "operationId": "adminUpdateWebhook",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}],
+            "requestBody": {"required": true, "description": "At most 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookInput"}}}},
+            "responses": {
+              "200": {"description": "Updated", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpoint"}}}},
+              "400": {"description": "Not JSON of the expected shape, or a field refused (the reason names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "415": {"$ref": "#/components/responses/NotJSONContentType"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Disable an endpoint: nothing more is queued or sent to it; it and its deliveries stay visible (again: also 204)",
+            "operationId": "adminDisableWebhook",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}],
+            "responses": {
+              "204": {"description": "Disabled"},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/webhooks/{endpointID}/secret": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Give an endpoint a new secret, shown once; deliveries from now on are signed with it",
+            "operationId": "adminRotateWebhookSecret",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}],
+            "responses": {
+              "200": {"description": "The new secret", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEndpointWithSecret"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/webhooks/{endpointID}/deliveries": {
+          "get": {
+            "tags": ["admin"],
+            "summary": "An endpoint's deliveries, newest first: status, attempts, last answer or error, next attempt",
+            "operationId": "adminListWebhookDeliveries",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}, {"name": "status", "in": "query", "description": "Only deliveries in this state", "schema": {"type": "string", "enum": ["pending", "sending", "delivered", "dead"]}}, {"name": "cursor", "in": "query", "description": "The previous page's nextCursor", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "description": "Deliveries per page (default 100)", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+            "responses": {
+              "200": {"description": "A page of deliveries", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookDeliveryPage"}}}},
+              "400": {"description": "A malformed parameter (the reason names it)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/webhooks/{endpointID}/deliveries/{deliveryID}/replay": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Send one dead (or delivered) delivery again, now, with its attempts counted afresh",
+            "operationId": "adminReplayWebhookDelivery",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}, {"name": "deliveryID", "in": "path", "required": true, "description": "A delivery id of this endpoint; anything else answers 404", "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "Queued again", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookDelivery"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint or delivery, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "The delivery is still pending or being sent", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
+        "/api/admin/webhooks/{endpointID}/replay": {
+          "post": {
+            "tags": ["admin"],
+            "summary": "Send every dead delivery of an endpoint again, now",
+            "operationId": "adminReplayDeadWebhookDeliveries",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/WebhookEndpointID"}],
+            "responses": {
+              "200": {"description": "How many were queued again", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookReplayResult"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such endpoint, or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/template-messages": {
           "post": {
             "tags": ["admin"],
@@ -576,6 +722,7 @@ enum OpenAPIDocument {
         "parameters": {
           "IdentityID": {"name": "identityID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
           "ExternalID": {"name": "externalID", "in": "path", "required": true, "description": "The business's own id for the user (percent-encoded): 1–255 UTF-8 bytes, no control or invisible format characters, no white space at either end; compared exactly", "schema": {"type": "string", "minLength": 1}},
+          "WebhookEndpointID": {"name": "endpointID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}},
           "ClientID": {"name": "clientID", "in": "path", "required": true, "description": "A client_id; an unknown one answers 404", "schema": {"type": "string"}},
           "CSRFToken": {"name": "X-CSRF-Token", "in": "header", "required": false, "description": "The session's CSRF token (`csrfToken` of GET /api/me); a missing or wrong one answers 403", "schema": {"type": "string"}}
         },
@@ -718,6 +865,73 @@ enum OpenAPIDocument {
               "errcode": {"type": "integer"}, "reason": {"type": "string"}, "grant": {"type": "string"}, "grant_id": {"type": "string"},
               "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"}
             },
+            "additionalProperties": false
+          },
+          "WebhookInput": {
+            "type": "object",
+            "description": "Unknown fields are ignored",
+            "properties": {
+              "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
+              "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
+              "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
+            }
+          },
+          "WebhookEndpoint": {
+            "type": "object",
+            "properties": {
+              "id": {"type": "string", "format": "uuid"}, "url": {"type": "string"},
+              "eventTypes": {"type": "array", "items": {"type": "string"}, "description": "[\"*\"]: every type"},
+              "description": {"type": "string"}, "enabled": {"type": "boolean"},
+              "createdAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}
+            },
+            "required": ["id", "url", "eventTypes", "enabled", "createdAt", "updatedAt"],
+            "additionalProperties": false
+          },
+          "WebhookEndpointWithSecret": {
+            "type": "object",
+            "properties": {
+              "endpoint": {"$ref": "#/components/schemas/WebhookEndpoint"},
+              "secret": {"type": "string", "description": "whsec_ and base64 of 32 random bytes: the Standard Webhooks signing secret, shown this once"}
+            },
+            "required": ["endpoint", "secret"],
+            "additionalProperties": false
+          },
+          "WebhookEndpointList": {
+            "type": "object",
+            "properties": {"endpoints": {"type": "array", "items": {"$ref": "#/components/schemas/WebhookEndpoint"}}},
+            "required": ["endpoints"],
+            "additionalProperties": false
+          },
+          "WebhookDelivery": {
+            "type": "object",
+            "properties": {
+              "id": {"type": "string"}, "eventID": {"type": "string", "description": "The event's id: the webhook-id header"},
+              "eventType": {"type": "string", "description": "Absent once retention removed the event"},
+              "userID": {"type": "string", "format": "uuid"},
+              "status": {"type": "string", "enum": ["pending", "sending", "delivered", "dead"]},
+              "attempts": {"type": "integer", "minimum": 0},
+              "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When pending"},
+              "lastStatus": {"type": "integer", "description": "The endpoint's last HTTP status"},
+              "lastError": {"type": "string"}, "lastAttemptAt": {"type": "string", "format": "date-time"},
+              "deliveredAt": {"type": "string", "format": "date-time"}, "createdAt": {"type": "string", "format": "date-time"}
+            },
+            "required": ["id", "eventID", "status", "attempts", "createdAt"],
+            "additionalProperties": false
+          },
+          "WebhookDeliveryPage": {
+            "type": "object",
+            "properties": {
+              "deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/WebhookDelivery"}},
+              "nextCursor": {"type": "string", "description": "Present when the page is full: pass it as cursor for older deliveries"}
+            },
+            "required": ["deliveries"],
+            "additionalProperties": false
+          },
+          "WebhookReplayResult": {
+            "type": "object",
+            "properties": {"replayed": {"type": "integer", "minimum": 0}},
+            "required": ["replayed"],
             "additionalProperties": false
           },
           "AccessTokenStatus": {

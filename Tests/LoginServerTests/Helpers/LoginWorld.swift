@@ -131,6 +131,7 @@ final class LoginWorld: Sendable {
         await sandboxApp.server.shutdown()
         await server.server.shutdown()
         await services?.messaging?.worker.stop()
+        await services?.webhooks.worker.stop()
         try? await server.autoRevert()
         try await server.asyncShutdown()
         try await sandboxApp.asyncShutdown()

@@ -48,6 +48,13 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let error as LoginServerConfiguration.EnvironmentError {
             FileHandle.standardError.write(Data("import: \(error.description)\n".utf8))
             throw ExitCode(UserImportCommand.exitFatal)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            // The database's own description: PostgreSQL's errors hide their details from `description`.
+            FileHandle.standardError.write(Data(("import: stopped by a database error; committed batches stay, and "
+                + "running the same command again resumes: \(String(reflecting: error))\n").utf8))
+            throw ExitCode(UserImportCommand.exitFatal)
         }
     }
 }

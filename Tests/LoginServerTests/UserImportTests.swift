@@ -113,13 +113,13 @@ import Testing
             let rejects = try String(contentsOfFile: temporary.path("rejects.csv"), encoding: .utf8)
             #expect(rejects == "external_id,phone,email,name\nu150,not-a-phone,,\n")
 
-            // The same users as a clean import of the same file into an empty database.
+            // The same users as a clean import of the file gives (one world: on PostgreSQL the worlds share a database).
+            let expected = (0..<230).filter { $0 != 150 }.map {
+                "u\($0)|1380000\(String(format: "%04d", $0))|u\($0)@example.com|用户, \($0)"
+            }.sorted()
             let resumedUsers = try await Self.users(world).map { $0.split(separator: "|").dropLast().joined(separator: "|") }
-            try await LoginWorld.with { clean in
-                _ = try await Self.run(Self.importer(clean, try Temporary(), batchSize: 1000), bytes)
-                let cleanUsers = try await Self.users(clean).map { $0.split(separator: "|").dropLast().joined(separator: "|") }
-                #expect(resumedUsers == cleanUsers)
-            }
+            #expect(resumedUsers == expected)
+            #expect(try await world.count(table: "events") == 229)
         }
     }
 

@@ -6,12 +6,13 @@ import LoginServer
 /// Plain logs on standard output, and metrics into the registry `/metrics` serves.
 enum LogSetup {
     /// Level from `LOG_LEVEL` (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`; any case),
-    /// `info` when unset; any other value is refused rather than silently ignored.
-    static func bootstrap() throws {
+    /// `defaultLevel` when unset (`info`; `import` keeps its terminal for progress and uses `warning`); any other
+    /// value is refused rather than silently ignored.
+    static func bootstrap(defaultLevel: Logger.Level = .info) throws {
         let raw = ProcessInfo.processInfo.environment["LOG_LEVEL"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         let level: Logger.Level
         if raw.isEmpty {
-            level = .info
+            level = defaultLevel
         } else if let parsed = Logger.Level(rawValue: raw) {
             level = parsed
         } else {

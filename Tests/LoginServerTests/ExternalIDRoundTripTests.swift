@@ -67,6 +67,23 @@ import Testing
         }
     }
 
+    /// A user the admin API creates is a `user.created` event of the admin, written with the user; an update or a
+    /// repeat writes none (there is no `user.updated` event type).
+    @Test func aUserCreatedByExternalIDIsAnEvent() async throws {
+        try await Self.withWorld { world in
+            let userID = try await importUser(world)
+            _ = try await admin(world, .PUT, "/api/admin/users/by-external-id/biz-42", json: Self.imported)
+            _ = try await admin(world, .PUT, "/api/admin/users/by-external-id/biz-42", json: #"{"name":"改名"}"#)
+            let batch = try await admin(world, .POST, "/api/admin/users/batch",
+                                        json: #"{"users":[{"externalID":"biz-43"},{"externalID":"biz-42"}]}"#)
+            #expect(batch.status == 200)
+            let events = try await EventLog(database: world.server.db).newestFirst(.init()).reversed()
+            #expect(events.map(\.type) == ["user.created", "user.created"])
+            #expect(events.first?.userID?.uuidString.lowercased() == userID.lowercased())
+            #expect(events.allSatisfy { $0.actorKind == "admin" && $0.payload == #"{"via":"admin"}"# })
+        }
+    }
+
     @Test func theBatchAnswersEachItem() async throws {
         try await Self.withWorld { world in
             _ = try await importUser(world)

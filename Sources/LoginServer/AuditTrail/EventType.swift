@@ -5,8 +5,9 @@
 /// email address (the user's row holds those; a consumer that needs them asks the admin API with the user id, so a
 /// log of events or a webhook receiver does not become a second copy of people's contact details).
 enum EventType: String, Sendable, CaseIterable, Codable {
-    /// A user was registered (binding found no account with the address). Payload: `identity_id`, `appid`, `via`
-    /// (`binding`).
+    /// A user was registered: binding found no account with the address (payload: `identity_id`, `appid`, `via`
+    /// `binding`), or the business created them by external id (payload: `via` `admin` for the admin API, `import`
+    /// for `wechat-login import`).
     case userCreated = "user.created"
     /// A WeChat identity was linked to a user. Payload: `identity_id`, `appid`, `openid`, `unionid`, `via`
     /// (`binding`: a one-time code; `unionid`: the same person's identity of another app, at sign-in or while

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 extension UserStore {
-    /// The most items one ``upsert(_:now:)`` takes: one transaction, a few statements, well under either
+    /// The most items one ``upsert(_:now:by:via:)`` takes: one transaction, a few statements, well under either
     /// database's limit on bound values.
     static let maximumUpsertBatch = 1000
 
@@ -24,7 +24,11 @@ extension UserStore {
     /// between the read and the write, the insert skips the row (or the update meets the unique index), the
     /// transaction is rolled back and the batch planned again against what the other one committed — so the same
     /// request twice, at once, on any number of instances, is one user.
-    func upsert(_ items: [UserUpsert], now: Date) async throws -> [UserUpsert.Outcome] {
+    ///
+    /// Each user it creates gets a `user.created` event in the same transaction, with `actor` and `via` (`admin`
+    /// for the admin API, `import` for the import command): an event exists exactly when its user was committed.
+    func upsert(_ items: [UserUpsert], now: Date, by actor: EventActor = EventActor(kind: .admin, address: nil),
+                via: String = "admin") async throws -> [UserUpsert.Outcome] {
         precondition(items.count <= Self.maximumUpsertBatch, "split batches before calling upsert")
         guard !items.isEmpty else { return [] }
         var attempt = 0
@@ -40,8 +44,11 @@ extension UserStore {
                     try await store.insert(plan.inserts.sorted {
                         Array(($0.externalID ?? "").utf8).lexicographicallyPrecedes(Array(($1.externalID ?? "").utf8))
                     }, now: now)
-                    // The durable event log writes "user created" / "user updated" for `plan.outcomes` here, in this
-                    // transaction, so an event exists exactly when its change was committed.
+                    let created = plan.outcomes.compactMap { outcome -> Event? in
+                        guard case .created(let id) = outcome else { return nil }
+                        return Event(.userCreated, userID: id, actor: actor, payload: EventPayload(via: via))
+                    }
+                    try await EventLog(database: tx).append(created, at: now)
                     return plan.outcomes
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < Self.maximumUpsertAttempts {

@@ -3,7 +3,7 @@ import Vapor
 
 /// `/api/admin/users/by-external-id/…`, `/api/admin/users/batch` and `PATCH /api/admin/users/{id}`: the business's
 /// back end finds, creates and updates its users by its own id (admin bearer token). Every write by external id goes
-/// through ``UserStore/upsert(_:now:)``, the path the import command uses too; a write by our id through
+/// through ``UserStore/upsert(_:now:by:via:)``, the path the import command uses too; a write by our id through
 /// ``UserStore/update(_:with:now:retrying:)``.
 struct UserAdminController: RouteCollection {
     let adminToken: AdminTokenMiddleware
@@ -67,7 +67,7 @@ struct UserAdminController: RouteCollection {
             throw Abort(.unprocessableEntity, reason: error.reason)
         }
         let store = UserStore(database: req.db)
-        let outcome = try await store.upsert([item], now: clock.now()).first
+        let outcome = try await store.upsert([item], now: clock.now(), by: req.eventActor(.admin), via: "admin").first
         guard let outcome, let userID = outcome.userID else {
             if case .rejected(let reason)? = outcome {
                 req.logger.notice("user upsert rejected", metadata: ["reason": "\(reason)"])
@@ -99,7 +99,8 @@ struct UserAdminController: RouteCollection {
                 outcomes[index] = .rejected(reason: error.reason)
             }
         }
-        let written = try await UserStore(database: req.db).upsert(valid.map(\.item), now: clock.now())
+        let written = try await UserStore(database: req.db).upsert(valid.map(\.item), now: clock.now(),
+                                                                        by: req.eventActor(.admin), via: "admin")
         for (entry, outcome) in zip(valid, written) { outcomes[entry.index] = outcome }
         let results = outcomes.enumerated().map { index, outcome -> UserBatchResponse.Item in
             let outcome = outcome ?? .rejected(reason: "not processed")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Decides, without touching the database, what a batch of ``UserUpsert``s does to the users it found: which rows
-/// to insert, which to change, and each item's outcome. ``UserStore/upsert(_:now:)`` reads the rows, runs this, and
+/// to insert, which to change, and each item's outcome. ``UserStore/upsert(_:now:by:via:)`` reads the rows, runs this, and
 /// writes the result in the same transaction.
 ///
 /// An item finds its user by external id. Without one, a user found by the item's phone or email who has no

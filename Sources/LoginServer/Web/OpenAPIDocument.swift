@@ -180,7 +180,7 @@ enum OpenAPIDocument {
           "put": {
             "tags": ["admin"],
             "summary": "Create or update a user by the business's own id (idempotent: the same request twice is one user)",
-            "description": "Finds the user by external id; without one, adopts the user who has this phone or email and no external id yet (someone who registered here by binding), else creates one. Absent or empty fields leave what is on file alone. The user's first WeChat sign-in binds to them by this phone or email.",
+            "description": "Finds the user by external id; without one, adopts the user who has this phone or email and no external id yet (someone who registered here by binding), else creates one. Absent or empty fields leave what is on file alone. The user's first WeChat sign-in binds to them by this phone or email. A user it creates is a user.created event (payload via: admin).",
             "operationId": "adminUpsertUserByExternalID",
             "security": [{"adminToken": []}],
             "parameters": [{"$ref": "#/components/parameters/ExternalID"}],
@@ -204,7 +204,7 @@ enum OpenAPIDocument {
           "post": {
             "tags": ["admin"],
             "summary": "Create or update 1–1000 users by external id, in one transaction; each item's result in request order",
-            "description": "The items that pass are written together or not at all: a 5xx means nothing was written, and sending the batch again is safe. An item that does not pass (invalid, a phone or email of another user, an external id repeated in the batch) is rejected with its reason and holds the others back in no way.",
+            "description": "The items that pass are written together or not at all: a 5xx means nothing was written, and sending the batch again is safe. An item that does not pass (invalid, a phone or email of another user, an external id repeated in the batch) is rejected with its reason and holds the others back in no way. The command `wechat-login import FILE` loads a CSV or NDJSON file through this same path, a batch per transaction.",
             "operationId": "adminUpsertUsers",
             "security": [{"adminToken": []}],
             "requestBody": {"required": true, "description": "At most 2 MiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserBatchRequest"}}}},

@@ -229,10 +229,12 @@ import WeChatKit
             for event in try await Self.events(world) {
                 #expect(!event.payload.contains(code), "no code in a payload")
             }
-            // The losing redemptions are reuses: the grant's tokens die, announced at most once (after that, nothing
-            // was alive to revoke).
+            // The losing redemptions are reuses: the grant's tokens die (the code's row marks the grant revoked, so
+            // tokens the winner commits later are dead too). Each loser announces what it found alive to revoke: on
+            // SQLite at most one of them, on PostgreSQL more when the winner commits between a loser's two revoke
+            // statements — never more than there were losers.
             let reuses = try await Self.events(world).filter { $0.type == "oidc.tokens_revoked" }
-            #expect(reuses.count <= 1)
+            #expect(reuses.count <= 3)
             #expect(try reuses.allSatisfy { try Self.payload($0)["reason"] == .string("code_reused") })
             // Single sign-on gives a new code at once; its tokens are alive until the admin revokes them.
             let again = try client.answer(try await browser.get(client.authorizeURL(scope: "openid offline_access")))

@@ -21,7 +21,8 @@ public enum LoginServer {
     static func configure(_ app: Application, _ configuration: LoginServerConfiguration, clock: any ServerClock,
                           weChatClock: any WeChatClock = SystemWeChatClock(),
                           sandboxURL: String? = nil) async throws -> LoginServices {
-        try await prepareDatabase(configuration.database, on: app)
+        try await prepareDatabase(configuration.database,
+                                  migrate: configuration.migrateOnStart || configuration.sandboxMode, on: app)
         let weChat = WeChatClients(configuration: configuration, database: app.db, httpClient: app.http.client.shared,
                                    clock: clock, weChatClock: weChatClock, logger: app.logger)
         let signingKeys = try await prepareSigningKeys(app, configuration, clock: clock)
@@ -33,11 +34,24 @@ public enum LoginServer {
         return services
     }
 
-    /// Opens the database, runs the migrations and, for a SQLite file, sets its journal.
-    static func prepareDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) async throws {
+    /// Opens the database, brings its schema up to date under the migration lock (``SchemaMigrator``) and, for a
+    /// SQLite file, sets its journal. With `migrate` false (`MIGRATE_ON_START=off`) a PostgreSQL schema that is
+    /// behind is not touched: it throws ``SchemaBehindError`` naming the pending migrations. SQLite always migrates:
+    /// one file, one machine, nobody else to run `migrate` first. Every process that opens the database (`serve`,
+    /// `push`, `import`, `reseal-tokens`, `rotate-signing-keys`) comes through here.
+    static func prepareDatabase(_ location: LoginServerConfiguration.DatabaseLocation, migrate: Bool = true,
+                                on app: Application) async throws {
         try useDatabase(location, on: app)
         addMigrations(to: app)
-        try await app.autoMigrate()
+        if case .postgres = location, !migrate {
+            let pending = try await SchemaMigrator.run(.check, on: app)
+            guard pending.isEmpty else { throw SchemaBehindError(pending: pending) }
+        } else {
+            let applied = try await SchemaMigrator.run(.migrate, on: app)
+            if !applied.isEmpty {
+                app.logger.notice("applied \(applied.count) migration(s)", metadata: ["migrations": "\(applied.joined(separator: ", "))"])
+            }
+        }
         if case .sqliteFile = location {
             let sql = try app.db.sql()
             // Write-ahead logging, synced at checkpoints rather than at every commit: a process crash loses

@@ -7,7 +7,7 @@ struct WeChatLoginCommand: AsyncParsableCommand {
         commandName: "wechat-login",
         abstract: "Sign in with WeChat: the login server, template messages, and an offline WeChat sandbox.",
         subcommands: [ServeCommand.self, SandboxCommand.self, PushCommand.self, ResealTokensCommand.self,
-                      RotateSigningKeysCommand.self, ImportCommand.self],
+                      RotateSigningKeysCommand.self, ImportCommand.self, MigrateCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

@@ -1,6 +1,7 @@
 """Three login-server processes on one PostgreSQL database and one standalone sandbox.
 
 Checks, with the real executables:
+  0. the three instances, started at the same moment on a fresh database, all come up; one migrates it;
   1. concurrent sends through all three instances cause exactly one cgi-bin/token fetch;
   2. after the sandbox's clock passes the token's expiry, concurrent sends cause exactly one more fetch;
   3. thousands of queued messages drain with each one reaching the person exactly once, although one instance is
@@ -134,12 +135,29 @@ def main():
 
     ports = [free_port() for _ in range(3)]
     servers = ["http://127.0.0.1:%d" % port for port in ports]
-    instances = []
-    for index, port in enumerate(ports):
-        # The first instance migrates the empty database; the others start once it is up.
-        instances.append(start("server-%d" % (index + 1), ["serve", "--port", str(port), "--sandbox-port",
-                                                            str(free_port())], server_env(port, sandbox)))
-        wait_until("instance %d" % (index + 1), lambda: http("GET", servers[index] + "/healthz")[0] == 200)
+    # 0. All three start at the same moment on the fresh database: they queue on the migration lock, the first
+    #    migrates, the others find the schema up to date, and all three serve.
+    instances = [start("server-%d" % (index + 1), ["serve", "--port", str(port), "--sandbox-port", str(free_port())],
+                       server_env(port, sandbox))
+                 for index, port in enumerate(ports)]
+    for index in range(len(ports)):
+        try:
+            wait_until("instance %d" % (index + 1), lambda: http("GET", servers[index] + "/healthz")[0] == 200)
+        except AssertionError:
+            with open(os.path.join(LOG_DIR, "server-%d.log" % (index + 1))) as log:
+                print(log.read()[-4000:], file=sys.stderr)
+            raise
+    migrated = []
+    for index in range(len(ports)):
+        with open(os.path.join(LOG_DIR, "server-%d.log" % (index + 1))) as log:
+            if any("applied " in line and "migration(s)" in line for line in log):
+                migrated.append(index + 1)
+    assert len(migrated) == 1, "expected exactly one instance to migrate the fresh database, saw %s" % migrated
+    check = subprocess.run([BIN, "migrate", "--check"], env=server_env(ports[0], sandbox), capture_output=True,
+                           text=True, timeout=60)
+    assert check.returncode == 0 and check.stdout.strip() == "up to date", (check.returncode, check.stdout, check.stderr)
+    print("three instances started at the same moment on a fresh database: all serve, instance %d migrated it"
+          % migrated[0])
     status, _ = http("PATCH", sandbox + "/sandbox/api/apps/" + OA_APPID, {"serverURL": servers[0] + "/wechat/events"})
     assert status == 200
 

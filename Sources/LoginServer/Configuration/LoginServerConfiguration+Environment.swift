@@ -37,6 +37,9 @@ extension LoginServerConfiguration {
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
         public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
         public static let auditRetentionDays = "AUDIT_RETENTION_DAYS"
+        /// `on` (default) or `off`: whether `serve` on PostgreSQL with real credentials applies pending migrations
+        /// at start (under the migration lock) or refuses to start until `wechat-login migrate` ran.
+        public static let migrateOnStart = "MIGRATE_ON_START"
         /// `on`, `off`, or unset (sandbox mode only where harmless): see ``LoginServerConfiguration/runMode(environment:hostname:sandboxFlag:)``.
         public static let sandbox = "WECHAT_SANDBOX"
     }
@@ -102,6 +105,7 @@ extension LoginServerConfiguration {
         configuration.messageQueue = try messageQueue(value)
         configuration.webhooks = try webhooks(value)
         configuration.rateLimits = try rateLimits(value)
+        configuration.migrateOnStart = try migrateOnStart(value)
         configuration.signingKeys = try signingKeys(value)
         if let days = value(Variable.auditRetentionDays) {
             guard let parsed = Int(days), (1...36_500).contains(parsed) else {
@@ -187,6 +191,22 @@ extension LoginServerConfiguration {
         if let lease = try integer(Variable.messageClaimLease, 5...540) { queue.claimLease = TimeInterval(lease) }
         if let poll = try integer(Variable.messagePollInterval, 10...60_000) { queue.pollInterval = Double(poll) / 1000 }
         return queue
+    }
+
+    /// `MIGRATE_ON_START`: on (default) or off.
+    static func migrateOnStart(_ value: (String) -> String?) throws -> Bool {
+        switch value(Variable.migrateOnStart)?.lowercased() {
+        case nil, "on", "true", "1": return true
+        case "off", "false", "0": return false
+        default: throw EnvironmentError(description: "\(Variable.migrateOnStart) must be on (migrate at start, under the migration lock) or off (refuse to start while migrations are pending; run `wechat-login migrate`)")
+        }
+    }
+
+    /// The database alone (`DATABASE_URL`, or serve's default SQLite file), for `wechat-login migrate`.
+    public static func database(fromEnvironment environment: [String: String]) throws -> DatabaseLocation {
+        guard let url = environment[Variable.databaseURL]?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !url.isEmpty else { return .sqliteFile("wechat-login.sqlite") }  // serve's default
+        return try parseDatabase(url)
     }
 
     /// The request rate limits: `RATE_LIMITS` on (default) or off, and `RATE_LIMITS_PER_MINUTE` overriding some

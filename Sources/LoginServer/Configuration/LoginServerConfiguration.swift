@@ -43,6 +43,9 @@ public struct LoginServerConfiguration: Sendable {
     public var webhooks = WebhookConfiguration()
     /// How one-time codes reach people.
     public var codeDelivery: CodeDelivery = .developmentOutbox
+    /// Whether `serve` applies pending migrations at start (`MIGRATE_ON_START`, default on). Only PostgreSQL with
+    /// real credentials reads it: in sandbox mode and on SQLite the server always migrates (under the lock).
+    public var migrateOnStart: Bool = true
     /// True when running against the sandbox: enables the development outbox pages.
     public var sandboxMode: Bool = false
     /// How long a login `state` stays usable.

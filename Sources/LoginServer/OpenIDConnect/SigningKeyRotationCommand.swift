@@ -10,9 +10,7 @@ public enum SigningKeyRotationCommand {
         let configuration = try LoginServerConfiguration.tokenStorage(fromEnvironment: environment)
         let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
         do {
-            try LoginServer.useDatabase(configuration.database, on: app)
-            LoginServer.addMigrations(to: app)
-            try await app.autoMigrate()
+            try await LoginServer.prepareDatabase(configuration.database, on: app)
             let lines = try await run(store: SigningKeyStore(database: app.db, cipher: configuration.tokenCipher),
                                       configuration: configuration.signingKeys, now: Date(), checkOnly: checkOnly)
             try await app.asyncShutdown()

@@ -11,9 +11,7 @@ public enum TokenResealCommand {
         let configuration = try LoginServerConfiguration.tokenStorage(fromEnvironment: environment)
         let app = try await Application.make(Environment(name: "production", arguments: ["wechat-login"]))
         do {
-            try LoginServer.useDatabase(configuration.database, on: app)
-            LoginServer.addMigrations(to: app)
-            try await app.autoMigrate()
+            try await LoginServer.prepareDatabase(configuration.database, on: app)
             let resealer = TokenResealer(database: app.db, cipher: configuration.tokenCipher)
             var lines: [String] = []
             if !checkOnly {

@@ -55,6 +55,48 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/contact/code": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Ask to change the phone or email (or add the one the account lacks): a one-time code goes to the new address",
+            "description": "The same limits as binding: a resend cooldown, and caps on codes per address and per account (429 with Retry-After). A phone number changes the phone, an email address the email.",
+            "operationId": "requestContactChange",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeRequest"}}}},
+            "responses": {
+              "202": {"description": "A code was sent to the new address", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeCodeSent"}}}},
+              "400": {"description": "Not JSON, or contact is not a mainland mobile number or an email address", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "409": {"description": "The address belongs to another account, or is already this account's", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"description": "A code was sent less than the cooldown ago, a cap on codes is full, or the client's rate limit", "headers": {"Retry-After": {"required": true, "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "502": {"description": "The SMS/email gateway did not take the code (nothing counted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/me/contact/verify": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Enter the code: the phone or email changes, and the old address gets a notice (no code)",
+            "description": "Each code counts as an attempt (5 by default), and wrong codes count toward the caps per address and per account, as binding's do. The change is written with a contact.changed event; the unique index decides between two accounts claiming one address at once.",
+            "operationId": "verifyContactChange",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeVerifyRequest"}}}},
+            "responses": {
+              "200": {"description": "Changed; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "400": {"description": "Not JSON, no such open challenge of this person's, or a wrong code (the reason says how many attempts are left)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "409": {"description": "Another account took the address in the meantime (nothing changed)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "410": {"description": "The code expired", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"description": "The code used up its attempts, a cap on wrong codes is full, or the client's rate limit", "headers": {"Retry-After": {"required": true, "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
         "/api/me/identities/{identityID}/refresh": {
           "post": {
             "tags": ["session"],
@@ -754,6 +796,27 @@ enum OpenAPIDocument {
           "WeChatTimeout": {"description": "WeChat did not answer in time", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         },
         "schemas": {
+          "ContactChangeRequest": {
+            "type": "object",
+            "properties": {"contact": {"type": "string", "description": "The new mainland mobile number (11 digits, +86 allowed) or email address"}},
+            "required": ["contact"]
+          },
+          "ContactChangeCodeSent": {
+            "type": "object",
+            "properties": {
+              "challenge_id": {"type": "string", "format": "uuid"},
+              "field": {"type": "string", "enum": ["phone", "email"], "description": "Which field the code changes"},
+              "destination": {"type": "string", "description": "The new address, masked (139****9000, a***@example.com)"},
+              "expires_in": {"type": "integer", "description": "Seconds the code is valid"}
+            },
+            "required": ["challenge_id", "field", "destination", "expires_in"],
+            "additionalProperties": false
+          },
+          "ContactChangeVerifyRequest": {
+            "type": "object",
+            "properties": {"challenge_id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "The 6-digit code sent to the new address"}},
+            "required": ["challenge_id", "code"]
+          },
           "Error": {
             "type": "object",
             "description": "Every error under /api/: the reason is meant for the developer; it never carries secrets or internals (a 5xx says only that something went wrong)",

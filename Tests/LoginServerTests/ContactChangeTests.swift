@@ -20,14 +20,20 @@ import Testing
         return browser
     }
 
-    /// A JSON POST to the API with the session's CSRF header (`csrf: false` leaves it out).
+    /// A JSON POST to the API with the session's CSRF header (`csrf: false` leaves it out); the answer is checked
+    /// against the served OpenAPI document (status, headers, body schema).
     static func apiPost(_ browser: Browser, _ path: String, _ json: String, csrf: Bool = true) async throws
         -> Browser.Result {
         let me = try await browser.get("\(LoginWorld.serverBase)/api/me")
         let token = try #require(me.json["csrfToken"] as? String)
-        return try await browser.send(.POST, "\(LoginWorld.serverBase)\(path)", body: json,
-                                      contentType: "application/json",
-                                      headers: csrf ? [("X-CSRF-Token", token)] : [])
+        let result = try await browser.send(.POST, "\(LoginWorld.serverBase)\(path)", body: json,
+                                            contentType: "application/json",
+                                            headers: csrf ? [("X-CSRF-Token", token)] : [])
+        let contract = try await OpenAPIDocumentTests.served(browser.world)
+        let problems = contract.problems("POST", path, status: result.status,
+                                         headers: result.headers.map { ($0.name, $0.value) }, body: result.body)
+        #expect(problems.isEmpty, "\(path) \(result.status): \(problems)")
+        return result
     }
 
     /// The development outbox's messages to `destination`, newest first.

@@ -71,7 +71,7 @@ enum OpenAPIDocument {
               "403": {"$ref": "#/components/responses/CSRFRefused"},
               "409": {"description": "The address belongs to another account, or is already this account's", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "413": {"$ref": "#/components/responses/TooLarge"},
-              "429": {"description": "A code was sent less than the cooldown ago, a cap on codes is full, or the client's rate limit", "headers": {"Retry-After": {"required": true, "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"description": "A code was sent less than the cooldown ago, a cap on codes is full, or the client's rate limit", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "502": {"description": "The SMS/email gateway did not take the code (nothing counted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
           }
@@ -93,7 +93,7 @@ enum OpenAPIDocument {
               "409": {"description": "Another account took the address in the meantime (nothing changed)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "410": {"description": "The code expired", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "413": {"$ref": "#/components/responses/TooLarge"},
-              "429": {"description": "The code used up its attempts, a cap on wrong codes is full, or the client's rate limit", "headers": {"Retry-After": {"required": true, "schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "429": {"description": "The code used up its attempts, a cap on wrong codes is full, or the client's rate limit", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
           }
         },

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
 @testable import LoginServer
 
 /// A signed-in person changes their phone or email (issue 18): a code to the new address with binding's limits and
@@ -210,5 +211,23 @@ import Testing
             let foreign = try await Self.apiPost(stranger, "/api/me/contact/verify", #"{"challenge_id":"\#(id)","code":"\#(code)"}"#)
             #expect(foreign.status == 400)
         }
+    }
+
+    @Test func theGatewayGetsTheNoticeWithoutACode() async throws {
+        let gateway = try await CodeWebhookTests.Gateway.start(status: .ok)
+        do {
+            try await LoginWorld.with { world in
+                let sender = WebhookCodeSender(client: world.server.client, url: URI(string: gateway.url.absoluteString),
+                                               logger: world.server.logger)
+                try await sender.sendNotice("changed", to: .phone(Self.oldPhone), language: .english)
+                let payload = try #require(gateway.payloads.first)
+                #expect(payload == ["channel": "phone", "destination": Self.oldPhone, "message": "changed",
+                                    "language": "en"], "the code gateway's JSON, without `code`")
+            }
+        } catch {
+            try await gateway.stop()
+            throw error
+        }
+        try await gateway.stop()
     }
 }

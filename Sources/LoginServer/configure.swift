@@ -185,6 +185,7 @@ public enum LoginServer {
         app.migrations.add(CreateEvent())
         app.migrations.add(AddUserExternalID())
         app.migrations.add(CreateWebhooks())
+        app.migrations.add(AddBindChallengePurpose())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -15,6 +15,7 @@ extension LoginServer {
         try app.register(collection: BindController(sessions: sessions, binding: services.binding))
         try app.register(collection: AccountController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
+        try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, clock: services.clock, writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))

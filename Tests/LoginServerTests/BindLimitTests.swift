@@ -147,6 +147,9 @@ import Testing
             struct Refused: Error {}
             func send(_ code: OneTimeCode, to contact: ContactAddress, language: Language, lifetime: TimeInterval)
                 async throws { throw Refused() }
+            func sendNotice(_ message: String, to contact: ContactAddress, language: Language) async throws {
+                throw Refused()
+            }
         }
         try await LoginWorld.with(adjust: { $0.bindLimits.codesPerAddressPerHour = 1 }) { world in
             if untilWindowEnd(world, 3600) < 600 { world.clock.advance(by: 600) }

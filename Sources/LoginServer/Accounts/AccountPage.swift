@@ -9,6 +9,7 @@ enum AccountPage {
         let noticeText: String? = switch notice {
         case "unbound": language.pick("已解绑。", "Unlinked.")
         case "refreshed": language.pick("资料已更新。", "Profile refreshed.")
+        case "contact_changed": language.pick("手机号或邮箱已更改，原地址已收到通知。", "Your phone or email was changed; the old address was notified.")
         case "reauthorize": language.pick("微信授权已失效，请重新用微信登录。", "WeChat authorization expired: sign in with WeChat again.")
         default: nil
         }
@@ -22,6 +23,11 @@ enum AccountPage {
         \(noticeHTML)\(errorHTML)
         <div class="card"><strong>\(user.displayName ?? language.pick("未命名用户", "Unnamed user"))</strong>
         <div class="muted">\(contact)</div></div>
+        <form method="post" action="/account/contact/code" class="card">
+        <input type="hidden" name="csrf" value="\(csrf)">
+        <label for="contact">\(language.pick("更改手机号或邮箱（验证码发往新地址）", "Change your phone or email (a code goes to the new address)"))</label>
+        <input id="contact" name="contact" autocomplete="email tel" required maxlength="254" placeholder="13800138000 / you@example.com">
+        <button class="secondary" type="submit">\(language.pick("获取验证码", "Send code"))</button></form>
         <h2>\(language.pick("已绑定的微信", "Linked WeChat identities"))</h2>
         \(cards)
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(csrf)">

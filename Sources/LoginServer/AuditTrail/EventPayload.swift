@@ -23,11 +23,14 @@ struct EventPayload: Sendable, Codable, Equatable {
     var refreshToken: Bool?
     var jti: String?
     var count: Int?
+    /// Which contact field changed: `phone` or `email` (never the address itself).
+    var field: String?
 
     enum CodingKeys: String, CodingKey {
         case identityID = "identity_id", appID = "appid", openID = "openid", unionID = "unionid", via, flow
         case clientID = "client_id", challengeID = "challenge_id", limit, messageID = "message_id", msgID = "msgid"
         case status, errcode, reason, grant, grantID = "grant_id", scope, refreshToken = "refresh_token", jti, count
+        case field
     }
 
     /// The payload as stored: compact JSON with sorted keys (UUIDs in lowercase).
@@ -60,5 +63,6 @@ struct EventPayload: Sendable, Codable, Equatable {
         try container.encodeIfPresent(refreshToken, forKey: .refreshToken)
         try container.encodeIfPresent(jti, forKey: .jti)
         try container.encodeIfPresent(count, forKey: .count)
+        try container.encodeIfPresent(field, forKey: .field)
     }
 }

@@ -44,4 +44,7 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// `jti`, `reason` (`code_reused`, `refresh_token_reused`, `client_revocation`, `admin`, `identity_unbound`),
     /// `count` (tokens still alive that were revoked, where counted).
     case tokensRevoked = "oidc.tokens_revoked"
+    /// The person changed their phone or email (or added the one they lacked) with a one-time code sent to the new
+    /// address. Payload: `field` (`phone` or `email`), `challenge_id`; the addresses stay in the user's row only.
+    case contactChanged = "contact.changed"
 }

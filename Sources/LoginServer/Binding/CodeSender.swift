@@ -6,6 +6,9 @@ import Vapor
 protocol CodeSender: Sendable {
     /// Sends `code` to `contact`; throws when the code could not be handed over.
     func send(_ code: OneTimeCode, to contact: ContactAddress, language: Language, lifetime: TimeInterval) async throws
+    /// Sends a notice with no code (the account's phone or email changed) by the same channel; throws when it could
+    /// not be handed over.
+    func sendNotice(_ message: String, to contact: ContactAddress, language: Language) async throws
 }
 
 extension CodeSender {
@@ -29,10 +32,15 @@ struct OutboxCodeSender: CodeSender {
             body: Self.message(code, language: language, lifetime: lifetime))
         try await OutboxStore(database: database).add(message)
     }
+
+    func sendNotice(_ message: String, to contact: ContactAddress, language: Language) async throws {
+        let channel = if case .phone = contact { "phone" } else { "email" }
+        try await OutboxStore(database: database).add(OutboxMessage(channel: channel, destination: contact.value, body: message))
+    }
 }
 
 /// Production delivery: POSTs `{"channel","destination","message","code","language"}` as JSON to an SMS/email
-/// gateway's webhook, which must answer 2xx.
+/// gateway's webhook, which must answer 2xx. A notice (no code) is the same without `code`.
 struct WebhookCodeSender: CodeSender {
     let client: any Client
     let url: URI
@@ -47,7 +55,8 @@ struct WebhookCodeSender: CodeSender {
         var channel: String
         var destination: String
         var message: String
-        var code: String
+        /// Absent in a notice.
+        var code: String?
         var language: String
     }
 
@@ -57,6 +66,17 @@ struct WebhookCodeSender: CodeSender {
             channel: channel, destination: contact.value,
             message: Self.message(code, language: language, lifetime: lifetime), code: code.digits,
             language: language.rawValue)
+        try await post(payload, channel: channel)
+    }
+
+    func sendNotice(_ message: String, to contact: ContactAddress, language: Language) async throws {
+        let channel = if case .phone = contact { "phone" } else { "email" }
+        try await post(Payload(channel: channel, destination: contact.value, message: message, code: nil,
+                               language: language.rawValue),
+                       channel: channel)
+    }
+
+    private func post(_ payload: Payload, channel: String) async throws {
         let response = try await client.post(url) { request in
             try request.content.encode(payload, as: .json)
             request.timeout = .seconds(10)

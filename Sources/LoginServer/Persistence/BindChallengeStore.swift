@@ -11,9 +11,10 @@ struct BindChallengeStore: Sendable {
     let database: any Database
 
     /// The challenge with this id, only when it was sent for `identityID` (another's would show where its code went).
-    func find(_ id: UUID, forIdentity identityID: UUID) async throws -> BindChallenge? {
+    func find(_ id: UUID, forIdentity identityID: UUID, purpose: BindChallenge.Purpose = .bind) async throws
+        -> BindChallenge? {
         guard let challenge = try await BindChallenge.find(id, on: database),
-              challenge.$identity.id == identityID else { return nil }
+              challenge.$identity.id == identityID, challenge.purpose == purpose.rawValue else { return nil }
         return challenge
     }
 
@@ -23,9 +24,10 @@ struct BindChallengeStore: Sendable {
     }
 
     /// When the identity's latest code was sent, if it ever got one.
-    func lastSent(forIdentity identityID: UUID) async throws -> Date? {
+    func lastSent(forIdentity identityID: UUID, purpose: BindChallenge.Purpose = .bind) async throws -> Date? {
         try await BindChallenge.query(on: database)
             .filter(\.$identity.$id == identityID)
+            .filter(\.$purpose == purpose.rawValue)
             .sort(\.$sentAt, .descending)
             .first()?.sentAt
     }
@@ -34,6 +36,7 @@ struct BindChallengeStore: Sendable {
     func replaceOpenChallenges(with challenge: BindChallenge, at now: Date) async throws {
         try await BindChallenge.query(on: database)
             .filter(\.$identity.$id == challenge.$identity.id)
+            .filter(\.$purpose == challenge.purpose)
             .filter(\.$consumedAt == nil)
             .set(\.$consumedAt, to: now)
             .update()
@@ -54,10 +57,12 @@ struct BindChallengeStore: Sendable {
 
     /// Counts one attempt, only while the challenge is `identityID`'s, unused, unexpired and within `maxAttempts`;
     /// `nil` when it has no attempt to give.
-    func claimAttempt(_ id: UUID, identityID: UUID, maxAttempts: Int, at now: Date) async throws -> ClaimedAttempt? {
+    func claimAttempt(_ id: UUID, identityID: UUID, purpose: BindChallenge.Purpose = .bind, maxAttempts: Int,
+                      at now: Date) async throws -> ClaimedAttempt? {
         guard let row = try await database.sql().raw("""
             UPDATE bind_challenges SET attempts = attempts + 1
-            WHERE id = \(bind: id) AND identity_id = \(bind: identityID) AND consumed_at IS NULL
+            WHERE id = \(bind: id) AND identity_id = \(bind: identityID) AND purpose = \(bind: purpose.rawValue)
+                AND consumed_at IS NULL
                 AND attempts < \(bind: maxAttempts) AND expires_at > \(bind: now)
             RETURNING code_hash, destination, attempts
             """).first() else { return nil }

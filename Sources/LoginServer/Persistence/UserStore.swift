@@ -30,6 +30,14 @@ struct UserStore: Sendable {
         try await user.create(on: database)
     }
 
+    /// Sets the user's phone or email to `contact` (the other one stays); an address another user has fails with the
+    /// unique index's constraint error. False when there is no such user.
+    func setContact(_ contact: ContactAddress, ofUser id: UUID) async throws -> Bool {
+        let column = if case .phone = contact { "phone" } else { "email" }
+        return try await database.sql().update(User.schema).set(SQLIdentifier(column), to: SQLBind(contact.value))
+            .where("id", .equal, id).returning("id").first() != nil
+    }
+
     /// Locks the user's row until the transaction ends (PostgreSQL; SQLite's write transactions are `IMMEDIATE`);
     /// false when there is no such user.
     func lock(_ id: UUID) async throws -> Bool {

@@ -55,6 +55,48 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/contact/code": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Ask to change the phone or email (or add the one the account lacks): a one-time code goes to the new address",
+            "description": "The same limits as binding: a resend cooldown, and caps on codes per address and per account (429 with Retry-After). A phone number changes the phone, an email address the email.",
+            "operationId": "requestContactChange",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeRequest"}}}},
+            "responses": {
+              "202": {"description": "A code was sent to the new address", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeCodeSent"}}}},
+              "400": {"description": "Not JSON, or contact is not a mainland mobile number or an email address", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "409": {"description": "The address belongs to another account, or is already this account's", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"description": "A code was sent less than the cooldown ago, a cap on codes is full, or the client's rate limit", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "502": {"description": "The SMS/email gateway did not take the code (nothing counted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/api/me/contact/verify": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Enter the code: the phone or email changes, and the old address gets a notice (no code)",
+            "description": "Each code counts as an attempt (5 by default), and wrong codes count toward the caps per address and per account, as binding's do. The change is written with a contact.changed event; the unique index decides between two accounts claiming one address at once.",
+            "operationId": "verifyContactChange",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactChangeVerifyRequest"}}}},
+            "responses": {
+              "200": {"description": "Changed; the account as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}},
+              "400": {"description": "Not JSON, no such open challenge of this person's, or a wrong code (the reason says how many attempts are left)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"$ref": "#/components/responses/CSRFRefused"},
+              "409": {"description": "Another account took the address in the meantime (nothing changed)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "410": {"description": "The code expired", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"description": "The code used up its attempts, a cap on wrong codes is full, or the client's rate limit", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
         "/api/me/identities/{identityID}/refresh": {
           "post": {
             "tags": ["session"],
@@ -242,7 +284,7 @@ enum OpenAPIDocument {
             "security": [{"adminToken": []}],
             "parameters": [
               {"name": "user_id", "in": "query", "description": "Only this user's events", "schema": {"type": "string", "format": "uuid"}},
-              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
+              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]}},
               {"name": "since", "in": "query", "description": "Occurred at or after (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "until", "in": "query", "description": "Occurred before (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "cursor", "in": "query", "description": "The previous page's nextCursor: the events older than that page", "schema": {"type": "string"}},
@@ -754,6 +796,27 @@ enum OpenAPIDocument {
           "WeChatTimeout": {"description": "WeChat did not answer in time", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         },
         "schemas": {
+          "ContactChangeRequest": {
+            "type": "object",
+            "properties": {"contact": {"type": "string", "description": "The new mainland mobile number (11 digits, +86 allowed) or email address"}},
+            "required": ["contact"]
+          },
+          "ContactChangeCodeSent": {
+            "type": "object",
+            "properties": {
+              "challenge_id": {"type": "string", "format": "uuid"},
+              "field": {"type": "string", "enum": ["phone", "email"], "description": "Which field the code changes"},
+              "destination": {"type": "string", "description": "The new address, masked (139****9000, a***@example.com)"},
+              "expires_in": {"type": "integer", "description": "Seconds the code is valid"}
+            },
+            "required": ["challenge_id", "field", "destination", "expires_in"],
+            "additionalProperties": false
+          },
+          "ContactChangeVerifyRequest": {
+            "type": "object",
+            "properties": {"challenge_id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "The 6-digit code sent to the new address"}},
+            "required": ["challenge_id", "code"]
+          },
           "Error": {
             "type": "object",
             "description": "Every error under /api/: the reason is meant for the developer; it never carries secrets or internals (a 5xx says only that something went wrong)",
@@ -843,7 +906,7 @@ enum OpenAPIDocument {
             "description": "One change, written in the change's own transaction; types and payload fields are listed in README (Events)",
             "properties": {
               "id": {"type": "string", "description": "The event's place in the log (increasing)"},
-              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]},
+              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]},
               "occurredAt": {"type": "string", "format": "date-time"},
               "userID": {"type": "string", "format": "uuid", "description": "The user it concerns, when there is one"},
               "actor": {"type": "object", "description": "Who did it, from which address (the client address TRUSTED_PROXIES resolves)",
@@ -863,7 +926,8 @@ enum OpenAPIDocument {
               "challenge_id": {"type": "string", "format": "uuid"}, "limit": {"type": "string"},
               "message_id": {"type": "string", "format": "uuid"}, "msgid": {"type": "integer"}, "status": {"type": "string"},
               "errcode": {"type": "integer"}, "reason": {"type": "string"}, "grant": {"type": "string"}, "grant_id": {"type": "string"},
-              "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"}
+              "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"},
+              "field": {"type": "string", "enum": ["phone", "email"]}
             },
             "additionalProperties": false
           },
@@ -872,7 +936,7 @@ enum OpenAPIDocument {
             "description": "Unknown fields are ignored",
             "properties": {
               "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
-              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked"]}},
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]}},
               "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
               "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
             }

@@ -62,6 +62,7 @@ extension LoginWorld {
 /// A code sender that drops the code (tests that read no code).
 struct DiscardingCodeSender: CodeSender {
     func send(_ code: OneTimeCode, to contact: ContactAddress, language: Language, lifetime: TimeInterval) async throws {}
+    func sendNotice(_ message: String, to contact: ContactAddress, language: Language) async throws {}
 }
 
 extension LoginWorld {

@@ -18,13 +18,17 @@ final class BindChallenge: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @Field(key: "expires_at") var expiresAt: Date
     @Field(key: "sent_at") var sentAt: Date
+    /// What the code proves: binding an identity, or a signed-in person's new phone or email (``Purpose``).
+    @Field(key: "purpose") var purpose: String
     @OptionalField(key: "consumed_at") var consumedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(id: UUID, identityID: UUID, contact: ContactAddress, codeHash: String, sentAt: Date, expiresAt: Date) {
+    init(id: UUID, identityID: UUID, contact: ContactAddress, codeHash: String, sentAt: Date, expiresAt: Date,
+         purpose: Purpose = .bind) {
         self.id = id
+        self.purpose = purpose.rawValue
         self.$identity.id = identityID
         switch contact {
         case .phone: self.channel = "phone"
@@ -35,6 +39,13 @@ final class BindChallenge: Model, @unchecked Sendable {
         self.attempts = 0
         self.sentAt = sentAt
         self.expiresAt = expiresAt
+    }
+
+    /// What a challenge's code proves. A contact change's challenge hangs off one of the person's identities (the
+    /// oldest), so it shares the table, the cooldown lock and the attempt counting with binding.
+    enum Purpose: String, Sendable {
+        case bind
+        case contactChange = "contact_change"
     }
 
     /// The address this challenge was sent to.

@@ -171,6 +171,7 @@ public enum LoginServer {
         app.migrations.add(CreateEvent())
         app.migrations.add(AddUserExternalID())
         app.migrations.add(CreateWebhooks())
+        app.migrations.add(AddPersonLookupIndexes())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

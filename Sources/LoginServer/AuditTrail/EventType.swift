@@ -44,4 +44,7 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// `jti`, `reason` (`code_reused`, `refresh_token_reused`, `client_revocation`, `admin`, `identity_unbound`),
     /// `count` (tokens still alive that were revoked, where counted).
     case tokensRevoked = "oidc.tokens_revoked"
+    /// The person downloaded the export of their data (`GET /api/me/export`, or the account page's button).
+    /// Payload: none.
+    case accountExported = "account.exported"
 }

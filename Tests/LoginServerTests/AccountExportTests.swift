@@ -46,14 +46,24 @@ import WeChatKit
                 idempotencyKey: nil, batchID: nil))
             world.clock.advance(by: 1)
         }
-        // One of the person's messages went out.
-        let sent = try #require(try await TemplateMessageRecord.query(on: db).filter(\.$user.$id == userID)
-            .sort(\.$createdAt).first())
-        sent.status = TemplateMessageStatus.sent.rawValue
-        sent.msgID = 987_654
-        sent.attempts = 1
-        sent.sentAt = world.clock.now()
-        try await sent.save(on: db)
+        // One of the person's messages went out, the other failed; both final, so the world's worker leaves them.
+        let rows = try await TemplateMessageRecord.query(on: db).sort(\.$createdAt).all()
+        for (index, row) in rows.enumerated() {
+            row.claimedBy = nil
+            row.claimExpiresAt = nil
+            row.attempts = 1
+            if index == 0 {
+                row.status = TemplateMessageStatus.sent.rawValue
+                row.msgID = 987_654
+                row.sentAt = world.clock.now()
+            } else {
+                row.status = TemplateMessageStatus.failed.rawValue
+                row.errcode = 43004
+                row.reason = "require subscribe"
+                row.finishedAt = world.clock.now()
+            }
+            try await row.save(on: db)
+        }
 
         // Pushes: the person followed and wrote to the official account; someone else wrote too.
         let officialAccount = try #require(try await WeChatIdentity.query(on: db).filter(\.$user.$id == userID)
@@ -190,8 +200,10 @@ import WeChatKit
                 #expect(exported["attempts"] as? Int == row.attempts)
                 #expect((exported["msgid"] as? NSNumber)?.int64Value == row.msgID)
                 #expect(exported["errcode"] as? Int == row.errcode)
+                #expect(exported["reason"] as? String == row.reason)
                 #expect(exported["created_at"] as? String == iso(row.createdAt))
                 #expect(exported["sent_at"] as? String == iso(row.sentAt))
+                #expect(exported["finished_at"] as? String == iso(row.finishedAt))
             }
             #expect(messages.contains { $0["status"] as? String == "sent" && ($0["msgid"] as? Int) == 987_654 })
 
@@ -297,7 +309,7 @@ import WeChatKit
             #expect(page.body.contains("下载我的数据"))
             let english = try await f.person.get("\(LoginWorld.serverBase)/account?lang=en")
             #expect(english.body.contains("Download my data"))
-            let forged = try await f.person.post("\(LoginWorld.serverBase)/account/export", form: [])
+            let forged = try await f.person.post("\(LoginWorld.serverBase)/account/export", form: [("csrf", "forged")])
             #expect(forged.status == 403)
             let csrf = try #require(page.input("csrf"))
             let download = try await f.person.post("\(LoginWorld.serverBase)/account/export", form: [("csrf", csrf)])

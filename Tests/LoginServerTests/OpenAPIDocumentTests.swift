@@ -16,6 +16,7 @@ import Vapor
         "GET /", "GET /dev/outbox", "GET /login", "GET /auth/wechat/callback",
         "GET /bind", "POST /bind/code", "GET /bind/verify", "POST /bind/verify",
         "GET /account", "POST /account/identities/{identityID}/unbind", "POST /account/identities/{identityID}/refresh",
+        "POST /account/export",
         "POST /logout", "GET /wechat/events", "POST /wechat/events", "GET /metrics",
         "GET /oauth/authorize", "GET /oauth/authorize/continue", "GET /oauth/logout", "POST /oauth/logout",
     ]

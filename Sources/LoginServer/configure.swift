@@ -186,6 +186,7 @@ public enum LoginServer {
         app.migrations.add(AddUserExternalID())
         app.migrations.add(CreateWebhooks())
         app.migrations.add(AddBindChallengePurpose())
+        app.migrations.add(AddPersonLookupIndexes())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

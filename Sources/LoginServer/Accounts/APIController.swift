@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// The JSON API for the business's own pages: who is signed in, and unbinding. Described in `/openapi.json`.
+/// The JSON API for the business's own pages: who is signed in, unbinding, and the person's data export. Described in `/openapi.json`.
 struct APIController: RouteCollection {
     let sessions: BrowserSession
     let profiles: ProfileRefresher
@@ -9,6 +9,7 @@ struct APIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api")
         api.get("me", use: me)
+        api.get("me", "export", use: export)
         api.post("me", "identities", ":identityID", "unbind", use: unbind)
         api.post("me", "identities", ":identityID", "refresh", use: refresh)
         api.post("logout", use: logout)
@@ -28,6 +29,12 @@ struct APIController: RouteCollection {
         let user = try await requireUser(req)
         return try MeResponse(user: user, identities: try await AccountService(database: req.db).identities(of: user),
                               csrfToken: BrowserSession.csrfToken(req))
+    }
+
+    /// Everything held about the signed-in person, as a JSON download (`AccountExport`); recorded as
+    /// `account.exported`.
+    func export(req: Request) async throws -> Response {
+        try await AccountExporter.download(req, user: try await requireUser(req), sessions: sessions)
     }
 
     func unbind(req: Request) async throws -> MeResponse {

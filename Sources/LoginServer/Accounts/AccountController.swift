@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// `/account`: who I am, which WeChat identities are bound, unbind, refresh a profile, sign out.
+/// `/account`: who I am, which WeChat identities are bound, unbind, refresh a profile, download my data, sign out.
 struct AccountController: RouteCollection {
     let sessions: BrowserSession
     let profiles: ProfileRefresher
@@ -10,6 +10,7 @@ struct AccountController: RouteCollection {
         routes.get("account", use: account)
         routes.post("account", "identities", ":identityID", "unbind", use: unbind)
         routes.post("account", "identities", ":identityID", "refresh", use: refreshProfile)
+        routes.post("account", "export", use: export)
         routes.post("logout", use: logout)
     }
 
@@ -58,6 +59,14 @@ struct AccountController: RouteCollection {
         } catch UserTokenService.Failure.needsReauthorization {
             return req.redirect(to: "/account?notice=reauthorize")
         }
+    }
+
+    /// "Download my data": the same document as `GET /api/me/export`, behind the page's CSRF token (a POST, so
+    /// another site cannot make the browser record an export).
+    func export(req: Request) async throws -> Response {
+        let user = try await sessions.requireUser(req)
+        try BrowserSession.checkCSRF(req, submitted: try req.content.decode(FormBody.self).csrf)
+        return try await AccountExporter.download(req, user: user, sessions: sessions)
     }
 
     func logout(req: Request) async throws -> Response {

@@ -30,6 +30,11 @@ enum AccountPage {
         <button class="secondary" type="submit">\(language.pick("获取验证码", "Send code"))</button></form>
         <h2>\(language.pick("已绑定的微信", "Linked WeChat identities"))</h2>
         \(cards)
+        <h2>\(language.pick("我的数据", "My data"))</h2>
+        <form method="post" action="/account/export"><input type="hidden" name="csrf" value="\(csrf)">
+        <p class="muted">\(language.pick("下载我们保存的关于你的全部信息（JSON 文件）。",
+            "Download everything we hold about you (a JSON file)."))</p>
+        <button class="secondary" type="submit">\(language.pick("下载我的数据", "Download my data"))</button></form>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(csrf)">
         <button class="secondary" type="submit">\(language.pick("退出登录", "Sign out"))</button></form>
         """

@@ -47,4 +47,7 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// The person changed their phone or email (or added the one they lacked) with a one-time code sent to the new
     /// address. Payload: `field` (`phone` or `email`), `challenge_id`; the addresses stay in the user's row only.
     case contactChanged = "contact.changed"
+    /// The person downloaded the export of their data (`GET /api/me/export`, or the account page's button).
+    /// Payload: none.
+    case accountExported = "account.exported"
 }

@@ -338,6 +338,15 @@ struct TemplateMessageQueue: Sendable {
         try await TemplateMessageRecord.find(id, on: database)
     }
 
+    /// The user's messages, newest first, at most `limit` (the person's data export).
+    func messages(ofUser userID: UUID, limit: Int) async throws -> [TemplateMessageRecord] {
+        try await TemplateMessageRecord.query(on: database)
+            .filter(\.$user.$id == userID)
+            .sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .limit(max(1, limit))
+            .all()
+    }
+
     /// Messages per status (for metrics and the admin API).
     func counts() async throws -> [TemplateMessageStatus: Int] {
         let rows = try await database.sql().raw("SELECT status, COUNT(*) AS n FROM template_messages GROUP BY status").all()

@@ -69,6 +69,39 @@ struct InboundEventStore: Sendable {
         return firstOccurrences(items.map(\.dedupKey), in: inserted)
     }
 
+    /// A stored push, as a person's data export shows it.
+    struct Stored: Sendable {
+        var appID: String
+        var openID: String
+        var msgType: String
+        var event: String?
+        var fields: [String: String]
+        var createTime: Int64
+        var receivedAt: Date?
+    }
+
+    /// The pushes WeChat sent about these identities (`(appid, openid)` pairs), newest first, at most `limit`.
+    static func pushes(of identities: [(appID: String, openID: String)], limit: Int,
+                       on database: any Database) async throws -> [Stored] {
+        guard !identities.isEmpty else { return [] }
+        let pairs = identities.map { SQLQueryString("(app_id = \(bind: $0.appID) AND openid = \(bind: $0.openID))") }
+        return try await database.sql().raw("""
+            SELECT app_id, openid, msg_type, event, fields, create_time, received_at FROM inbound_events
+            WHERE \(SQLList(pairs, separator: SQLRaw(" OR "))) ORDER BY received_at DESC, create_time DESC
+            LIMIT \(literal: max(1, limit))
+            """).all().map { row in
+                let fields = try row.decode(column: "fields", as: String.self)
+                return Stored(
+                    appID: try row.decode(column: "app_id", as: String.self),
+                    openID: try row.decode(column: "openid", as: String.self),
+                    msgType: try row.decode(column: "msg_type", as: String.self),
+                    event: try row.decode(column: "event", as: String?.self),
+                    fields: (try? JSONDecoder().decode([String: String].self, from: Data(fields.utf8))) ?? [:],
+                    createTime: try row.decode(column: "create_time", as: Int64.self),
+                    receivedAt: try row.decode(column: "received_at", as: Date?.self))
+            }
+    }
+
     /// The delivery reports (TEMPLATESENDJOBFINISH) stored for these msgids of `appID`: one look on the
     /// `(app_id, msg_id)` index, for sends recorded after their report arrived.
     static func deliveryReports(appID: String, msgIDs: [Int64], on database: any Database)

@@ -76,4 +76,31 @@ struct OIDCAccessTokenStore: Sendable {
     static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
         try await database.sql().raw("DELETE FROM \(ident: table) WHERE expires_at < \(bind: cutoff) RETURNING id").all().count
     }
+
+    /// What the user's access tokens say about one client and scope, for the person's data export. No `jti`
+    /// leaves the store (a `jti` names a bearer token).
+    struct ClientSummary: Sendable, Equatable {
+        var clientID: String
+        var scope: String
+        var firstIssuedAt: Date
+        var lastIssuedAt: Date
+        var activeTokens: Int
+    }
+
+    /// One row per client and scope the user was issued access tokens for (grouped by the database).
+    func summaries(ofUser userID: UUID, now: Date) async throws -> [ClientSummary] {
+        try await database.sql().raw("""
+            SELECT client_id, scope, MIN(created_at) AS first_issued, MAX(created_at) AS last_issued,
+                COUNT(CASE WHEN revoked_at IS NULL AND expires_at > \(bind: now) THEN 1 END) AS active_tokens
+            FROM oidc_access_tokens WHERE user_id = \(bind: userID)
+            GROUP BY client_id, scope ORDER BY client_id, scope
+            """).all().map { row in
+                ClientSummary(
+                    clientID: try row.decode(column: "client_id", as: String.self),
+                    scope: try row.decode(column: "scope", as: String.self),
+                    firstIssuedAt: try row.decode(column: "first_issued", as: Date.self),
+                    lastIssuedAt: try row.decode(column: "last_issued", as: Date.self),
+                    activeTokens: try row.decode(column: "active_tokens", as: Int.self))
+            }
+    }
 }

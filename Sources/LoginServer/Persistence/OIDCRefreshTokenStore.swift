@@ -114,4 +114,33 @@ struct OIDCRefreshTokenStore: Sendable {
             RETURNING id
             """).all().count
     }
+
+    /// What the user's refresh tokens say about one client and scope, for the person's data export: when tokens
+    /// were first and last issued, and how many families still hold a live token. No token hash leaves the store.
+    struct ClientSummary: Sendable, Equatable {
+        var clientID: String
+        var scope: String
+        var firstIssuedAt: Date
+        var lastIssuedAt: Date
+        var activeFamilies: Int
+    }
+
+    /// One row per client and scope the user was issued refresh tokens for (bounded by the clients, not the
+    /// tokens: the database groups them).
+    func summaries(ofUser userID: UUID, now: Date) async throws -> [ClientSummary] {
+        try await database.sql().raw("""
+            SELECT client_id, scope, MIN(created_at) AS first_issued, MAX(created_at) AS last_issued,
+                COUNT(DISTINCT CASE WHEN revoked_at IS NULL AND used_at IS NULL AND expires_at > \(bind: now)
+                    THEN grant_id END) AS active_families
+            FROM oidc_refresh_tokens WHERE user_id = \(bind: userID)
+            GROUP BY client_id, scope ORDER BY client_id, scope
+            """).all().map { row in
+                ClientSummary(
+                    clientID: try row.decode(column: "client_id", as: String.self),
+                    scope: try row.decode(column: "scope", as: String.self),
+                    firstIssuedAt: try row.decode(column: "first_issued", as: Date.self),
+                    lastIssuedAt: try row.decode(column: "last_issued", as: Date.self),
+                    activeFamilies: try row.decode(column: "active_families", as: Int.self))
+            }
+    }
 }

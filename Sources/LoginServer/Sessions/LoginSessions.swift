@@ -88,6 +88,15 @@ struct LoginSessionStore: Sendable {
         try await database.sql().raw("DELETE FROM login_sessions WHERE id_hash = \(bind: Self.hash(id.string))").run()
     }
 
+    /// When the session with this id was created and when it expires (for the person's data export); never its data.
+    func dates(of id: SessionID) async throws -> (createdAt: Date, expiresAt: Date)? {
+        guard Self.isWellFormed(id.string) else { return nil }
+        guard let row = try await database.sql().raw("""
+            SELECT created_at, expires_at FROM login_sessions WHERE id_hash = \(bind: Self.hash(id.string))
+            """).first() else { return nil }
+        return (try row.decode(column: "created_at", as: Date.self), try row.decode(column: "expires_at", as: Date.self))
+    }
+
     /// Deletes sessions that expired before `cutoff`; returns how many.
     static func sweep(expiredBefore cutoff: Date, on database: any Database) async throws -> Int {
         let sql = try database.sql()

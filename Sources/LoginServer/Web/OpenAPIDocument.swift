@@ -38,6 +38,21 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/export": {
+          "get": {
+            "tags": ["session"],
+            "summary": "Everything held about the signed-in person, as a JSON download (format wechat-login.export/1)",
+            "description": "A download (`Content-Disposition: attachment`, `Cache-Control: no-store`) of the person's profile, contact, WeChat identities (never their tokens), current session, apps the OpenID Connect provider issued tokens to (never the tokens), template messages sent to them, WeChat's pushes about them and their audit trail; the newest 1000 of each history, `truncated` says when there are more. Recorded as the event account.exported. DEPLOYMENT.md lists what each table contributes.",
+            "operationId": "exportMe",
+            "security": [{"session": []}],
+            "responses": {
+              "200": {"description": "The export", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}, "Content-Disposition": {"description": "attachment; filename=\"wechat-login-export-YYYY-MM-DD.json\"", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountExport"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/me/identities/{identityID}/unbind": {
           "post": {
             "tags": ["session"],
@@ -284,7 +299,7 @@ enum OpenAPIDocument {
             "security": [{"adminToken": []}],
             "parameters": [
               {"name": "user_id", "in": "query", "description": "Only this user's events", "schema": {"type": "string", "format": "uuid"}},
-              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]}},
+              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
               {"name": "since", "in": "query", "description": "Occurred at or after (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "until", "in": "query", "description": "Occurred before (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "cursor", "in": "query", "description": "The previous page's nextCursor: the events older than that page", "schema": {"type": "string"}},
@@ -892,6 +907,54 @@ enum OpenAPIDocument {
             "required": ["id", "appKind", "appID", "openID", "scopes", "needsReauthorization"],
             "additionalProperties": false
           },
+          "AccountExport": {
+            "type": "object",
+            "description": "Everything held about one person (format wechat-login.export/1; fields may be added, a removal or rename is a new format). Dates in ISO 8601, UTC. Never a token, hash, code or secret.",
+            "properties": {
+              "format": {"type": "string", "const": "wechat-login.export/1"},
+              "exported_at": {"type": "string", "format": "date-time"},
+              "user": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"}, "external_id": {"type": "string"}, "name": {"type": "string"},
+                "phone": {"type": "string"}, "email": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"}}, "required": ["id"], "additionalProperties": false},
+              "identities": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"}, "appid": {"type": "string"}, "app_kind": {"type": "string", "enum": ["officialAccount", "website"]},
+                "openid": {"type": "string"}, "unionid": {"type": "string"}, "nickname": {"type": "string"}, "avatar_url": {"type": "string"},
+                "scopes": {"type": "array", "items": {"type": "string"}}, "is_snapshot_user": {"type": "boolean"},
+                "following": {"type": "boolean", "description": "Follows the official account, as WeChat last said; absent until it said"},
+                "needs_reauthorization": {"type": "boolean"},
+                "holds_wechat_tokens": {"type": "boolean", "description": "Sealed WeChat user tokens are stored (their values never leave the server)"},
+                "access_token_expires_at": {"type": "string", "format": "date-time"}, "refresh_token_expires_at": {"type": "string", "format": "date-time"},
+                "last_sign_in_at": {"type": "string", "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"}},
+                "required": ["id", "appid", "app_kind", "openid", "scopes", "is_snapshot_user", "needs_reauthorization", "holds_wechat_tokens"], "additionalProperties": false}},
+              "sessions": {"type": "array", "description": "The session the export was asked from", "items": {"type": "object", "properties": {
+                "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"}, "current": {"type": "boolean"}},
+                "required": ["created_at", "expires_at", "current"], "additionalProperties": false}},
+              "apps": {"type": "array", "description": "OpenID Connect clients the person was issued tokens for", "items": {"type": "object", "properties": {
+                "client_id": {"type": "string"}, "client_name": {"type": "string"}, "scopes": {"type": "array", "items": {"type": "string"}},
+                "first_issued_at": {"type": "string", "format": "date-time"}, "last_issued_at": {"type": "string", "format": "date-time"},
+                "active_refresh_families": {"type": "integer", "minimum": 0}, "active_access_tokens": {"type": "integer", "minimum": 0}},
+                "required": ["client_id", "scopes", "first_issued_at", "last_issued_at", "active_refresh_families", "active_access_tokens"], "additionalProperties": false}},
+              "template_messages": {"type": "array", "description": "Newest first", "items": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"}, "appid": {"type": "string"}, "openid": {"type": "string"}, "template_id": {"type": "string"},
+                "url": {"type": "string"}, "data": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "value": {"type": "string"}, "color": {"type": "string"}}, "required": ["key", "value"], "additionalProperties": false}},
+                "status": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "blocked", "failed"]}, "attempts": {"type": "integer"},
+                "msgid": {"type": "integer"}, "errcode": {"type": "integer"}, "reason": {"type": "string"}, "delivery_status": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"}, "sent_at": {"type": "string", "format": "date-time"}, "finished_at": {"type": "string", "format": "date-time"}},
+                "required": ["id", "appid", "openid", "template_id", "data", "status", "attempts"], "additionalProperties": false}},
+              "wechat_pushes": {"type": "array", "description": "What WeChat pushed to the official account about the person's identities (follows, messages they wrote, delivery reports), newest first", "items": {"type": "object", "properties": {
+                "appid": {"type": "string"}, "openid": {"type": "string"}, "msg_type": {"type": "string"}, "event": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}}, "create_time": {"type": "integer"},
+                "received_at": {"type": "string", "format": "date-time"}},
+                "required": ["appid", "openid", "msg_type", "fields", "create_time"], "additionalProperties": false}},
+              "events": {"type": "array", "description": "The person's audit trail, newest first, as GET /api/admin/events shows it", "items": {"$ref": "#/components/schemas/Event"}},
+              "limits": {"type": "object", "description": "The most rows of each history an export holds", "properties": {"events": {"type": "integer"}, "template_messages": {"type": "integer"}, "wechat_pushes": {"type": "integer"}}, "required": ["events", "template_messages", "wechat_pushes"], "additionalProperties": false},
+              "truncated": {"type": "object", "description": "true: older rows exist beyond the limit", "properties": {"events": {"type": "boolean"}, "template_messages": {"type": "boolean"}, "wechat_pushes": {"type": "boolean"}}, "required": ["events", "template_messages", "wechat_pushes"], "additionalProperties": false}
+            },
+            "required": ["format", "exported_at", "user", "identities", "sessions", "apps", "template_messages", "wechat_pushes", "events", "limits", "truncated"],
+            "additionalProperties": false
+          },
           "EventPage": {
             "type": "object",
             "properties": {
@@ -906,7 +969,7 @@ enum OpenAPIDocument {
             "description": "One change, written in the change's own transaction; types and payload fields are listed in README (Events)",
             "properties": {
               "id": {"type": "string", "description": "The event's place in the log (increasing)"},
-              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]},
+              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]},
               "occurredAt": {"type": "string", "format": "date-time"},
               "userID": {"type": "string", "format": "uuid", "description": "The user it concerns, when there is one"},
               "actor": {"type": "object", "description": "Who did it, from which address (the client address TRUSTED_PROXIES resolves)",
@@ -936,7 +999,7 @@ enum OpenAPIDocument {
             "description": "Unknown fields are ignored",
             "properties": {
               "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
-              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed"]}},
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
               "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
               "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
             }

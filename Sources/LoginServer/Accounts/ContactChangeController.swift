@@ -184,20 +184,11 @@ struct ContactChangeController: RouteCollection {
     static func codeForm(_ req: Request, challenge: BindChallenge, error: String?, status: HTTPResponseStatus) -> Response {
         let language = req.language
         let destination = challenge.contact?.masked ?? ""
-        let errorHTML: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
-        let body: HTML = """
-        <p>\(language.pick("验证码已发送至新的地址 \(destination)。", "A code was sent to the new address \(destination)."))</p>
-        \(errorHTML)
-        <form method="post" action="/account/contact/verify">
-        <input type="hidden" name="csrf" value="\(BrowserSession.csrfToken(req))">
-        <input type="hidden" name="challenge" value="\(challenge.id?.uuidString ?? "")">
-        <label for="code">\(language.pick("6 位验证码", "6-digit code"))</label>
-        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required>
-        <button type="submit">\(language.pick("确认更改", "Confirm the change"))</button>
-        </form>
-        <p class="muted"><a href="/account">\(language.pick("返回我的账号", "Back to my account"))</a></p>
-        """
-        return Page(req, title: language.pick("输入验证码", "Enter the code"), body: body).response(req, status: status)
+        return BindPages.codeEntry(
+            req, challenge: challenge, error: error, status: status,
+            sent: language.pick("验证码已发送至新的地址 \(destination)。", "A code was sent to the new address \(destination)."),
+            action: "/account/contact/verify", submit: language.pick("确认更改", "Confirm the change"),
+            link: (href: "/account", text: language.pick("返回我的账号", "Back to my account")))
     }
 
     // MARK: The JSON API

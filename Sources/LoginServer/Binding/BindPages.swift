@@ -23,18 +23,29 @@ enum BindPages {
     static func codeForm(_ req: Request, challenge: BindChallenge, error: String?, status: HTTPResponseStatus) -> Response {
         let language = req.language
         let destination = challenge.contact?.masked ?? ""
+        return codeEntry(req, challenge: challenge, error: error, status: status,
+                         sent: language.pick("验证码已发送至 \(destination)。", "A code was sent to \(destination)."),
+                         action: "/bind/verify", submit: language.pick("确认绑定", "Link account"),
+                         link: (href: "/bind", text: language.pick("重新获取验证码", "Send a new code")))
+    }
+
+    /// The one-time-code form binding and a contact change share: what was sent where, the error of the last try,
+    /// the CSRF-protected form posting `challenge` and `code` to `action`, and a way back.
+    static func codeEntry(_ req: Request, challenge: BindChallenge, error: String?, status: HTTPResponseStatus,
+                          sent: String, action: String, submit: String, link: (href: String, text: String)) -> Response {
+        let language = req.language
         let errorHTML: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
         let body: HTML = """
-        <p>\(language.pick("验证码已发送至 \(destination)。", "A code was sent to \(destination)."))</p>
+        <p>\(sent)</p>
         \(errorHTML)
-        <form method="post" action="/bind/verify">
+        <form method="post" action="\(action)">
         <input type="hidden" name="csrf" value="\(BrowserSession.csrfToken(req))">
         <input type="hidden" name="challenge" value="\(challenge.id?.uuidString ?? "")">
         <label for="code">\(language.pick("6 位验证码", "6-digit code"))</label>
         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required>
-        <button type="submit">\(language.pick("确认绑定", "Link account"))</button>
+        <button type="submit">\(submit)</button>
         </form>
-        <p class="muted"><a href="/bind">\(language.pick("重新获取验证码", "Send a new code"))</a></p>
+        <p class="muted"><a href="\(link.href)">\(link.text)</a></p>
         """
         return Page(req, title: language.pick("输入验证码", "Enter the code"), body: body).response(req, status: status)
     }

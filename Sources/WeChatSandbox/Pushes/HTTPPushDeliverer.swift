@@ -40,7 +40,8 @@ struct HTTPPushDeliverer: PushDelivering {
             let verdict = classifyPushResponse(
                 status: status, body: body, mode: mode, token: token, appID: app.appID, encodingAESKey: app.encodingAESKey)
             switch verdict {
-            case .success, .empty, .reply: return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil)
+            case .success, .empty: return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil)
+            case .reply(let xml): return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil, reply: xml)
             case .invalid(let reason): return PushAttemptResult(acknowledged: false, responseStatus: status, error: reason)
             }
         } catch {
@@ -60,6 +61,10 @@ struct HTTPPushDeliverer: PushDelivering {
         case .unsubscribe: PushXML.unsubscribe(toUserName: toUserName, fromOpenID: openID, createTime: createTime)
         case .templateSendJobFinish(let msgID, let status):
             PushXML.templateSendJobFinish(toUserName: toUserName, fromOpenID: openID, createTime: createTime, msgID: msgID, status: status)
+        case .text(let content, let msgID):
+            PushXML.text(toUserName: toUserName, fromOpenID: openID, createTime: createTime, content: content, msgID: msgID)
+        case .click(let key):
+            PushXML.click(toUserName: toUserName, fromOpenID: openID, createTime: createTime, key: key)
         }
     }
 }

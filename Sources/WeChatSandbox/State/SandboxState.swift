@@ -43,6 +43,8 @@ actor SandboxState {
     /// The size of `parametricQRCodes` at which the next purge of expired temporary codes runs.
     var nextParametricQRPurge = SandboxState.purgeThreshold
     var pushes: [PushRecord] = []
+    /// Each (app, user) chat on the simulated phone: what the user sent and the account's passive replies.
+    var chats: [String: [ChatEntry]] = [:]
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration
@@ -95,7 +97,7 @@ actor SandboxState {
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
         retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
-        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
+        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []; chats = [:]
         wakeAllWaiters()
         qrSessions = [:]
         parametricQRCodes = [:]; parametricQRPaths = [:]; permanentQRTickets = [:]; permanentQRCounts = [:]

@@ -66,8 +66,13 @@ extension SandboxState {
         guard code.isValid(at: now) else { throw .expired }
         guard accept else { return nil }
         let event = QRSceneEvent(scene: code.scene.text, ticket: code.ticket)
-        let kind: PushEventKind = setFollowing(true, appID: code.appID, userID: userID, now: now)
-            ? .qrSubscribe(event) : .scan(event)
+        let kind: PushEventKind
+        if setFollowing(true, appID: code.appID, userID: userID, now: now) {
+            follows[Self.key(code.appID, userID)]?.qrScene = code.scene
+            kind = .qrSubscribe(event)
+        } else {
+            kind = .scan(event)
+        }
         code.scans += 1
         parametricQRCodes[ticket] = code
         return kind

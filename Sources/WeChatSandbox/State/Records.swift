@@ -45,6 +45,8 @@ struct FollowRecord: Sendable {
     var refusesMessages: Bool
     /// Injected fault: template messages to this follower fail (`failed: system failed`).
     var systemFails = false
+    /// The parametric code's scene of the latest follow, when it came from one (`user/info`'s `qr_scene`).
+    var qrScene: ParametricQRCode.Scene? = nil
 }
 
 /// A template message a user received, as their phone shows it.

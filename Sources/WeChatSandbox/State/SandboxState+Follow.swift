@@ -33,7 +33,7 @@ extension SandboxState {
         var record = follows[key] ?? FollowRecord(subscribed: false, subscribeTime: now, blocked: false, refusesMessages: false)
         guard record.subscribed != following else { return false }
         record.subscribed = following
-        if following { record.subscribeTime = now }
+        if following { record.subscribeTime = now; record.qrScene = nil }
         follows[key] = record
         return true
     }
@@ -59,7 +59,11 @@ extension SandboxState {
         info.country = ""; info.headimgurl = ""; info.subscribe_time = Int(record.subscribeTime.timeIntervalSince1970)
         info.unionid = unionID(userID: owner.userID, appID: app.appID)
         info.remark = ""; info.groupid = 0; info.tagid_list = []; info.subscribe_scene = "ADD_SCENE_QR_CODE"
-        info.qr_scene = 0; info.qr_scene_str = ""
+        switch record.qrScene {
+        case .id(let id): info.qr_scene = Int(id); info.qr_scene_str = ""
+        case .string(let string): info.qr_scene = 0; info.qr_scene_str = string
+        case nil: info.qr_scene = 0; info.qr_scene_str = ""
+        }
         return info
     }
 

@@ -142,4 +142,21 @@ struct ParametricScanTests {
             #expect(tickets.count == 1 && tickets.first?.hasPrefix("gQ") == true)
         }
     }
+
+    @Test func userInfoReportsTheSceneOfAFollowFromACode() async throws {
+        try await H.with { h in
+            let token = try await h.serverToken()
+            let created = try await h.createQR(token: token, #"{"action_name":"QR_STR_SCENE","action_info":{"scene":{"scene_str":"s-1"}}}"#)
+            _ = try await h.postJSON("/sandbox/api/qrcodes/\(try #require(created.string("ticket")))/scan", #"{"user":"u3"}"#)
+            let info = try await h.get("/cgi-bin/user/info?access_token=\(token)&openid=\(h.openID("u3"))")
+            #expect(info.int("subscribe") == 1 && info.string("qr_scene_str") == "s-1" && info.int("qr_scene") == 0)
+            let (ticket, _) = try await h.temporaryQR(token: token, scene: 31)
+            _ = try await h.postJSON("/sandbox/api/qrcodes/\(ticket)/scan", #"{"user":"u1"}"#)
+            let follower = try await h.get("/cgi-bin/user/info?access_token=\(token)&openid=\(h.openID("u1"))")
+            #expect(follower.int("qr_scene") == 0 && follower.string("qr_scene_str") == "")
+            _ = try await h.postJSON("/sandbox/api/users/u3/unfollow", #"{"appid":"\#(H.oa)"}"#)
+            _ = try await h.postJSON("/sandbox/api/qrcodes/\(ticket)/scan", #"{"user":"u3"}"#)
+            #expect(try await h.get("/cgi-bin/user/info?access_token=\(token)&openid=\(h.openID("u3"))").int("qr_scene") == 31)
+        }
+    }
 }

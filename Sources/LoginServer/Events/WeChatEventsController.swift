@@ -63,7 +63,9 @@ struct WeChatEventsController: RouteCollection {
             // the nonce's; reading it again gives the push's key.
             req.logger.info("wechat push repeated", metadata: ["reason": "nonce"])
             guard let relay, case .push(let repeated) = try? server.handle(
-                MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body), now: clock.now())
+                MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body), now: clock.now()),
+                relay.forwards(PushConsumption(key: PushRecorder.key(repeated.message), isFirstArrival: false,
+                                               isConsumed: PushConsumption.consumes(repeated.message)))
             else { return Self.plain(MessageReply.success) }
             let answer = await relay.answerRepeat(key: PushRecorder.key(repeated.message), arrival: arrival,
                                                   on: req.db, logger: req.logger)

@@ -83,23 +83,26 @@ struct PushRelay: Sendable {
         return answer
     }
 
-    /// Answers a repeat of a push (WeChat's retry) from its row, waiting (polling, up to this arrival's deadline)
-    /// while it is still being relayed. A push with no row was not relayed: `success` at once.
+    /// Answers a repeat of a push (WeChat's retry, or the same push at two instances at once) from its row, waiting
+    /// — polling, up to this arrival's deadline — while the first arrival is still relaying it or has not claimed it
+    /// yet. Never forwards: past the deadline the answer is `success`.
     func answerRepeat(key: String, arrival: ContinuousClock.Instant, on database: any Database,
                       logger: Logger) async -> Answer {
         let deadline = arrival.advanced(by: configuration.timeout)
         let store = PushRelayStore(database: database)
         do {
-            while let record = try await store.find(key: key) {
-                switch record.state {
-                case .replied:
+            while true {
+                let record = try await store.find(key: key)
+                switch record?.state {
+                case .replied?:
                     logger.info("wechat push repeated; answered with the handler's stored reply")
-                    return record.reply.map(Answer.reply) ?? .success
-                case .acknowledged, .failed:
+                    return record?.reply.map(Answer.reply) ?? .success
+                case .acknowledged?, .failed?:
                     return .success
-                case .relaying:
+                case .relaying?, nil:
                     guard ContinuousClock.now.advanced(by: configuration.pollInterval) < deadline else {
-                        logger.warning("wechat push repeated while still relaying; WeChat gets success")
+                        logger.warning("wechat push repeated while not relayed yet; WeChat gets success",
+                                       metadata: ["relaying": "\(record != nil)"])
                         return .success
                     }
                     try await Task.sleep(for: configuration.pollInterval)
@@ -107,8 +110,8 @@ struct PushRelay: Sendable {
             }
         } catch {
             logger.error("relay state unreadable", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return .success
         }
-        return .success
     }
 
     /// How one forward ended.

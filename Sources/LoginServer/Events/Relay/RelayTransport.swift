@@ -20,13 +20,16 @@ protocol RelayTransport: Sendable {
 }
 
 /// ``RelayTransport`` over its own AsyncHTTPClient: redirects are never followed (a 3xx is an answer WeChat would not
-/// accept), and the answer's body is capped while reading.
+/// accept), a connection that cannot be made is not retried, and the answer's body is capped while reading.
 final class HTTPRelayTransport: RelayTransport {
     private let client: HTTPClient
 
     init() {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(4), read: .seconds(5))
+        // A refused connection fails the forward at once (WeChat gets `success` now) instead of being retried with
+        // back-off until the deadline: there is no time for a second attempt inside WeChat's five seconds anyway.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -38,17 +38,44 @@ extension SandboxConfiguration {
         }
     }
 
-    /// One button of an official account's custom menu (a `view` button: it opens a URL in WeChat's browser).
+    /// One button of an official account's custom menu: a `view` button opens a URL in WeChat's browser, a `click`
+    /// button pushes `Event=CLICK` with its `key` to the account's server.
     public struct MenuItem: Sendable, Codable, Equatable {
+        /// WeChat's two basic button types.
+        public enum ButtonType: String, Sendable, Codable {
+            case view, click
+        }
+
         /// The button's label.
         public var name: String
-        /// The page it opens: an authorization link or one of the business's pages.
-        public var url: String
+        /// `view` (the default, the old shape `{"name","url"}`) or `click`.
+        public var type: ButtonType
+        /// The page a `view` button opens: an authorization link or one of the business's pages.
+        public var url: String?
+        /// The `EventKey` a `click` button pushes.
+        public var key: String?
 
-        /// Creates a menu button.
+        /// Creates a `view` button.
         public init(name: String, url: String) {
             self.name = name
+            self.type = .view
             self.url = url
+        }
+
+        /// Creates a `click` button.
+        public init(name: String, key: String) {
+            self.name = name
+            self.type = .click
+            self.key = key
+        }
+
+        /// Decodes a button; `type` defaults to `view`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            type = try c.decodeIfPresent(ButtonType.self, forKey: .type) ?? .view
+            url = try c.decodeIfPresent(String.self, forKey: .url)
+            key = try c.decodeIfPresent(String.self, forKey: .key)
         }
     }
 
@@ -156,15 +183,22 @@ extension SandboxConfiguration {
 }
 
 extension SandboxConfiguration.MenuItem {
-    /// WeChat's limits for a custom menu's top level: at most 3 buttons, short names, `view` URLs of at most
-    /// 1024 bytes with an http(s) scheme.
+    /// WeChat's limits for a custom menu's top level: at most 3 buttons, short names; a `view` button's http(s)
+    /// URL of at most 1024 bytes, a `click` button's key of 1–128 bytes.
     static func isValidMenu(_ items: [Self]) -> Bool {
         items.count <= 3 && items.allSatisfy { item in
-            guard !item.name.isEmpty, item.name.count <= 16, item.url.utf8.count <= 1024,
-                  let components = URLComponents(string: item.url), let scheme = components.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", components.host?.isEmpty == false
-            else { return false }
-            return true
+            guard !item.name.isEmpty, item.name.count <= 16 else { return false }
+            switch item.type {
+            case .click:
+                guard let key = item.key, (1...128).contains(key.utf8.count) else { return false }
+                return true
+            case .view:
+                guard let url = item.url, url.utf8.count <= 1024,
+                      let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+                      scheme == "http" || scheme == "https", components.host?.isEmpty == false
+                else { return false }
+                return true
+            }
         }
     }
 }

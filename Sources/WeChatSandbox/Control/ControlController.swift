@@ -21,6 +21,8 @@ struct ControlController: RouteCollection {
         api.post("reset", use: reset)
         try api.register(collection: ControlClockController(sandbox: sandbox))
         try api.register(collection: ControlQRController(sandbox: sandbox))
+        try api.register(collection: ControlQRCodeController(sandbox: sandbox))
+        try api.register(collection: ControlChatController(sandbox: sandbox))
         try api.register(collection: ControlFaultController(sandbox: sandbox))
         try api.register(collection: ControlBrowserController(sandbox: sandbox))
     }
@@ -57,8 +59,9 @@ struct ControlController: RouteCollection {
         if let value = patch.menu {
             guard app.kind != .website, SandboxConfiguration.MenuItem.isValidMenu(value) else {
                 return ControlReply.error(.badRequest, """
-                    menu: an official account's, at most 3 buttons, each a name of 1-16 characters and an http(s) url \
-                    of at most 1024 bytes
+                    menu: an official account's, at most 3 buttons, each a name of 1-16 characters and either \
+                    {"type":"view","url"} with an http(s) url of at most 1024 bytes or {"type":"click","key"} with a key of \
+                    1-128 bytes
                     """)
             }
             app.menu = value

@@ -26,11 +26,24 @@ struct PhoneChatPage: Sendable {
             <p><a href="/sandbox/phone/\(e(id))">返回手机</a></p>\(Self.entryNote)</div>
             """)
         }
+        let chatPath = "/sandbox/phone/\(e(id))/chat/\(e(app.appID))"
         let menu = app.menu.map { item in
-            "<a class=\"btn no\" href=\"\(e(openPath(user: id, appID: app.appID, from: .menu, url: item.url)))\">\(e(item.name))</a>"
+            switch item.type {
+            case .view:
+                "<a class=\"btn no\" href=\"\(e(openPath(user: id, appID: app.appID, from: .menu, url: item.url ?? "")))\">\(e(item.name))</a>"
+            case .click:
+                """
+                <form method="post" action="\(chatPath)/click"><button class="btn no" name="key" value="\(e(item.key ?? ""))">\
+                \(e(item.name))</button></form>
+                """
+            }
         }.joined(separator: " ")
+        let lines = await sandbox.state.chat(appID: app.appID, userID: id).map(Self.line).joined()
         return HTML.page(title: app.name, body: """
-        <div class="card"><h1>\(e(app.name))</h1><p class="muted">\(e(user.nickname))的会话</p>
+        <div class="card"><h1>\(e(app.name))</h1><p class="muted">\(e(user.nickname))的会话 · Chat</p>
+        <div id="chat">\(lines.isEmpty ? "<p class=\"muted\">暂无消息 · No messages yet</p>" : lines)</div>
+        <form method="post" action="\(chatPath)/send"><input name="text" id="text" size="40" maxlength="\(ChatAction.maximumTextLength)"
+        placeholder="发消息 · Message"><button class="btn ok" id="send">发送 Send</button></form>
         <form method="get" action="/sandbox/phone/\(e(id))/open"><input type="hidden" name="appid" value="\(e(app.appID))">
         <input type="hidden" name="from" value="chat"><p>会话中的链接（公众号发来的网页或授权链接）：</p>
         <input name="url" size="60" placeholder="https://open.weixin.qq.com/connect/oauth2/authorize?…#wechat_redirect">
@@ -38,6 +51,52 @@ struct PhoneChatPage: Sendable {
         <h2>自定义菜单</h2><nav id="menu">\(menu.isEmpty ? "<p class=\"muted\">未设置菜单（PATCH /sandbox/api/apps/{appid} {\"menu\":[…]}）</p>" : menu)</nav>
         <p><a href="/sandbox/phone/\(e(id))">返回手机</a></p>\(Self.entryNote)</div>
         """)
+    }
+
+    /// One chat line: the user's on the right, the account's replies and WeChat's notices on the left.
+    static func line(_ entry: ChatEntry) -> String {
+        let e = HTML.escape
+        let links = (entry.links ?? []).map { "<br><a href=\"\(e($0))\">\(e($0))</a>" }.joined()
+        let align = entry.from == "user" ? "right" : "left"
+        let who = entry.from == "user" ? "我" : entry.from == "account" ? "公众号" : "微信"
+        return "<div class=\"msg chat-\(e(entry.from))\" style=\"text-align:\(align)\"><strong>\(who)</strong> \(e(entry.text))\(links)</div>"
+    }
+
+    struct SendForm: Content {
+        var text: String
+    }
+
+    struct ClickForm: Content {
+        var key: String
+    }
+
+    /// The chat's send button: pushes the text and comes back to the chat, with the reply when the account's
+    /// server answered one within its first attempt.
+    func send(_ req: Request) async throws -> Response {
+        let text = (try? req.content.decode(SendForm.self))?.text ?? ""
+        return try await act(req, .text(text))
+    }
+
+    /// A `click` menu button: pushes `Event=CLICK` with its key.
+    func click(_ req: Request) async throws -> Response {
+        let key = (try? req.content.decode(ClickForm.self))?.key ?? ""
+        return try await act(req, .click(key))
+    }
+
+    private func act(_ req: Request, _ action: ChatAction) async throws -> Response {
+        let id = req.parameters.get("user") ?? ""
+        let appID = req.parameters.get("appid") ?? ""
+        guard await sandbox.state.users[id] != nil else { throw Abort(.notFound) }
+        do {
+            _ = try await sandbox.chat(action, userID: id, appID: appID, client: req.application.client)
+        } catch .invalidText {
+            return HTML.cannotAccess("消息不能为空，最长 \(ChatAction.maximumTextLength) 字 · A message is 1–\(ChatAction.maximumTextLength) characters")
+        } catch .unknownButton {
+            return HTML.cannotAccess("菜单中没有这个按钮 · No such menu button")
+        } catch {
+            return HTML.cannotAccess("关注后才能发消息 · Follow the account to chat")
+        }
+        return HTML.redirect("/sandbox/phone/\(id)/chat/\(appID)")
     }
 
     /// The phone's in-app browser opening `url` from the account's chat or menu: remembers who and where from (the

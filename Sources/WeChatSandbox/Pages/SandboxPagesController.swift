@@ -19,6 +19,10 @@ struct SandboxPagesController: RouteCollection {
         routes.post("sandbox", "phone", ":user", "follow", use: PhonePage(sandbox: sandbox).follow)
         routes.get("sandbox", "phone", ":user", "chat", ":appid", use: PhoneChatPage(sandbox: sandbox).show)
         routes.get("sandbox", "phone", ":user", "open", use: PhoneChatPage(sandbox: sandbox).open)
+        routes.post("sandbox", "phone", ":user", "chat", ":appid", "send", use: PhoneChatPage(sandbox: sandbox).send)
+        routes.post("sandbox", "phone", ":user", "chat", ":appid", "click", use: PhoneChatPage(sandbox: sandbox).click)
+        routes.get("sandbox", "q", ":path", use: PhoneScanPage(sandbox: sandbox).show)
+        routes.post("sandbox", "q", ":path", use: PhoneScanPage(sandbox: sandbox).press)
     }
 
     /// Only local paths, so the page cannot be used as an open redirect.

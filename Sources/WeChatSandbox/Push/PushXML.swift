@@ -35,6 +35,13 @@ enum PushXML {
         return "<xml>\(fields)</xml>"
     }
 
+    /// The user pressed a `click` button of the account's custom menu.
+    static func click(toUserName: String, fromOpenID: String, createTime: Int, key: String) -> String {
+        var fields = header(toUserName, fromOpenID, createTime, msgType: "event")
+        fields += element("Event", cdata: "CLICK") + element("EventKey", cdata: key)
+        return "<xml>\(fields)</xml>"
+    }
+
     /// A text message from the user.
     static func text(toUserName: String, fromOpenID: String, createTime: Int, content: String, msgID: Int64) -> String {
         var fields = header(toUserName, fromOpenID, createTime, msgType: "text")

@@ -40,7 +40,8 @@ struct HTTPPushDeliverer: PushDelivering {
             let verdict = classifyPushResponse(
                 status: status, body: body, mode: mode, token: token, appID: app.appID, encodingAESKey: app.encodingAESKey)
             switch verdict {
-            case .success, .empty, .reply: return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil)
+            case .success, .empty: return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil)
+            case .reply(let xml): return PushAttemptResult(acknowledged: true, responseStatus: status, error: nil, reply: xml)
             case .invalid(let reason): return PushAttemptResult(acknowledged: false, responseStatus: status, error: reason)
             }
         } catch {
@@ -51,9 +52,19 @@ struct HTTPPushDeliverer: PushDelivering {
     static func innerXML(kind: PushEventKind, toUserName: String, openID: String, createTime: Int) -> String {
         switch kind {
         case .subscribe: PushXML.subscribe(toUserName: toUserName, fromOpenID: openID, createTime: createTime)
+        case .qrSubscribe(let event):
+            PushXML.subscribe(
+                toUserName: toUserName, fromOpenID: openID, createTime: createTime, eventKey: "qrscene_" + event.scene,
+                ticket: event.ticket)
+        case .scan(let event):
+            PushXML.scan(toUserName: toUserName, fromOpenID: openID, createTime: createTime, eventKey: event.scene, ticket: event.ticket)
         case .unsubscribe: PushXML.unsubscribe(toUserName: toUserName, fromOpenID: openID, createTime: createTime)
         case .templateSendJobFinish(let msgID, let status):
             PushXML.templateSendJobFinish(toUserName: toUserName, fromOpenID: openID, createTime: createTime, msgID: msgID, status: status)
+        case .text(let content, let msgID):
+            PushXML.text(toUserName: toUserName, fromOpenID: openID, createTime: createTime, content: content, msgID: msgID)
+        case .click(let key):
+            PushXML.click(toUserName: toUserName, fromOpenID: openID, createTime: createTime, key: key)
         }
     }
 }

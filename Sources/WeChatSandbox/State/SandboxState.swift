@@ -35,7 +35,16 @@ actor SandboxState {
     var qrWaiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
     var cancelledWaiters: Set<UUID> = []
     var faults: [FaultRule] = []
+    /// Parametric QR codes by ticket, and the ticket of each scan path and of each permanent (app, scene).
+    var parametricQRCodes: [String: ParametricQRCode] = [:]
+    var parametricQRPaths: [String: String] = [:]
+    var permanentQRTickets: [String: String] = [:]
+    var permanentQRCounts: [String: Int] = [:]
+    /// The size of `parametricQRCodes` at which the next purge of expired temporary codes runs.
+    var nextParametricQRPurge = SandboxState.purgeThreshold
     var pushes: [PushRecord] = []
+    /// Each (app, user) chat on the simulated phone: what the user sent and the account's passive replies.
+    var chats: [String: [ChatEntry]] = [:]
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration
@@ -88,9 +97,11 @@ actor SandboxState {
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
         retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
-        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
+        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []; chats = [:]
         wakeAllWaiters()
         qrSessions = [:]
+        parametricQRCodes = [:]; parametricQRPaths = [:]; permanentQRTickets = [:]; permanentQRCounts = [:]
+        nextParametricQRPurge = Self.purgeThreshold
     }
 
     /// Adds (or replaces) a user, deriving openids for every app.

@@ -270,4 +270,44 @@ import WeChatSandbox
             try await second.asyncShutdown()
         }
     }
+
+    /// End to end: the sandbox's phone sends a text message and presses a `click` menu button; the push goes to the
+    /// server (safe mode), on to the business's handler (plaintext, its own Token), and the handler's reply is shown
+    /// in the phone's chat.
+    @Test func thePhonesMessageAndMenuClickGetTheHandlersReplyInTheChat() async throws {
+        let handlerServer = MessageServer.Configuration(token: "handlertoken", appID: Self.appID, mode: .plaintext)
+        let handler = try await BusinessHandler.start(handlerServer, now: { Date() }, behaviour: .reply({ message in
+            switch message.kind {
+            case .text(let content, _): "商家回复：\(content)"
+            default: "菜单回复：\(message.fields["EventKey"] ?? "?")"
+            }
+        }))
+        var relay = PushRelayConfiguration(handlerURL: handler.url)
+        relay.token = "handlertoken"
+        relay.mode = .plaintext
+        do {
+            try await LoginWorld.with(adjust: { $0.relay = relay }) { world in
+                #expect(world.services.configuration.messageServer?.mode == .safe)
+                try await world.listenForPushes()
+                try await world.control(.PATCH, "apps/\(world.officialAccountID)",
+                                        json: #"{"menu":[{"name":"帮助","type":"click","key":"MENU_HELP"}]}"#)
+                let sent = try await world.control(.POST, "users/u1/chat/\(world.officialAccountID)", json: #"{"text":"在吗"}"#)
+                #expect(sent.status == 200)
+                #expect(sent.body.contains(#""delivery":"acknowledged""#), "\(sent.body)")
+                #expect(sent.body.contains("商家回复：在吗"), "\(sent.body)")
+                let clicked = try await world.control(.POST, "users/u1/chat/\(world.officialAccountID)",
+                                                      json: #"{"click":"MENU_HELP"}"#)
+                #expect(clicked.body.contains("菜单回复：MENU_HELP"), "\(clicked.body)")
+                let page = try await world.browser().get("\(world.sandboxBase)/sandbox/phone/u1/chat/\(world.officialAccountID)")
+                #expect(page.body.contains("商家回复：在吗") && page.body.contains("菜单回复：MENU_HELP"))
+                #expect(handler.refused.isEmpty)
+                #expect(handler.received.count == 2)
+                #expect(handler.received.first?.query["encrypt_type"] == nil, "the handler gets plaintext, as configured")
+            }
+        } catch {
+            try? await handler.stop()
+            throw error
+        }
+        try await handler.stop()
+    }
 }

@@ -214,6 +214,8 @@ import WeChatSandbox
             #expect(started.duration(to: .now) < .seconds(2), "not held until the timeout")
             #expect(world.logs.all.contains { $0.contains("relay handler unreachable") })
             #expect(!world.logs.all.contains { $0.contains("accounttoken") || $0.contains("signature=") })
+            let metrics = try await world.browser().get("\(LoginWorld.serverBase)/metrics")
+            #expect(metrics.body.contains(#"wechat_login_relay_pushes_total{outcome="unreachable"}"#), "counted in metrics")
         }
     }
 

@@ -91,10 +91,18 @@ public enum LoginServer {
                                      workerEnabled: configuration.messageQueue.workerEnabled, clock: clock,
                                      deliveryReports: pushWriters.reports)
         }
+        // Built at start-up, so a bad key fails then rather than on the first push.
+        let messageServer = try configuration.messageServer.map(MessageServer.init(configuration:))
+        let relay = try configuration.relay.flatMap { relay in
+            try messageServer.map { server in
+                _ = try MessageServer(configuration: relay.handlerServer(account: server.configuration))
+                return PushRelay(configuration: relay, account: server.configuration, transport: HTTPRelayTransport(),
+                                 clock: clock)
+            }
+        }
         return LoginServices(
             configuration: configuration, clock: clock, sandboxURL: sandboxURL, weChat: weChat,
-            // Built at start-up, so a bad key fails then rather than on the first push.
-            messageServer: try configuration.messageServer.map(MessageServer.init(configuration:)),
+            messageServer: messageServer, relay: relay,
             messaging: messaging,
             sharedToken: weChat.accessTokens.map { SharedAccessToken(provider: $0, cipher: cipher, clock: clock) },
             pushWriters: pushWriters, loginWriters: loginWriters,
@@ -145,6 +153,7 @@ public enum LoginServer {
         let configuration = services.configuration
         if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
         app.lifecycle.use(WebhookWorkerLifecycle(delivery: services.webhooks))
+        if let relay = services.relay { app.lifecycle.use(PushRelayLifecycle(relay: relay)) }
         app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock,
                                             auditRetention: services.configuration.auditRetention).lifecycle())
         if !configuration.previousTokenKeys.isEmpty {
@@ -187,6 +196,7 @@ public enum LoginServer {
         app.migrations.add(CreateWebhooks())
         app.migrations.add(AddBindChallengePurpose())
         app.migrations.add(AddPersonLookupIndexes())
+        app.migrations.add(CreatePushRelay())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -17,7 +17,8 @@ extension LoginServer {
         try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
         try app.register(collection: WeChatEventsController(
-            server: services.messageServer, clock: services.clock, writers: services.pushWriters))
+            server: services.messageServer, relay: services.relay, clock: services.clock,
+            writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(

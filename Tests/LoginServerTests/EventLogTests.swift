@@ -167,8 +167,8 @@ import WeChatKit
                 let push = try InboundMessage(parsing: Array("""
                     <xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><FromUserName><![CDATA[\(openID)]]></FromUserName><CreateTime>\(time)</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[\(event)]]></Event></xml>
                     """.utf8))
-                #expect(try await recorder.record(push, appID: world.officialAccountID, address: "101.226.103.1"))
-                #expect(try await recorder.record(push, appID: world.officialAccountID) == false, "a repeat writes nothing")
+                #expect(try await recorder.record(push, appID: world.officialAccountID, address: "101.226.103.1").isFirstArrival)
+                #expect(try await !recorder.record(push, appID: world.officialAccountID).isFirstArrival, "a repeat writes nothing")
             }
             let events = try await Self.events(world)
             #expect(events.map(\.type) == ["official_account.followed", "official_account.unfollowed", "official_account.followed"])

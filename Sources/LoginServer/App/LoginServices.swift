@@ -17,6 +17,9 @@ public struct LoginServices: Sendable {
     /// The official account's server endpoint, built (and its keys checked) once at start-up; `nil` when not
     /// configured.
     let messageServer: MessageServer?
+    /// Passes the pushes the server does not consume on to the business's own handler; `nil` without
+    /// `WECHAT_RELAY_URL`.
+    let relay: PushRelay?
     /// Template messaging from the official account; `nil` when none is configured.
     let messaging: TemplateMessaging?
     /// The shared access_token's provider and its row; `nil` without an official account.

@@ -77,6 +77,7 @@ extension LoginServerConfiguration {
         }
         if let url = value(Variable.databaseURL) { configuration.database = try parseDatabase(url) }
         configuration.messageServer = try messageServer(value, appID: configuration.officialAccount?.appID)
+        configuration.relay = try pushRelay(value, account: configuration.messageServer)
         switch value(Variable.accessTokenMode)?.lowercased() {
         case nil, "classic": configuration.accessTokenMode = .classic
         case "stable": configuration.accessTokenMode = .stable

@@ -23,6 +23,9 @@ public struct LoginServerConfiguration: Sendable {
     /// The official account's server endpoint (`/wechat/events`): Token, EncodingAESKey and encryption mode as set
     /// in WeChat's console. The endpoint answers 404 while this is `nil`.
     public var messageServer: MessageServer.Configuration?
+    /// The business's own message handler that gets the pushes the server does not consume (`WECHAT_RELAY_…`);
+    /// `nil`: no relay.
+    public var relay: PushRelayConfiguration?
     /// How the official account's ordinary access_token is fetched: `cgi-bin/token` (classic) or
     /// `cgi-bin/stable_token`.
     public var accessTokenMode: AccessTokenProvider.Mode = .classic

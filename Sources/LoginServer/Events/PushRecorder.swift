@@ -20,15 +20,22 @@ struct PushRecorder: Sendable {
         self.writers = writers ?? PushWriters(database: database)
     }
 
-    /// Stores `message` unless it was already stored; true when this call stored it.
-    @discardableResult
+    /// The key WeChat's retries of `message` share: WeChat's key for events is FromUserName + CreateTime; the event
+    /// name keeps a follow and an unfollow in the same second apart.
+    static func key(_ message: InboundMessage) -> String {
+        message.fields["Event"].map { "\(message.deduplicationKey):\($0)" } ?? message.deduplicationKey
+    }
+
+    /// Stores `message` unless it was already stored, and applies it the first time; says whether this call stored
+    /// it and whether the server consumes it (the relay passes on the rest).
+    ///
     /// A follow or unfollow writes its event (`official_account.followed` / `.unfollowed`, naming WeChat and the
     /// push's `address`) in the transaction that changes the follow state.
-    func record(_ message: InboundMessage, appID: String, address: String? = nil) async throws -> Bool {
+    @discardableResult
+    func record(_ message: InboundMessage, appID: String, address: String? = nil) async throws -> PushConsumption {
         let event = message.fields["Event"]
-        // WeChat's key for events is FromUserName + CreateTime; the event name keeps a follow and an unfollow in
-        // the same second apart.
-        let key = event.map { "\(message.deduplicationKey):\($0)" } ?? message.deduplicationKey
+        let key = Self.key(message)
+        var consumption = PushConsumption(key: key, isFirstArrival: false, isConsumed: PushConsumption.consumes(message))
         let fields = String(decoding: try JSONEncoder().encode(message.fields), as: UTF8.self)
         var msgID: Int64?
         if case .event(.templateSendJobFinish(let id, _)) = message.kind { msgID = id }
@@ -59,8 +66,9 @@ struct PushRecorder: Sendable {
         }
         guard stored else {
             logger.info("wechat push repeated", metadata: ["reason": "message", "type": "\(message.msgType)"])
-            return false
+            return consumption
         }
+        consumption.isFirstArrival = true
         logger.info("wechat push accepted", metadata: ["type": "\(message.msgType)", "event": "\(event ?? "-")"])
         if case .event(.templateSendJobFinish(let msgID, let status)) = message.kind {
             // After the event row is committed: a send recorded later finds the event; one recorded earlier is
@@ -72,6 +80,6 @@ struct PushRecorder: Sendable {
                 "wechat.msgid": "\(msgID)", "status": "\(status.rawValue)", "matched": "\(applied)",
             ])
         }
-        return true
+        return consumption
     }
 }

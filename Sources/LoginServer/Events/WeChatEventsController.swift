@@ -8,10 +8,13 @@ import WeChatKit
 /// GET answers WeChat's URL verification with `echostr`, only for a valid signature. POST verifies the signature,
 /// refuses stale timestamps, decrypts compatible/safe mode, parses the bounded XML, drops WeChat's repeats (the
 /// same nonce, or the same message), records the push, applies follow/unfollow to the identity, and answers
-/// `success` — well inside WeChat's five seconds, since nothing here calls out.
+/// `success`. With a relay, what the server did not consume then goes to the business's handler, and its passive
+/// reply (or `success`) is the answer, within the relay's timeout from the push's arrival (`PushRelay`).
 struct WeChatEventsController: RouteCollection {
     /// The official account's server endpoint; `nil` (404) when not configured.
     let server: MessageServer?
+    /// The business's own handler's relay; `nil` when not configured.
+    let relay: PushRelay?
     let clock: any ServerClock
     let writers: PushWriters
 
@@ -43,6 +46,8 @@ struct WeChatEventsController: RouteCollection {
     }
 
     func receive(req: Request) async throws -> Response {
+        // The relay's deadline counts from here: WeChat's five seconds started when it sent the push.
+        let arrival = ContinuousClock.now
         let server = try requireServer()
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
         let push: MessageServerPush
@@ -53,15 +58,42 @@ struct WeChatEventsController: RouteCollection {
             else { throw Abort(.badRequest) }
             push = received
         } catch let error as MessageServerError where error == .replayedNonce {
-            // WeChat re-sends a push it got no answer to with the same query: already handled, acknowledge it.
+            // WeChat re-sends a push it got no answer to with the same query: already handled, acknowledge it (with
+            // the handler's reply when it was relayed; never forwarded again). The request passed every check before
+            // the nonce's; reading it again gives the push's key.
             req.logger.info("wechat push repeated", metadata: ["reason": "nonce"])
-            return Self.plain(MessageReply.success)
+            guard let relay, case .push(let repeated) = try? server.handle(
+                MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body), now: clock.now()),
+                relay.forwards(PushConsumption(key: PushRecorder.key(repeated.message), isFirstArrival: false,
+                                               isConsumed: PushConsumption.consumes(repeated.message)))
+            else { return Self.plain(MessageReply.success) }
+            let answer = await relay.answerRepeat(key: PushRecorder.key(repeated.message), arrival: arrival,
+                                                  on: req.db, logger: req.logger)
+            return answerWeChat(answer, to: repeated, server: server, req: req)
         } catch let error as MessageServerError {
             return refuse(req, error)
         }
-        try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
+        let consumption = try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
             .record(push.message, appID: server.configuration.appID, address: req.clientAddress)
-        return Self.plain(MessageReply.success)
+        guard let relay, relay.forwards(consumption) else { return Self.plain(MessageReply.success) }
+        let answer = consumption.isFirstArrival
+            ? await relay.relay(push, key: consumption.key, arrival: arrival, on: req.db, logger: req.logger)
+            : await relay.answerRepeat(key: consumption.key, arrival: arrival, on: req.db, logger: req.logger)
+        return answerWeChat(answer, to: push, server: server, req: req)
+    }
+
+    /// The relay's answer in the account's mode: the handler's reply encrypted like the push was, or `success`.
+    private func answerWeChat(_ answer: PushRelay.Answer, to push: MessageServerPush, server: MessageServer,
+                              req: Request) -> Response {
+        guard case .reply(let xml) = answer else { return Self.plain(MessageReply.success) }
+        do {
+            var headers = HTTPHeaders()
+            headers.contentType = .xml
+            return Response(status: .ok, headers: headers, body: .init(string: try server.reply(xml, to: push)))
+        } catch {
+            req.logger.error("relay reply not encrypted; WeChat gets success", metadata: ["error": "\(error)"])
+            return Self.plain(MessageReply.success)
+        }
     }
 
     private func refuse(_ req: Request, _ error: MessageServerError) -> Response {

@@ -28,6 +28,8 @@ struct RetentionSweeper: Sendable {
         var events = 0
         /// Delivered and dead webhook deliveries older than the audit retention.
         var webhookDeliveries = 0
+        /// Pushes relayed to the business's handler, a day after they arrived.
+        var pushRelays = 0
     }
 
     func sweep() async throws -> Swept {
@@ -47,6 +49,7 @@ struct RetentionSweeper: Sendable {
         swept.events = try await EventLog.sweep(occurredBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         swept.webhookDeliveries = try await WebhookDeliveryStore.sweep(
             settledBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
+        swept.pushRelays = try await PushRelayStore.sweep(claimedBefore: cutoff, on: database)
         return swept
     }
 }
@@ -63,7 +66,7 @@ extension RetentionSweeper {
                         "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                         "bind_limit_counters": "\(swept.bindLimitCounters)",
                         "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
-                        "webhook_deliveries": "\(swept.webhookDeliveries)",
+                        "webhook_deliveries": "\(swept.webhookDeliveries)", "push_relays": "\(swept.pushRelays)",
                     ])
                 }
             } catch {

@@ -29,6 +29,7 @@ extension MessageServer {
         let outer = try parser.parse(request.body)
         var keySlot: MessageCrypto.KeySlot?
         let message: InboundMessage
+        let rawMessage: Data
         if encrypted {
             guard let crypto else { throw MessageServerError.encryptionNotConfigured }
             let msgSignature = try parameter("msg_signature", in: request.query)
@@ -40,11 +41,14 @@ extension MessageServer {
             )
             keySlot = decrypted.keySlot
             message = try InboundMessage(xml: parser.parse(decrypted.message))
+            rawMessage = decrypted.message
         } else {
             message = try InboundMessage(xml: outer)
+            rawMessage = request.body
         }
         return MessageServerPush(
-            message: message, keySlot: keySlot, timestamp: timestamp, nonce: nonce, openID: request.query["openid"]
+            message: message, keySlot: keySlot, timestamp: timestamp, nonce: nonce, openID: request.query["openid"],
+            rawMessage: rawMessage
         )
     }
 

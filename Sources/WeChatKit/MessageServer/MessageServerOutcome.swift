@@ -1,3 +1,5 @@
+import Foundation
+
 /// The result of handling one callback request.
 public enum MessageServerOutcome: Sendable, Hashable {
     /// A valid URL verification: answer with exactly this `echostr` (no quotes, no newline).
@@ -19,6 +21,9 @@ public struct MessageServerPush: Sendable, Hashable {
     /// The `openid` query parameter, if present. It is not covered by any signature: prefer
     /// `message.fromUserName`.
     public let openID: String?
+    /// The message's XML exactly as WeChat sent it: the plaintext body, or the decrypted `msg` of an encrypted
+    /// push. A relay passes these bytes on unchanged.
+    public let rawMessage: Data
 
     /// Whether the push arrived encrypted (so the reply must be encrypted too).
     public var isEncrypted: Bool { keySlot != nil }

@@ -9,7 +9,12 @@ extension LoginServer {
         try app.register(collection: HomeController(
             sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL,
             issuer: services.oidcProvider.issuer))
-        try app.register(collection: LoginController(flow: services.signInFlow, configuration: configuration))
+        try app.register(collection: LoginController(
+            flow: services.signInFlow, configuration: configuration, followLogin: services.followLogin))
+        if let followLogin = services.followLogin {
+            try app.register(collection: FollowLoginController(
+                followLogin: followLogin, configuration: configuration, sessions: sessions))
+        }
         try app.register(collection: CallbackController(
             flow: services.signInFlow, configuration: configuration, sessions: sessions))
         try app.register(collection: BindController(sessions: sessions, binding: services.binding))
@@ -17,7 +22,8 @@ extension LoginServer {
         try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
         try app.register(collection: WeChatEventsController(
-            server: services.messageServer, clock: services.clock, writers: services.pushWriters))
+            server: services.messageServer, clock: services.clock, writers: services.pushWriters,
+            followLogin: services.followLogin))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(

@@ -14,6 +14,8 @@ struct WeChatEventsController: RouteCollection {
     let server: MessageServer?
     let clock: any ServerClock
     let writers: PushWriters
+    /// Follow-to-sign-in: a `subscribe`/`SCAN` push for one of its scenes marks the scene scanned.
+    var followLogin: FollowLogin? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         let events = routes.grouped("wechat", "events")
@@ -61,6 +63,8 @@ struct WeChatEventsController: RouteCollection {
         }
         try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
             .record(push.message, appID: server.configuration.appID, address: req.clientAddress)
+        // After the push is recorded (a follow's state committed); one conditional UPDATE, so a repeat changes nothing.
+        try await followLogin?.scanned(push.message, appID: server.configuration.appID, on: req.db, logger: req.logger)
         return Self.plain(MessageReply.success)
     }
 

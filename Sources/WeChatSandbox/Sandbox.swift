@@ -35,6 +35,8 @@ public final class Sandbox: Sendable {
             try api.register(collection: ServerTokenController(sandbox: self))
             try api.register(collection: FollowerController(sandbox: self))
             try api.register(collection: TemplateController(sandbox: self))
+            try api.register(collection: QRCodeCreateController(sandbox: self))
+            try root.register(collection: ShowQRCodeController(sandbox: self))
             try root.register(collection: AuthorizePageController(sandbox: self))
             try root.register(collection: QRConnectController(sandbox: self))
             try root.register(collection: ConfirmPageController(sandbox: self))

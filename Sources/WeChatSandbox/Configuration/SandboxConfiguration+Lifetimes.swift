@@ -68,6 +68,8 @@ extension SandboxConfiguration {
         public var snsMinuteQuota: Int = 50_000
         /// `stable_token` calls per app per sandbox-clock minute: 10,000 (then 45011).
         public var stableTokenMinuteQuota: Int = 10_000
+        /// Permanent parametric QR codes (distinct scenes) per account: 100,000 (then 40053).
+        public var permanentQRCodeLimit: Int = 100_000
         /// Largest accepted query value, in bytes.
         public var maxParameterBytes: Int = 2048
         /// Largest accepted request body, in bytes.
@@ -88,6 +90,7 @@ extension SandboxConfiguration {
             templateDailyQuota = try v(.templateDailyQuota, d.templateDailyQuota)
             snsMinuteQuota = try v(.snsMinuteQuota, d.snsMinuteQuota)
             stableTokenMinuteQuota = try v(.stableTokenMinuteQuota, d.stableTokenMinuteQuota)
+            permanentQRCodeLimit = try v(.permanentQRCodeLimit, d.permanentQRCodeLimit)
             maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)
             maxBodyBytes = try v(.maxBodyBytes, d.maxBodyBytes)
         }

@@ -21,6 +21,7 @@ struct ControlController: RouteCollection {
         api.post("reset", use: reset)
         try api.register(collection: ControlClockController(sandbox: sandbox))
         try api.register(collection: ControlQRController(sandbox: sandbox))
+        try api.register(collection: ControlQRCodeController(sandbox: sandbox))
         try api.register(collection: ControlFaultController(sandbox: sandbox))
         try api.register(collection: ControlBrowserController(sandbox: sandbox))
     }

@@ -19,6 +19,8 @@ struct SandboxPagesController: RouteCollection {
         routes.post("sandbox", "phone", ":user", "follow", use: PhonePage(sandbox: sandbox).follow)
         routes.get("sandbox", "phone", ":user", "chat", ":appid", use: PhoneChatPage(sandbox: sandbox).show)
         routes.get("sandbox", "phone", ":user", "open", use: PhoneChatPage(sandbox: sandbox).open)
+        routes.get("sandbox", "q", ":path", use: PhoneScanPage(sandbox: sandbox).show)
+        routes.post("sandbox", "q", ":path", use: PhoneScanPage(sandbox: sandbox).press)
     }
 
     /// Only local paths, so the page cannot be used as an open redirect.

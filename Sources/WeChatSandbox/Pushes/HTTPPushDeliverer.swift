@@ -51,6 +51,12 @@ struct HTTPPushDeliverer: PushDelivering {
     static func innerXML(kind: PushEventKind, toUserName: String, openID: String, createTime: Int) -> String {
         switch kind {
         case .subscribe: PushXML.subscribe(toUserName: toUserName, fromOpenID: openID, createTime: createTime)
+        case .qrSubscribe(let event):
+            PushXML.subscribe(
+                toUserName: toUserName, fromOpenID: openID, createTime: createTime, eventKey: "qrscene_" + event.scene,
+                ticket: event.ticket)
+        case .scan(let event):
+            PushXML.scan(toUserName: toUserName, fromOpenID: openID, createTime: createTime, eventKey: event.scene, ticket: event.ticket)
         case .unsubscribe: PushXML.unsubscribe(toUserName: toUserName, fromOpenID: openID, createTime: createTime)
         case .templateSendJobFinish(let msgID, let status):
             PushXML.templateSendJobFinish(toUserName: toUserName, fromOpenID: openID, createTime: createTime, msgID: msgID, status: status)

@@ -35,13 +35,16 @@ final class PushDispatcher: Sendable {
         self.pause = pause
     }
 
-    /// Records the push and starts its delivery (through `client`) without waiting for it.
-    func dispatch(appID: String, userID: String, kind: PushEventKind, client: any Client) async {
+    /// Records the push and starts its delivery (through `client`) without waiting for it; answers the record as
+    /// it was when recorded.
+    @discardableResult
+    func dispatch(appID: String, userID: String, kind: PushEventKind, client: any Client) async -> PushRecord {
         let deliverer = makeDeliverer(client)
         let now = await clock.now()
         let record = await state.recordPush(appID: appID, userID: userID, kind: kind, canDeliver: deliverer != nil, now: now)
-        guard record.delivery == "pending", let deliverer, let app = await state.apps[appID] else { return }
+        guard record.delivery == "pending", let deliverer, let app = await state.apps[appID] else { return record }
         Task { await self.deliver(record, app: app, kind: kind, createdAt: now, with: deliverer) }
+        return record
     }
 
     /// Runs the attempts of one recorded push, pausing between them, and records each outcome.

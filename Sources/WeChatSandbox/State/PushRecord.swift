@@ -2,15 +2,38 @@ import Foundation
 
 /// An event the sandbox pushes (or would push) to an app's server URL.
 enum PushEventKind: Sendable, Equatable {
+    /// An ordinary follow (empty `EventKey`).
     case subscribe
+    /// A follow from a parametric QR code: `EventKey=qrscene_<scene>`, `Ticket`.
+    case qrSubscribe(QRSceneEvent)
+    /// A follower scanned a parametric QR code: `Event=SCAN`, `EventKey=<scene>`, `Ticket`.
+    case scan(QRSceneEvent)
     case unsubscribe
     case templateSendJobFinish(msgID: Int64, status: String)
 
     var name: String {
         switch self {
-        case .subscribe: "subscribe"
+        case .subscribe, .qrSubscribe: "subscribe"
+        case .scan: "SCAN"
         case .unsubscribe: "unsubscribe"
         case .templateSendJobFinish: "TEMPLATESENDJOBFINISH"
+        }
+    }
+
+    /// The push's `EventKey`, when it carries one.
+    var eventKey: String? {
+        switch self {
+        case .qrSubscribe(let event): "qrscene_" + event.scene
+        case .scan(let event): event.scene
+        default: nil
+        }
+    }
+
+    /// The parametric code's ticket, for `qrSubscribe` and `scan`.
+    var ticket: String? {
+        switch self {
+        case .qrSubscribe(let event), .scan(let event): event.ticket
+        default: nil
         }
     }
 }
@@ -23,6 +46,10 @@ struct PushRecord: Sendable, Codable {
     let event: String
     let msgid: Int64?
     let status: String?
+    /// `qrscene_<scene>` or `<scene>` for a parametric code's subscribe or SCAN.
+    let eventKey: String?
+    /// The parametric code's ticket.
+    let ticket: String?
     let createdAt: Int
     /// `pending`, `acknowledged`, `failed`, `no-server-url` or `not-delivered` (push encoder unavailable).
     var delivery: String
@@ -40,7 +67,7 @@ extension SandboxState {
         let hasURL = apps[appID]?.serverURL?.isEmpty == false
         let record = PushRecord(
             id: pushes.count + 1, appid: appID, openid: openID(userID: userID, appID: appID), event: kind.name,
-            msgid: msgID, status: status, createdAt: Int(now.timeIntervalSince1970),
+            msgid: msgID, status: status, eventKey: kind.eventKey, ticket: kind.ticket, createdAt: Int(now.timeIntervalSince1970),
             delivery: hasURL ? (canDeliver ? "pending" : "not-delivered") : "no-server-url", attempts: 0)
         pushes.append(record)
         return record

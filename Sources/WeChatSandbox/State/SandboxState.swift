@@ -35,6 +35,13 @@ actor SandboxState {
     var qrWaiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
     var cancelledWaiters: Set<UUID> = []
     var faults: [FaultRule] = []
+    /// Parametric QR codes by ticket, and the ticket of each scan path and of each permanent (app, scene).
+    var parametricQRCodes: [String: ParametricQRCode] = [:]
+    var parametricQRPaths: [String: String] = [:]
+    var permanentQRTickets: [String: String] = [:]
+    var permanentQRCounts: [String: Int] = [:]
+    /// The size of `parametricQRCodes` at which the next purge of expired temporary codes runs.
+    var nextParametricQRPurge = SandboxState.purgeThreshold
     var pushes: [PushRecord] = []
 
     init(configuration: SandboxConfiguration) {
@@ -91,6 +98,8 @@ actor SandboxState {
         quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []
         wakeAllWaiters()
         qrSessions = [:]
+        parametricQRCodes = [:]; parametricQRPaths = [:]; permanentQRTickets = [:]; permanentQRCounts = [:]
+        nextParametricQRPurge = Self.purgeThreshold
     }
 
     /// Adds (or replaces) a user, deriving openids for every app.

@@ -34,6 +34,11 @@ struct WeChatAPIError: Error, Equatable, Sendable {
     static let dailyQuota = WeChatAPIError(errcode: 45009, errmsg: "reach max api daily quota limit")
     static let dataFormatError = WeChatAPIError(errcode: 47001, errmsg: "data format error")
     static let apiUnauthorized = WeChatAPIError(errcode: 48001, errmsg: "api unauthorized")
+    /// `qrcode/create` with a missing or unknown `action_name`.
+    static let invalidActionName = WeChatAPIError(errcode: 40052, errmsg: "invalid action name")
+    /// `qrcode/create` with a missing or out-of-range scene, or an account past its 100,000 permanent codes
+    /// (wechatpy: 可能是该公众号已经申请完了十万个二维码).
+    static let invalidActionInfo = WeChatAPIError(errcode: 40053, errmsg: "invalid action info")
 
     static let minuteQuota = WeChatAPIError(
         errcode: 45011, errmsg: "api minute-quota reach limit, must slower, retry next minute")
@@ -55,6 +60,7 @@ struct WeChatAPIError: Error, Equatable, Sendable {
             appIDMissing, refreshTokenMissing, appSecretMissing, codeMissing, openIDMissing, accessTokenExpired,
             refreshTokenExpired, codeExpired, requireGET, requirePOST, requireSubscribe, requireRemoveBlacklist,
             emptyPostData, dailyQuota, dataFormatError, argumentInvalid(nil), apiUnauthorized,
+            invalidActionName, invalidActionInfo,
             WeChatAPIError(errcode: 40014, errmsg: "invalid access_token"),
             ipNotWhitelisted(CallerAddress("127.0.0.1")),
             tokenException,

@@ -158,6 +158,26 @@ import WeChatSandbox
         }
     }
 
+    @Test func aWaitingStatusRequestAnswersAsSoonAsThePushArrives() async throws {
+        try await LoginWorld.with(adjust: {
+            Self.adjust(&$0)
+            $0.followLogin.pollHold = .seconds(20)
+            $0.followLogin.pollInterval = .milliseconds(20)
+        }) { world in
+            try await world.listenForPushes()
+            let browser = world.browser()
+            let scene = try await browser.startFollowLogin()
+            let cookie = browser.serverCookieHeader
+            let started = ContinuousClock.now
+            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
+            try await Task.sleep(for: .milliseconds(200))  // the request is waiting on its pending scene
+            try await world.scan(scene, as: "u1")
+            let answer = try await waiting
+            #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
+            #expect(ContinuousClock.now - started < .seconds(10), "answered at the push, not at the hold's end")
+        }
+    }
+
     @Test func pcLoginModesPickThePage() async throws {
         try await LoginWorld.with(adjust: {
             Self.adjust(&$0)

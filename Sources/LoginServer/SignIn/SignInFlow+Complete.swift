@@ -160,7 +160,8 @@ extension SignInFlow {
         return events
     }
 
-    /// The flow as events name it: `in_wechat_base`, `in_wechat_userinfo`, `pc_qr` or `pc_qr_inline`.
+    /// The flow as events name it: `in_wechat_base`, `in_wechat_userinfo`, `pc_qr` or `pc_qr_inline` (follow-to-sign-in
+    /// writes `official_account_qr`).
     static func eventFlowName(_ record: OAuthStateRecord) -> String {
         switch LoginFlow(rawValue: record.flow) {
         case .officialAccount: record.scope == OAuthScope.snsapiBase.rawValue ? "in_wechat_base" : "in_wechat_userinfo"

@@ -178,6 +178,21 @@ import WeChatSandbox
         }
     }
 
+    @Test func makingCodesIsRateLimitedPerClientAsLoginIs() async throws {
+        try await LoginWorld.with(adjust: {
+            Self.adjust(&$0)
+            $0.rateLimits.login = 2
+        }) { world in
+            let browser = world.browser()
+            _ = try await browser.startFollowLogin()
+            _ = try await browser.startFollowLogin()
+            let refused = try await browser.get("\(LoginWorld.serverBase)/login?mode=follow&return_to=%2Faccount")
+            #expect(refused.status == 429)
+            #expect(refused.headers.first(name: "Retry-After") != nil)
+            #expect(try await world.calls("/cgi-bin/qrcode/create") == 2, "a refused request costs no WeChat call")
+        }
+    }
+
     @Test func pcLoginModesPickThePage() async throws {
         try await LoginWorld.with(adjust: {
             Self.adjust(&$0)

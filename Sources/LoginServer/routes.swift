@@ -8,6 +8,7 @@ extension LoginServer {
         let adminToken = AdminTokenMiddleware(expected: configuration.adminToken)
         try app.register(collection: HomeController(
             sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL,
+            followLoginOffered: services.followLogin != nil && (configuration.sandboxMode || configuration.pcLogin == .both),
             issuer: services.oidcProvider.issuer))
         try app.register(collection: LoginController(
             flow: services.signInFlow, configuration: configuration, followLogin: services.followLogin))

@@ -211,9 +211,11 @@ import WeChatSandbox
             #expect(authorize.location?.contains("/connect/oauth2/authorize?") == true, "in WeChat nothing changes")
         }
         try await LoginWorld.with(adjust: Self.adjust) { world in
-            // The default (website) keeps today's redirect to WeChat's QR page.
+            // The default (website) keeps today's redirect to WeChat's QR page; sandbox mode links the follow-login.
             let login = try await world.browser().get("\(LoginWorld.serverBase)/login?return_to=%2Faccount")
             #expect(login.location?.contains("/connect/qrconnect?") == true)
+            let home = try await world.browser().get("\(LoginWorld.serverBase)/")
+            #expect(home.body.contains("mode=follow"))
         }
     }
 

@@ -190,7 +190,7 @@ extension LoginServerConfiguration {
             guard name.count <= 64 else {
                 throw EnvironmentError(description: "\(Variable.officialAccountName) must be at most 64 characters")
             }
-            configuration.followLogin.accountName = name
+            configuration.officialAccountName = name
         }
         guard configuration.pcLogin.offersFollowLogin, !configuration.sandboxMode else { return }
         guard configuration.officialAccount != nil, configuration.messageServer != nil else {

@@ -72,7 +72,10 @@ public struct LoginServerConfiguration: Sendable {
     /// Which sign-in a PC browser gets (`PC_LOGIN`): the website app's QR login (default), the official account's
     /// QR code (follow-to-sign-in), or a choice of both.
     public var pcLogin: PCLoginMode = .website
-    /// Follow-to-sign-in's QR lifetime, status long-poll and the account's name on the page (`WECHAT_OA_NAME`).
+    /// The official account's name, shown beside its QR code (`WECHAT_OA_NAME`; in sandbox mode the sandbox
+    /// account's); a generic 公众号 when `nil`.
+    public var officialAccountName: String?
+    /// Follow-to-sign-in's QR lifetime and status long-poll.
     var followLogin = FollowLoginConfiguration()
     /// The authorization-code flow's lifetimes (fixed defaults; tests shorten them).
     var oidcProvider = OIDCProviderConfiguration()

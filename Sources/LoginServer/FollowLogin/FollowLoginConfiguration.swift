@@ -1,6 +1,7 @@
 import Foundation
 
-/// Follow-to-sign-in's settings: the QR code's lifetime, how long a status poll waits, and what the page names.
+/// Follow-to-sign-in's settings: the QR code's lifetime and how long a status poll waits (fixed defaults; tests
+/// shorten them). The account's name is `LoginServerConfiguration.officialAccountName`.
 struct FollowLoginConfiguration: Sendable {
     /// The temporary QR code's `expire_seconds`, and so the scene's lifetime (5 minutes: enough to find the phone,
     /// short enough that a photographed code is soon worthless).
@@ -13,6 +14,4 @@ struct FollowLoginConfiguration: Sendable {
     var pollHold: Duration = .seconds(25)
     /// How often a waiting status request re-reads its scene.
     var pollInterval: Duration = .milliseconds(250)
-    /// The official account's name, shown beside its QR code (`WECHAT_OA_NAME`); a generic name when unset.
-    var accountName: String?
 }

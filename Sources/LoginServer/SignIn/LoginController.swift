@@ -24,7 +24,7 @@ struct LoginController: RouteCollection {
             .adding(binding)
         let pcChoice = kind == .other ? pcLogin(req) : nil
         if pcChoice == .choice {
-            return FollowLoginPages.choicePage(req, returnTo: returnTo, accountName: configuration.followLogin.accountName)
+            return FollowLoginPages.choicePage(req, returnTo: returnTo, accountName: configuration.officialAccountName)
         }
         if pcChoice == .follow, let followLogin {
             return try await beginFollowLogin(req, followLogin, returnTo: returnTo, binding: binding, bindings: bindings,
@@ -87,7 +87,7 @@ struct LoginController: RouteCollection {
             throw Abort(.serviceUnavailable, reason: req.language.pick(
                 "暂时无法生成公众号二维码，请稍后再试", "The official account's QR code could not be made; try again shortly"))
         }
-        let response = FollowLoginPages.qrPage(req, scene: started.scene, accountName: configuration.followLogin.accountName,
+        let response = FollowLoginPages.qrPage(req, scene: started.scene, accountName: configuration.officialAccountName,
                                                returnTo: returnTo)
         response.cookies[cookieName] = bindings.cookie(
             key: configuration.bindingKey, secure: configuration.isHTTPS,

@@ -19,7 +19,7 @@ import Testing
         env["WECHAT_OA_NAME"] = " 示例商城 "
         let configuration = try LoginServerConfiguration.fromEnvironment(env, sandbox: false)
         #expect(configuration.pcLogin == .officialAccount)
-        #expect(configuration.followLogin.accountName == "示例商城")
+        #expect(configuration.officialAccountName == "示例商城")
         env["PC_LOGIN"] = "both"
         env["WECHAT_WEB_APPID"] = "wx00000000000000bb"
         env["WECHAT_WEB_SECRET"] = "t"

@@ -12,7 +12,7 @@ import WeChatSandbox
     /// Sandbox mode offers `mode=follow`; polls answer at once so a test never waits on a hold.
     static func adjust(_ configuration: inout LoginServerConfiguration) {
         configuration.followLogin.pollHold = .zero
-        configuration.followLogin.accountName = "测试公众号"
+        configuration.officialAccountName = "测试公众号"
     }
 
     static func events(_ world: LoginWorld, _ type: EventType) async throws -> [[String: JSONScalar]] {

@@ -24,6 +24,8 @@ struct FollowLogin: Sendable {
     /// A new scene, ready for the page.
     struct Started: Sendable, Equatable {
         var scene: String
+        /// What the QR code encodes (`http://weixin.qq.com/q/…`): on a phone, the page links it instead.
+        var qrURL: String
         var expiresAt: Date
     }
 
@@ -62,7 +64,7 @@ struct FollowLogin: Sendable {
         try await scenes(on: database).create(FollowLoginSceneStore.Record(
             scene: scene, browserBindingHash: binding.hash, appID: appID, ticket: ticket.ticket, qrURL: ticket.url,
             returnTo: returnTo.path, status: .pending, createdAt: now, expiresAt: expiresAt))
-        return Started(scene: scene, expiresAt: expiresAt)
+        return Started(scene: scene, qrURL: ticket.url, expiresAt: expiresAt)
     }
 
     /// The scene a `subscribe` (`qrscene_…`) or `SCAN` push carries, with its ticket, when it is one of ours.

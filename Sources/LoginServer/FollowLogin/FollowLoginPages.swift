@@ -4,7 +4,7 @@ import Vapor
 /// choice between the two PC sign-ins (`PC_LOGIN=both`).
 enum FollowLoginPages {
     /// The official account's QR code; the script long-polls the scene's status and follows where it leads.
-    static func qrPage(_ req: Request, scene: String, accountName: String?, returnTo: ReturnTo) -> Response {
+    static func qrPage(_ req: Request, scene: String, qrURL: String, accountName: String?, returnTo: ReturnTo) -> Response {
         let language = req.language
         let account = accountName ?? language.pick("公众号", "the official account")
         let query = "scene=" + LoginLinks.encode(scene)
@@ -12,11 +12,16 @@ enum FollowLoginPages {
         let scanned = language.pick("已扫码，请关注公众号以继续", "Scanned: follow the official account to continue")
         let expired = language.pick("二维码已过期，请刷新", "The QR code has expired: refresh")
         let refused = language.pick("此二维码已失效，请重新登录", "This QR code can no longer be used: sign in again")
+        // What the code encodes, as a link for a phone that cannot scan its own screen (only an http(s) URL).
+        let openLink: HTML = qrURL.hasPrefix("http://") || qrURL.hasPrefix("https://") ? """
+            <p class="muted"><a id="follow-open" href="\(qrURL)">\(language.pick("在手机微信里？点此打开公众号", "In WeChat on this phone? Open the account"))</a></p>
+            """ : ""
         let body: HTML = """
         <p>\(language.pick("请使用微信扫描二维码，关注「\(account)」即可登录", "Scan the QR code with WeChat and follow “\(account)” to sign in"))</p>
         <div id="follow-qr" class="card"><img src="/login/follow/qr?\(query)" width="280" height="280" \
         alt="\(language.pick("\(account)的二维码", "QR code of \(account)"))"></div>
         <p id="follow-status" class="muted" aria-live="polite">\(language.pick("已关注的用户扫码后即登录", "Already following? Scanning signs you in"))</p>
+        \(openLink)
         <p id="follow-again" hidden><a class="button" href="\(again)">\(language.pick("刷新二维码", "Refresh the QR code"))</a></p>
         <script>
         (function () {

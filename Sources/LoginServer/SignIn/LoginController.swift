@@ -87,8 +87,8 @@ struct LoginController: RouteCollection {
             throw Abort(.serviceUnavailable, reason: req.language.pick(
                 "暂时无法生成公众号二维码，请稍后再试", "The official account's QR code could not be made; try again shortly"))
         }
-        let response = FollowLoginPages.qrPage(req, scene: started.scene, accountName: configuration.officialAccountName,
-                                               returnTo: returnTo)
+        let response = FollowLoginPages.qrPage(req, scene: started.scene, qrURL: started.qrURL,
+                                               accountName: configuration.officialAccountName, returnTo: returnTo)
         response.cookies[cookieName] = bindings.cookie(
             key: configuration.bindingKey, secure: configuration.isHTTPS,
             lifetime: max(configuration.stateLifetime,

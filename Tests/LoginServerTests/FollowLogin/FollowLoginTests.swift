@@ -28,6 +28,8 @@ import WeChatSandbox
             #expect(page.headers.first(name: .cacheControl) == "no-store")
             let scene = try Browser.scene(in: page.body)
             #expect(scene.hasPrefix("wl_") && scene.count == 35)
+            #expect(page.body.contains("id=\"follow-open\" href=\"\(try await world.scene(scene).qrURL)\""),
+                    "a phone that cannot scan its own screen gets what the code encodes as a link")
             let image = try await browser.get("\(LoginWorld.serverBase)/login/follow/qr?scene=\(scene)")
             #expect(image.status == 200)
             #expect(image.headers.first(name: .contentType)?.hasPrefix("image/") == true)

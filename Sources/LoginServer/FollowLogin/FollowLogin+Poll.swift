@@ -8,7 +8,7 @@ extension FollowLogin {
     /// every `pollInterval` for up to `pollHold` (long-polling) and finishes the sign-in the moment it was scanned.
     ///
     /// Only the browser that asked for the scene gets anything but a refusal; a scene signs in once (the
-    /// conditional `UPDATE` of ``FollowLoginSceneStore/use(_:bindingHash:identityID:at:completionGrace:)`` in the
+    /// conditional `UPDATE` of ``FollowLoginSceneStore/use(_:bindingHash:at:completionGrace:)`` in the
     /// sign-in's write transaction), so two polls at once — two tabs, two instances — sign in exactly once.
     func poll(scene: String, bindings: [BrowserBinding], clientAddress: String?, hold: Duration? = nil,
               on database: any Database, logger: Logger) async throws -> Status {

@@ -69,11 +69,10 @@ struct FollowLoginSceneStore: Sendable {
             """).first() != nil
     }
 
-    /// Takes a scanned scene for its sign-in, once: only the browser whose binding hash it holds, only by
-    /// `deadline`-checked time (a scan at the last second still completes shortly after the ticket expired).
+    /// Takes a scanned scene for its sign-in, once: only with the browser binding's hash it holds, and no later than
+    /// `completionGrace` after the code expired (a scan in the code's last second still completes a moment later).
     /// Returns the row as it was taken, or `nil` when another poll took it or it is not takeable.
-    func use(_ scene: String, bindingHash: String, identityID: UUID? = nil, at now: Date,
-             completionGrace: TimeInterval) async throws -> Record? {
+    func use(_ scene: String, bindingHash: String, at now: Date, completionGrace: TimeInterval) async throws -> Record? {
         try await database.sql().raw("""
             UPDATE follow_login_scenes SET status = \(bind: Status.used.rawValue), used_at = \(bind: now)
             WHERE scene = \(bind: scene) AND browser_binding_hash = \(bind: bindingHash)

@@ -111,6 +111,7 @@ public enum LoginServer {
                                      repeatWindow: configuration.callbackRepeatWindow),
                 officialAccount: weChat.officialAccount, website: weChat.website, cipher: cipher, clock: clock,
                 stateWriter: loginWriters.states),
+            followLogin: followLogin(configuration, weChat: weChat, clock: clock),
             browserSession: BrowserSession(configuration: configuration, clock: clock, writer: loginWriters.sessions),
             binding: BindServices(configuration: configuration, clock: clock),
             profiles: ProfileRefresher(weChat: weChat, cipher: cipher, clock: clock),
@@ -125,6 +126,15 @@ public enum LoginServer {
                     endpoints: WebhookEndpointStore(database: app.db, cipher: cipher, clock: clock),
                     events: EventLog(database: app.db), clock: clock),
                 logger: app.logger))
+    }
+
+    /// Follow-to-sign-in needs the official account's token-based clients and its server endpoint.
+    static func followLogin(_ configuration: LoginServerConfiguration, weChat: WeChatClients,
+                            clock: any ServerClock) -> FollowLogin? {
+        guard let account = configuration.officialAccount, configuration.messageServer != nil,
+              let qrCodes = weChat.qrCodes, let followers = weChat.followers else { return nil }
+        return FollowLogin(configuration: configuration.followLogin, appID: account.appID, qrCodes: qrCodes,
+                           followers: followers, clock: clock)
     }
 
     /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
@@ -197,6 +207,7 @@ public enum LoginServer {
         app.migrations.add(AddBindChallengePurpose())
         app.migrations.add(AddPersonLookupIndexes())
         app.migrations.add(CreatePushRelay())
+        app.migrations.add(CreateFollowLoginScene())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -8,8 +8,14 @@ extension LoginServer {
         let adminToken = AdminTokenMiddleware(expected: configuration.adminToken)
         try app.register(collection: HomeController(
             sessions: sessions, sandboxMode: configuration.sandboxMode, sandboxURL: services.sandboxURL,
+            followLoginOffered: services.followLogin != nil && (configuration.sandboxMode || configuration.pcLogin == .both),
             issuer: services.oidcProvider.issuer))
-        try app.register(collection: LoginController(flow: services.signInFlow, configuration: configuration))
+        try app.register(collection: LoginController(
+            flow: services.signInFlow, configuration: configuration, followLogin: services.followLogin))
+        if let followLogin = services.followLogin {
+            try app.register(collection: FollowLoginController(
+                followLogin: followLogin, configuration: configuration, sessions: sessions))
+        }
         try app.register(collection: CallbackController(
             flow: services.signInFlow, configuration: configuration, sessions: sessions))
         try app.register(collection: BindController(sessions: sessions, binding: services.binding))
@@ -18,7 +24,7 @@ extension LoginServer {
         try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, relay: services.relay, clock: services.clock,
-            writers: services.pushWriters))
+            writers: services.pushWriters, followLogin: services.followLogin))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(

@@ -45,6 +45,7 @@ public struct EmbeddedSandbox: Sendable {
         configuration.endpoint = .sandbox(baseURL: baseURL)
         configuration.sandboxMode = true
         configuration.messageServer = try Self.messageServer(for: officialAccount)
+        configuration.officialAccountName = configuration.officialAccountName ?? officialAccount.name
     }
 
     /// The sandbox's world lacks a seeded app the server is pointed at.

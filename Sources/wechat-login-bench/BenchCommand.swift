@@ -125,6 +125,8 @@ struct BenchCommand: AsyncParsableCommand {
             signIns.databaseProcess = databasePID.map(WatchedPID.init(pid:))
             report.oidc.append(try await signIns.run(name: "OIDC sign-ins over \(flow.rawValue)", against: server))
         }
+        report.logins.append(try await followLogins(environment, sandbox: sandbox, users: users, duration: duration,
+                                                    returning: warmReturning))
         let client = environment.client
         report.ceiling = await LoadRunner.run(
             name: "wechat-login, GET /livez (ceiling)", users: users, duration: duration, server: server, sandbox: sandbox,
@@ -145,6 +147,28 @@ struct BenchCommand: AsyncParsableCommand {
         push.databaseProcess = databasePID.map(WatchedPID.init(pid:))
         report.push = try await push.run(queueing: server, queueingPort: port)
         return report.description
+    }
+
+    /// Follow-to-sign-in beside the other flows: a server of its own with `PC_LOGIN=official-account` (its own
+    /// SQLite file; the same PostgreSQL database), made the official account's server URL for the run.
+    private func followLogins(_ environment: BenchEnvironment, sandbox: BenchProcess, users: Int, duration: Double,
+                              returning: Int) async throws -> LoadResult {
+        let port = BenchProcess.freePort()
+        var extra = ["PC_LOGIN": "official-account"]
+        if databaseURL == nil {
+            extra["DATABASE_URL"] = "sqlite:" + environment.workDirectory.appendingPathComponent("follow-login.sqlite").path
+        }
+        _ = try await environment.client.json(
+            .PATCH, environment.sandbox + "/sandbox/api/apps/\(BenchEnvironment.officialAccount)",
+            body: #"{"serverURL":"http://127.0.0.1:\#(port)/wechat/events"}"#)
+        let server = try await environment.startServer(port: port, worker: false, extra: extra)
+        defer { server.stop() }
+        var scenario = LoginScenario(environment: environment, flow: .followLogin, target: "http://127.0.0.1:\(port)",
+                                     users: users, duration: duration)
+        scenario.returningPerUser = returning
+        scenario.sandboxProcess = sandbox
+        scenario.databaseProcess = databasePID.map(WatchedPID.init(pid:))
+        return try await scenario.run(name: "wechat-login, \(LoginFlows.Flow.followLogin.rawValue) logins", against: server)
     }
 
     /// The URL without user and password, for the report.

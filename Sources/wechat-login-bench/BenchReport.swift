@@ -51,7 +51,8 @@ struct BenchReport: CustomStringConvertible {
         if let ceiling, ceiling.rate > 0 {
             lines.append("")
             for result in logins {
-                let flow: LoginFlows.Flow = result.name.contains("PC") ? .pcQR : .inWeChat
+                let flow: LoginFlows.Flow = result.name.contains("PC") ? .pcQR
+                    : result.name.contains(LoginFlows.Flow.followLogin.rawValue) ? .followLogin : .inWeChat
                 let exchanges = LoginFlows.exchanges(flow).server
                 let limit = ceiling.rate / Double(exchanges)
                 lines.append("\(result.name): \(format(result.rate, 0))/s = \(format(100 * result.rate / limit, 0))% of the ceiling "

@@ -15,11 +15,19 @@ struct LoginFlows: Sendable {
     enum Flow: String, Sendable {
         case pcQR = "PC QR"
         case inWeChat = "in-WeChat"
+        /// Follow-to-sign-in: the official account's QR code on the PC page (a server with `PC_LOGIN=official-account`).
+        case followLogin = "follow-login"
     }
 
-    /// HTTP exchanges one login takes, with the login server's share (its two requests and its two calls to WeChat).
+    /// HTTP exchanges one login takes, with the login server's share (PC QR and in-WeChat: its two requests and its
+    /// two calls to WeChat; follow-login: the page with its `qrcode/create`, the image with its `showqrcode`, the
+    /// push, and the status poll with its `user/info`).
     static func exchanges(_ flow: Flow) -> (total: Int, server: Int) {
-        flow == .pcQR ? (total: 8, server: 4) : (total: 5, server: 4)
+        switch flow {
+        case .pcQR: (total: 8, server: 4)
+        case .inWeChat: (total: 5, server: 4)
+        case .followLogin: (total: 9, server: 7)
+        }
     }
 
     /// The plain login: a fresh browser at `/login`, which the login server sends back to `/account`, or to `/bind`
@@ -30,7 +38,7 @@ struct LoginFlows: Sendable {
     }
 
     /// The browser's user agent in `flow`.
-    static func agent(_ flow: Flow) -> String { flow == .pcQR ? desktopAgent : weChatAgent }
+    static func agent(_ flow: Flow) -> String { flow == .inWeChat ? weChatAgent : desktopAgent }
 
     /// The WeChat sign-in from `start` (a `/login…` path) through the callback, with the browser's `jar`; the
     /// callback must redirect to a path starting with one of `landing`. Answers that path.
@@ -38,7 +46,44 @@ struct LoginFlows: Sendable {
         switch flow {
         case .pcQR: try await pcLogin(as: user, from: start, jar: &jar, landing: landing)
         case .inWeChat: try await weChatLogin(as: user, from: start, jar: &jar, landing: landing)
+        case .followLogin: try await followLogin(as: user, from: start, jar: &jar, landing: landing)
         }
+    }
+
+    /// `/login` (the account's QR code on our page) → its image → the phone opens what the code encodes and presses
+    /// Follow / Open chat (the sandbox pushes to the server) → the page's status poll signs in.
+    private func followLogin(as user: String, from start: String, jar: inout CookieJar, landing: [String]) async throws -> String {
+        let desktop = [("User-Agent", Self.desktopAgent)]
+        let page = try await client.request(.GET, target + start, headers: desktop + jar.headers)
+        jar.take(page)
+        guard page.status == 200, let marker = page.body.range(of: "/login/follow/status?scene="),
+              let open = page.body.range(of: #"id="follow-open" href=""#) else {
+            throw BenchFailure("/login answered \(page.status) without the official account's QR code")
+        }
+        let scene = String(page.body[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        let scanURL = String(page.body[open.upperBound...].prefix { $0 != "\"" })
+        let image = try await client.request(.GET, target + "/login/follow/qr?scene=\(scene)", headers: desktop + jar.headers)
+        guard image.status == 200 else { throw BenchFailure("the QR image answered \(image.status)") }
+        let phone = [("User-Agent", Self.weChatAgent), ("X-Sandbox-User", user)]
+        let scan = try await client.request(.GET, scanURL, headers: phone)
+        guard scan.status == 200 else { throw BenchFailure("the scan page answered \(scan.status)") }
+        let follow = try await client.request(.POST, scanURL, headers: phone, body: "action=accept",
+                                              contentType: "application/x-www-form-urlencoded")
+        guard follow.status < 400 else { throw BenchFailure("Follow answered \(follow.status)") }
+        for _ in 0..<20 {
+            let poll = try await client.request(.GET, target + "/login/follow/status?scene=\(scene)",
+                                                headers: desktop + jar.headers)
+            let answer = (try? JSONSerialization.jsonObject(with: Data(poll.body.utf8))) as? [String: Any] ?? [:]
+            if let location = answer["location"] as? String {
+                guard landing.contains(where: { location.hasPrefix($0) }), !poll.cookies.isEmpty else {
+                    throw BenchFailure("the status poll answered \(poll.status) \(location)")
+                }
+                jar.take(poll)
+                return location
+            }
+            guard poll.status == 200 else { throw BenchFailure("the status poll answered \(poll.status) \(poll.body.prefix(120))") }
+        }
+        throw BenchFailure("the status poll never signed in")
     }
 
     /// `/login` → WeChat's QR page → the phone scans and allows → the page's long-poll yields the code → callback.

@@ -20,6 +20,9 @@ import Vapor
         "POST /account/export",
         "POST /logout", "GET /wechat/events", "POST /wechat/events", "GET /metrics",
         "GET /oauth/authorize", "GET /oauth/authorize/continue", "GET /oauth/logout", "POST /oauth/logout",
+        // The follow-to-sign-in page's own helpers: its QR image and its long-polled status (the page's script,
+        // bound to the page's browser; a 25-second hold is no API to fuzz).
+        "GET /login/follow/qr", "GET /login/follow/status",
     ]
 
     static func served(_ world: LoginWorld) async throws -> OpenAPIContract {

@@ -124,3 +124,50 @@ def test_in_wechat_login_with_consent_then_binding_by_email():
         phone.save_screenshot(os.path.join(ARTIFACTS, "5-account-in-wechat.png"))
     finally:
         phone.quit()
+
+
+def test_follow_login_with_the_official_accounts_qr_code():
+    """Follow-to-sign-in: the PC page shows the official account's QR code (our page, the image fetched by the
+    server). The phone decodes it, lands on the sandbox's scan page, presses Follow (or Open chat), and the PC page's
+    status poll takes it on to binding and the account page."""
+    pc = chrome()
+    phone = chrome(user_agent=WECHAT_UA, size="390,844")
+    try:
+        wait = WebDriverWait(pc, 20)
+        pc.get(SITE + "/")
+        pc.find_element(By.LINK_TEXT, "关注公众号扫码登录").click()
+        wait.until(EC.url_contains("mode=follow"))
+        image = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#follow-qr img")))
+        wait.until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0",
+                                                        image))
+        assert "关注" in pc.find_element(By.TAG_NAME, "body").text
+        pc.save_screenshot(os.path.join(ARTIFACTS, "6-follow-qr-page.png"))
+
+        # The image as the page got it (the server's proxy answers only this browser), decoded as a camera would.
+        png = pc.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: "same-origin"}).then(r => r.arrayBuffer()).then(buffer => {
+              let text = ""; new Uint8Array(buffer).forEach(c => text += String.fromCharCode(c)); done(btoa(text));
+            });
+        """, image.get_attribute("src"))
+        with tempfile.NamedTemporaryFile(suffix=".png") as file:
+            file.write(__import__("base64").b64decode(png))
+            file.flush()
+            scan_url = subprocess.run(["zbarimg", "--raw", "-q", file.name], check=True, capture_output=True,
+                                      text=True).stdout.strip()
+        assert scan_url.startswith(SANDBOX), scan_url
+
+        phone.get(scan_url)
+        if "/sandbox/whoami" in phone.current_url:
+            phone.find_element(By.CSS_SELECTOR, "button[value='u3']").click()
+        accept = WebDriverWait(phone, 10).until(EC.element_to_be_clickable((By.ID, "accept")))
+        phone.save_screenshot(os.path.join(ARTIFACTS, "7-phone-follow.png"))
+        accept.click()
+
+        body = bind_and_sign_in(pc, "13700137000")
+        assert "我的账号" in body
+        assert "13700137000" in body
+        pc.save_screenshot(os.path.join(ARTIFACTS, "8-follow-account.png"))
+    finally:
+        pc.quit()
+        phone.quit()

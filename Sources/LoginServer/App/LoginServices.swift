@@ -30,6 +30,9 @@ public struct LoginServices: Sendable {
     let loginWriters: LoginWriters
     /// Signing in with WeChat: the login's start and its callback.
     let signInFlow: SignInFlow
+    /// Follow-to-sign-in (the official account's QR code on a PC page); `nil` without the official account and its
+    /// server endpoint (the scan arrives as a push).
+    let followLogin: FollowLogin?
     /// Who is signed in, kept in the browser's session.
     let browserSession: BrowserSession
     /// Binding a new identity to a phone number or email, per request.

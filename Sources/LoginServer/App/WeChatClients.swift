@@ -11,6 +11,10 @@ struct WeChatClients: Sendable {
     let website: OAuthClient?
     /// The official account's access_token, shared by every instance through the database.
     let accessTokens: AccessTokenProvider?
+    /// The official account's parametric QR codes (follow-to-sign-in), on the shared access_token.
+    let qrCodes: QRCodeClient?
+    /// The official account's `cgi-bin/user/info` (the unionid of someone who scanned), on the shared access_token.
+    let followers: FollowerClient?
 
     /// The clients `configuration` asks for. The access_token provider keeps its row on `database` (the
     /// application's): it is one cache for the process, not per request.
@@ -26,6 +30,13 @@ struct WeChatClients: Sendable {
                 configuration: .init(endpoint: configuration.endpoint, http: configuration.weChatHTTP,
                                      mode: configuration.accessTokenMode),
                 httpClient: httpClient, clock: weChatClock, logger: logger)
+        }
+        let tokenClientConfiguration = WeChatClientConfiguration(endpoint: configuration.endpoint, http: configuration.weChatHTTP)
+        qrCodes = accessTokens.map {
+            QRCodeClient(tokenProvider: $0, configuration: tokenClientConfiguration, httpClient: httpClient, logger: logger)
+        }
+        followers = accessTokens.map {
+            FollowerClient(tokenProvider: $0, configuration: tokenClientConfiguration, httpClient: httpClient, logger: logger)
         }
         officialAccount = configuration.officialAccount.map {
             OAuthClient(credentials: $0, configuration: clientConfiguration, httpClient: httpClient,

@@ -17,7 +17,8 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// (Provider tokens it revoked follow as `oidc.tokens_revoked`, reason `identity_unbound`.)
     case identityUnbound = "identity.unbound"
     /// A person signed in. Payload: `identity_id`, `appid`, `openid`, `flow` (`in_wechat_base`,
-    /// `in_wechat_userinfo`, `pc_qr`; absent when the sign-in ended a binding), `via` (`callback` or `binding`),
+    /// `in_wechat_userinfo`, `pc_qr`, `pc_qr_inline`, `official_account_qr`; absent when the sign-in ended a binding),
+    /// `via` (`callback`, `follow` or `binding`),
     /// `client_id` (the OpenID Connect client the sign-in was for, when it resumes an `/oauth/authorize` request).
     case signInSucceeded = "signin.succeeded"
     /// Wrong one-time codes reached a limit: the wrong code that used a challenge's last attempt (`limit`:

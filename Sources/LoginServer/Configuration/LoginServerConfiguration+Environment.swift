@@ -37,6 +37,10 @@ extension LoginServerConfiguration {
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
         public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
         public static let auditRetentionDays = "AUDIT_RETENTION_DAYS"
+        /// `website` (default), `official-account` or `both`: the sign-in a PC browser gets at `/login`.
+        public static let pcLogin = "PC_LOGIN"
+        /// The official account's name, shown beside its QR code on the follow-to-sign-in page.
+        public static let officialAccountName = "WECHAT_OA_NAME"
         /// `on` (default) or `off`: whether `serve` on PostgreSQL with real credentials applies pending migrations
         /// at start (under the migration lock) or refuses to start until `wechat-login migrate` ran.
         public static let migrateOnStart = "MIGRATE_ON_START"
@@ -114,6 +118,7 @@ extension LoginServerConfiguration {
             }
             configuration.auditRetention = TimeInterval(parsed) * 86_400
         }
+        try readPCLogin(value, into: &configuration)
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {
                 throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")
@@ -171,6 +176,30 @@ extension LoginServerConfiguration {
     static func requireHTTPS(_ url: String, variable: String, sandbox: Bool) throws {
         guard !sandbox, url.lowercased().hasPrefix("http://"), !isLoopback(url: url) else { return }
         throw EnvironmentError(description: "\(variable) must be an https:// URL with real WeChat credentials (plain http only to a loopback host: 127.0.0.1, ::1, localhost)")
+    }
+
+    /// `PC_LOGIN` and `WECHAT_OA_NAME`. Follow-to-sign-in needs the official account and its server endpoint (the
+    /// scan arrives as a push); in sandbox mode the embedded sandbox supplies both.
+    static func readPCLogin(_ value: (String) -> String?, into configuration: inout LoginServerConfiguration) throws {
+        if let raw = value(Variable.pcLogin) {
+            guard let mode = PCLoginMode(rawValue: raw.lowercased()) else {
+                throw EnvironmentError(description: "\(Variable.pcLogin) must be website, official-account or both")
+            }
+            configuration.pcLogin = mode
+        }
+        if let name = value(Variable.officialAccountName) {
+            guard name.count <= 64 else {
+                throw EnvironmentError(description: "\(Variable.officialAccountName) must be at most 64 characters")
+            }
+            configuration.officialAccountName = name
+        }
+        guard configuration.pcLogin.offersFollowLogin, !configuration.sandboxMode else { return }
+        guard configuration.officialAccount != nil, configuration.messageServer != nil else {
+            throw EnvironmentError(description: "\(Variable.pcLogin)=\(configuration.pcLogin.rawValue) needs the official account (\(Variable.officialAccountAppID), \(Variable.officialAccountSecret)) and its server endpoint (\(Variable.serverToken)): the scan arrives as a push to /wechat/events")
+        }
+        if configuration.pcLogin == .both, configuration.website == nil {
+            throw EnvironmentError(description: "\(Variable.pcLogin)=both needs the website app (\(Variable.websiteAppID), \(Variable.websiteSecret)); use official-account without it")
+        }
     }
 
     /// The template-message worker's settings.

@@ -72,6 +72,14 @@ public struct LoginServerConfiguration: Sendable {
     public var signingKeys = SigningKeyConfiguration()
     /// How long the event log (the audit trail, `events`) keeps an event: a year by default (`AUDIT_RETENTION_DAYS`).
     public var auditRetention: TimeInterval = 365 * 86_400
+    /// Which sign-in a PC browser gets (`PC_LOGIN`): the website app's QR login (default), the official account's
+    /// QR code (follow-to-sign-in), or a choice of both.
+    public var pcLogin: PCLoginMode = .website
+    /// The official account's name, shown beside its QR code (`WECHAT_OA_NAME`; in sandbox mode the sandbox
+    /// account's); a generic 公众号 when `nil`.
+    public var officialAccountName: String?
+    /// Follow-to-sign-in's QR lifetime and status long-poll.
+    var followLogin = FollowLoginConfiguration()
     /// The authorization-code flow's lifetimes (fixed defaults; tests shorten them).
     var oidcProvider = OIDCProviderConfiguration()
 

@@ -17,6 +17,8 @@ struct WeChatEventsController: RouteCollection {
     let relay: PushRelay?
     let clock: any ServerClock
     let writers: PushWriters
+    /// Follow-to-sign-in: a `subscribe`/`SCAN` push for one of its scenes marks the scene scanned.
+    var followLogin: FollowLogin? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         let events = routes.grouped("wechat", "events")
@@ -65,7 +67,8 @@ struct WeChatEventsController: RouteCollection {
             guard let relay, case .push(let repeated) = try? server.handle(
                 MessageServerRequest(method: .post, queryString: req.url.query ?? "", body: body), now: clock.now()),
                 relay.forwards(PushConsumption(key: PushRecorder.key(repeated.message), isFirstArrival: false,
-                                               isConsumed: PushConsumption.consumes(repeated.message)))
+                                               isConsumed: PushConsumption.consumes(repeated.message)
+                                                   || isFollowLoginScan(repeated.message, appID: server.configuration.appID)))
             else { return Self.plain(MessageReply.success) }
             let answer = await relay.answerRepeat(key: PushRecorder.key(repeated.message), arrival: arrival,
                                                   on: req.db, logger: req.logger)
@@ -73,13 +76,26 @@ struct WeChatEventsController: RouteCollection {
         } catch let error as MessageServerError {
             return refuse(req, error)
         }
-        let consumption = try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
+        var consumption = try await PushRecorder(database: req.db, clock: clock, logger: req.logger, writers: writers)
             .record(push.message, appID: server.configuration.appID, address: req.clientAddress)
+        // Follow-to-sign-in after the push is recorded (a follow's state committed): one conditional UPDATE, so a
+        // repeat changes nothing. A scan of one of its own scenes is the server's, never the business handler's.
+        if let followLogin, isFollowLoginScan(push.message, appID: server.configuration.appID) {
+            try await followLogin.scanned(push.message, appID: server.configuration.appID, on: req.db, logger: req.logger)
+            consumption.isConsumed = true
+        }
         guard let relay, relay.forwards(consumption) else { return Self.plain(MessageReply.success) }
         let answer = consumption.isFirstArrival
             ? await relay.relay(push, key: consumption.key, arrival: arrival, on: req.db, logger: req.logger)
             : await relay.answerRepeat(key: consumption.key, arrival: arrival, on: req.db, logger: req.logger)
         return answerWeChat(answer, to: push, server: server, req: req)
+    }
+
+    /// A `subscribe`/`SCAN` for one of follow-to-sign-in's own scenes (its prefix): the server's own push, whether
+    /// or not it still finds the scene pending, so the business's handler never gets it unless told to.
+    private func isFollowLoginScan(_ message: InboundMessage, appID: String) -> Bool {
+        guard let followLogin, appID == followLogin.appID else { return false }
+        return FollowLogin.scene(of: message) != nil
     }
 
     /// The relay's answer in the account's mode: the handler's reply encrypted like the push was, or `success`.

@@ -100,6 +100,8 @@ enum ServerMetrics {
 enum LoginFlowName: String, Sendable {
     case pcQR = "pc_qr"
     case inWeChat = "in_wechat"
+    /// Follow-to-sign-in: the official account's QR code on a PC page.
+    case officialAccountQR = "official_account_qr"
     /// A callback whose state named no flow (unknown, forged or from another browser).
     case unknown
 

@@ -35,7 +35,9 @@ struct RetentionSweeper: Sendable {
     func sweep() async throws -> Swept {
         let cutoff = clock.now().addingTimeInterval(-grace)
         var swept = Swept()
+        // Follow-to-sign-in's QR scenes are login states too.
         swept.loginStates = try await LoginStateStore.sweep(expiredBefore: cutoff, on: database)
+            + FollowLoginSceneStore.sweep(expiredBefore: cutoff, on: database)
         swept.bindChallenges = try await BindChallengeStore(database: database).sweep(expiredBefore: cutoff)
         swept.outbox = try await OutboxStore(database: database).sweep(writtenBefore: cutoff)
         swept.sessions = try await LoginSessionStore.sweep(expiredBefore: cutoff, on: database)

@@ -6,6 +6,9 @@ import WeChatKit
 struct LoginController: RouteCollection {
     let flow: SignInFlow
     let configuration: LoginServerConfiguration
+    /// Follow-to-sign-in (the official account's QR code on a PC page), when `PC_LOGIN` offers it (or in sandbox
+    /// mode, with `mode=follow`) and the official account's server endpoint is configured.
+    var followLogin: FollowLogin? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("login", use: login)
@@ -19,6 +22,14 @@ struct LoginController: RouteCollection {
         let binding = BrowserBinding.random()
         let bindings = BrowserBindingCookie(request: req, name: cookieName, key: configuration.bindingKey)
             .adding(binding)
+        let pcChoice = kind == .other ? pcLogin(req) : nil
+        if pcChoice == .choice {
+            return FollowLoginPages.choicePage(req, returnTo: returnTo, accountName: configuration.officialAccountName)
+        }
+        if pcChoice == .follow, let followLogin {
+            return try await beginFollowLogin(req, followLogin, returnTo: returnTo, binding: binding, bindings: bindings,
+                                              cookieName: cookieName)
+        }
         let loginFlow: LoginFlow = switch kind {
         case .weChat: .officialAccount
         case .other: req.queryValue("mode") == "inline" ? .websiteInline : .website
@@ -39,6 +50,51 @@ struct LoginController: RouteCollection {
             key: configuration.bindingKey, secure: configuration.isHTTPS,
             lifetime: configuration.stateLifetime + configuration.callbackRepeatWindow)
         req.logger.info("login started", metadata: ["flow": "\(kind.rawValue)", "return_to": "\(returnTo.path)"])
+        return response
+    }
+
+    /// What a PC browser gets at `/login`.
+    enum PCChoice { case website, follow, choice }
+
+    /// `PC_LOGIN` and the page's `mode`: `mode=follow` asks for the official account's QR code, `mode=qr` or
+    /// `mode=inline` for the website app's; without one, `official-account` shows the account's code and `both` the
+    /// choice. Sandbox mode keeps the website flow as `/login`'s default (what the walks and the benchmark expect)
+    /// but offers `mode=follow` too, so the follow-login can be shown against the embedded sandbox.
+    func pcLogin(_ req: Request) -> PCChoice {
+        let mode = req.queryValue("mode")
+        let followOffered = followLogin != nil && (configuration.pcLogin.offersFollowLogin || configuration.sandboxMode)
+        if mode == "follow", followOffered { return .follow }
+        if mode == "qr" || mode == "inline" { return .website }
+        switch configuration.pcLogin {
+        case .website: return .website
+        case .officialAccount: return followLogin == nil ? .website : .follow
+        case .both: return followLogin == nil ? .website : .choice
+        }
+    }
+
+    /// Makes the page's one-time scene (one `qrcode/create` call: `/login`'s rate limit per client applies) and
+    /// shows the account's QR code.
+    private func beginFollowLogin(_ req: Request, _ followLogin: FollowLogin, returnTo: ReturnTo,
+                                  binding: BrowserBinding, bindings: BrowserBindingCookie,
+                                  cookieName: String) async throws -> Response {
+        let started: FollowLogin.Started
+        do {
+            started = try await followLogin.begin(binding: binding, returnTo: returnTo, on: req.db)
+        } catch let error as WeChatError {
+            req.logger.error("follow-login QR code not created", metadata: [
+                "errcode": "\(error.code?.rawValue ?? 0)", "error": "\(error)",
+            ])
+            throw Abort(.serviceUnavailable, reason: req.language.pick(
+                "暂时无法生成公众号二维码，请稍后再试", "The official account's QR code could not be made; try again shortly"))
+        }
+        let response = FollowLoginPages.qrPage(req, scene: started.scene, qrURL: started.qrURL,
+                                               accountName: configuration.officialAccountName, returnTo: returnTo)
+        response.cookies[cookieName] = bindings.cookie(
+            key: configuration.bindingKey, secure: configuration.isHTTPS,
+            lifetime: max(configuration.stateLifetime,
+                          TimeInterval(configuration.followLogin.qrLifetime) + configuration.followLogin.completionGrace)
+                + configuration.callbackRepeatWindow)
+        req.logger.info("login started", metadata: ["flow": "\(FollowLogin.eventFlowName)", "return_to": "\(returnTo.path)"])
         return response
     }
 

@@ -129,29 +129,39 @@ extension SignInFlow {
         return try await database.writeTransaction { tx in
             let identity = try await recorder(on: tx).upsert(authorization)
             try await states(on: tx).complete(record, token: claim, identityID: identity.id)
-            let now = clock.now()
-            var events: [Event] = []
-            let about = EventPayload(identityID: identity.id, appID: authorization.appID,
-                                     openID: authorization.token.openID)
-            if identity.joined, let userID = identity.userID {
-                var bound = about
-                (bound.unionID, bound.via) = (identity.unionID, "unionid")
-                events.append(Event(.identityBound, userID: userID, actor: actor, payload: bound))
-            }
-            if let userID = identity.userID {
-                var signedIn = about
-                (signedIn.flow, signedIn.via) = (flow, "callback")
-                if let request = AuthorizationRequestStore.requestID(resumedBy: record.returnTo) {
-                    signedIn.clientID = try await AuthorizationRequestStore(database: tx).clientID(ofRequest: request)
-                }
-                events.append(Event(.signInSucceeded, userID: userID, actor: actor, payload: signedIn))
-            }
-            try await EventLog(database: tx).append(events, at: now)
+            let events = try await Self.signInEvents(
+                identity, appID: authorization.appID, openID: authorization.token.openID, flow: flow, via: "callback",
+                returnTo: record.returnTo, actor: actor, on: tx)
+            try await EventLog(database: tx).append(events, at: clock.now())
             return identity
         }
     }
 
-    /// The flow as events name it: `in_wechat_base`, `in_wechat_userinfo`, `pc_qr` or `pc_qr_inline`.
+    /// The events of a recorded sign-in, whichever flow recorded it: `identity.bound` when the upsert joined the
+    /// user of the same person's identity in another app, `signin.succeeded` (with the OpenID Connect client the
+    /// sign-in resumes, if any) when the identity belongs to a user. Appended in the sign-in's write transaction.
+    static func signInEvents(_ identity: IdentityRecorder.Recorded, appID: String, openID: String, flow: String,
+                             via: String, returnTo: String, actor: EventActor, on tx: any Database) async throws -> [Event] {
+        var events: [Event] = []
+        let about = EventPayload(identityID: identity.id, appID: appID, openID: openID)
+        if identity.joined, let userID = identity.userID {
+            var bound = about
+            (bound.unionID, bound.via) = (identity.unionID, "unionid")
+            events.append(Event(.identityBound, userID: userID, actor: actor, payload: bound))
+        }
+        if let userID = identity.userID {
+            var signedIn = about
+            (signedIn.flow, signedIn.via) = (flow, via)
+            if let request = AuthorizationRequestStore.requestID(resumedBy: returnTo) {
+                signedIn.clientID = try await AuthorizationRequestStore(database: tx).clientID(ofRequest: request)
+            }
+            events.append(Event(.signInSucceeded, userID: userID, actor: actor, payload: signedIn))
+        }
+        return events
+    }
+
+    /// The flow as events name it: `in_wechat_base`, `in_wechat_userinfo`, `pc_qr` or `pc_qr_inline` (follow-to-sign-in
+    /// writes `official_account_qr`).
     static func eventFlowName(_ record: OAuthStateRecord) -> String {
         switch LoginFlow(rawValue: record.flow) {
         case .officialAccount: record.scope == OAuthScope.snsapiBase.rawValue ? "in_wechat_base" : "in_wechat_userinfo"

@@ -7,6 +7,8 @@ struct HomeController: RouteCollection {
     let sandboxMode: Bool
     /// The embedded sandbox's base URL, in sandbox mode.
     let sandboxURL: String?
+    /// Whether `/login?mode=follow` (follow-to-sign-in) is served: a PC visitor gets a link to it.
+    var followLoginOffered = false
     /// The OpenID Connect issuer, for the card that says how an app connects.
     let issuer: String
 
@@ -33,6 +35,11 @@ struct HomeController: RouteCollection {
             <p><a class="button" href="/login?return_to=/account">\(language.pick("微信扫码登录", "Sign in with WeChat"))</a></p>
             <p><a href="/login?return_to=/account&amp;mode=inline">\(language.pick("在本页显示二维码", "Show the QR code on this page"))</a></p>
             """
+            if followLoginOffered {
+                body = """
+                \(body)<p><a href="/login?return_to=/account&amp;mode=follow">\(language.pick("关注公众号扫码登录", "Scan the official account's QR code and follow to sign in"))</a></p>
+                """
+            }
         }
         if sandboxMode, let sandbox = sandboxURL {
             body = """

@@ -187,6 +187,7 @@ public enum LoginServer {
         app.migrations.add(CreateWebhooks())
         app.migrations.add(AddBindChallengePurpose())
         app.migrations.add(AddPersonLookupIndexes())
+        app.migrations.add(AddLoginSessionUserID())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -16,10 +16,12 @@ extension LoginServer {
         try app.register(collection: AccountController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
+        try app.register(collection: AccountDeletionController(sessions: sessions))
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, clock: services.clock, writers: services.pushWriters))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
+        try app.register(collection: UserDeletionAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(
             initialAccessToken: configuration.adminToken, clients: services.oidcClients))
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))

@@ -37,6 +37,8 @@ extension LoginServerConfiguration {
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
         public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
         public static let auditRetentionDays = "AUDIT_RETENTION_DAYS"
+        /// Seconds since the last WeChat sign-in within which a person may delete their account (default 300).
+        public static let accountDeleteReauthSeconds = "ACCOUNT_DELETE_REAUTH_SECONDS"
         /// `on` (default) or `off`: whether `serve` on PostgreSQL with real credentials applies pending migrations
         /// at start (under the migration lock) or refuses to start until `wechat-login migrate` ran.
         public static let migrateOnStart = "MIGRATE_ON_START"
@@ -112,6 +114,12 @@ extension LoginServerConfiguration {
                 throw EnvironmentError(description: "\(Variable.auditRetentionDays) must be a whole number of days from 1 to 36500 (default 365)")
             }
             configuration.auditRetention = TimeInterval(parsed) * 86_400
+        }
+        if let seconds = value(Variable.accountDeleteReauthSeconds) {
+            guard let parsed = Int(seconds), (30...86_400).contains(parsed) else {
+                throw EnvironmentError(description: "\(Variable.accountDeleteReauthSeconds) must be a whole number of seconds from 30 to 86400 (default 300)")
+            }
+            configuration.accountDeleteReauth = TimeInterval(parsed)
         }
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {

@@ -299,7 +299,7 @@ enum OpenAPIDocument {
             "security": [{"adminToken": []}],
             "parameters": [
               {"name": "user_id", "in": "query", "description": "Only this user's events", "schema": {"type": "string", "format": "uuid"}},
-              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
+              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]}},
               {"name": "since", "in": "query", "description": "Occurred at or after (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "until", "in": "query", "description": "Occurred before (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "cursor", "in": "query", "description": "The previous page's nextCursor: the events older than that page", "schema": {"type": "string"}},
@@ -969,7 +969,7 @@ enum OpenAPIDocument {
             "description": "One change, written in the change's own transaction; types and payload fields are listed in README (Events)",
             "properties": {
               "id": {"type": "string", "description": "The event's place in the log (increasing)"},
-              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]},
+              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]},
               "occurredAt": {"type": "string", "format": "date-time"},
               "userID": {"type": "string", "format": "uuid", "description": "The user it concerns, when there is one"},
               "actor": {"type": "object", "description": "Who did it, from which address (the client address TRUSTED_PROXIES resolves)",
@@ -999,7 +999,7 @@ enum OpenAPIDocument {
             "description": "Unknown fields are ignored",
             "properties": {
               "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
-              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]}},
               "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
               "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
             }

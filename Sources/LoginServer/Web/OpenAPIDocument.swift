@@ -112,6 +112,25 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/delete": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Delete (注销) the signed-in person's account, for good",
+            "description": "Needs a WeChat sign-in within the last ACCOUNT_DELETE_REAUTH_SECONDS (default 300; otherwise 403: send the person through /login?return_to=… first) and the typed confirmation. In one transaction: the user, their WeChat identities and sealed tokens, every session on every instance, pending codes, messages not yet sent, the OpenID Connect codes and tokens issued for them (refused at once), undelivered webhooks of their events; messages already sent stay without recipient or content, earlier events without openids, unionids or addresses. Recorded as user.deleted (actor person). DEPLOYMENT.md §3.12 lists what goes and what stays.",
+            "operationId": "deleteMe",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountDeleteRequest"}}}},
+            "responses": {
+              "204": {"description": "Deleted; the session is over"},
+              "400": {"description": "Not JSON, or confirmation is not DELETE or 注销 (nothing deleted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"description": "No or a wrong CSRF header, or the sign-in is not recent enough: sign in with WeChat again (nothing deleted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/me/identities/{identityID}/refresh": {
           "post": {
             "tags": ["session"],
@@ -177,6 +196,20 @@ enum OpenAPIDocument {
               "413": {"$ref": "#/components/responses/TooLarge"},
               "415": {"$ref": "#/components/responses/NotJSONContentType"},
               "422": {"description": "Not a valid external id, phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Delete (注销) a user's account on the person's behalf, for good",
+            "description": "The same deletion as the person's own (POST /api/me/delete), in one transaction; recorded as user.deleted (actor admin) with the user id and external id. A second deletion, or one racing it, answers 404. DEPLOYMENT.md §3.12 lists what goes and what stays.",
+            "operationId": "adminDeleteUser",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Deleted; what went", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserDeleted"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user (or already deleted), or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
@@ -253,6 +286,21 @@ enum OpenAPIDocument {
               "413": {"$ref": "#/components/responses/TooLarge"},
               "415": {"$ref": "#/components/responses/NotJSONContentType"},
               "422": {"description": "Not a valid phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Delete (注销) a user's account by the business's own id, for good",
+            "description": "The same as DELETE /api/admin/users/{userID}, finding the user by external id.",
+            "operationId": "adminDeleteUserByExternalID",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ExternalID"}],
+            "responses": {
+              "200": {"description": "Deleted; what went", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserDeleted"}}}},
+              "400": {"description": "Not a valid external id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No user has this external id (or it was already deleted), or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
@@ -811,6 +859,26 @@ enum OpenAPIDocument {
           "WeChatTimeout": {"description": "WeChat did not answer in time", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         },
         "schemas": {
+          "AccountDeleteRequest": {
+            "type": "object",
+            "properties": {"confirmation": {"type": "string", "description": "The typed confirmation: DELETE (any case) or 注销"}},
+            "required": ["confirmation"]
+          },
+          "UserDeleted": {
+            "type": "object",
+            "description": "What a deletion removed. The ids are the ones the user.deleted event carries.",
+            "properties": {
+              "user_id": {"type": "string", "format": "uuid"},
+              "external_id": {"type": "string", "description": "The business's id for the user; absent when it had none"},
+              "identities": {"type": "integer", "description": "WeChat identities deleted (with their sealed tokens)"},
+              "sessions": {"type": "integer", "description": "Sessions ended, on every instance"},
+              "cancelled_messages": {"type": "integer", "description": "Template messages not yet sent, deleted"},
+              "delivered_messages": {"type": "integer", "description": "Template messages WeChat reported delivered (kept without recipient or content)"},
+              "revoked_tokens": {"type": "integer", "description": "OpenID Connect refresh and access tokens that were still alive"}
+            },
+            "required": ["user_id", "identities", "sessions", "cancelled_messages", "delivered_messages", "revoked_tokens"],
+            "additionalProperties": false
+          },
           "ContactChangeRequest": {
             "type": "object",
             "properties": {"contact": {"type": "string", "description": "The new mainland mobile number (11 digits, +86 allowed) or email address"}},

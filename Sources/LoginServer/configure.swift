@@ -188,6 +188,7 @@ public enum LoginServer {
         app.migrations.add(AddBindChallengePurpose())
         app.migrations.add(AddPersonLookupIndexes())
         app.migrations.add(AddLoginSessionUserID())
+        app.migrations.add(AddInboundEventReceivedAtIndex())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
+/// development-outbox entries, pushes from WeChat after 30 days, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
 /// after they expired (or were written), and the binding's limit counters as soon
 /// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
@@ -28,6 +28,8 @@ struct RetentionSweeper: Sendable {
         var events = 0
         /// Delivered and dead webhook deliveries older than the audit retention.
         var webhookDeliveries = 0
+        /// Pushes from WeChat older than `InboundEventStore.retention` (30 days).
+        var inboundEvents = 0
     }
 
     func sweep() async throws -> Swept {
@@ -47,6 +49,8 @@ struct RetentionSweeper: Sendable {
         swept.events = try await EventLog.sweep(occurredBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         swept.webhookDeliveries = try await WebhookDeliveryStore.sweep(
             settledBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
+        swept.inboundEvents = try await InboundEventStore.sweep(
+            receivedBefore: clock.now().addingTimeInterval(-InboundEventStore.retention), on: database)
         return swept
     }
 }
@@ -63,7 +67,7 @@ extension RetentionSweeper {
                         "outbox": "\(swept.outbox)", "sessions": "\(swept.sessions)",
                         "bind_limit_counters": "\(swept.bindLimitCounters)",
                         "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
-                        "webhook_deliveries": "\(swept.webhookDeliveries)",
+                        "webhook_deliveries": "\(swept.webhookDeliveries)", "inbound_events": "\(swept.inboundEvents)",
                     ])
                 }
             } catch {

@@ -356,6 +356,18 @@ import WeChatKit
             let events = try await EventLog(database: world.server.db).newestFirst(.init(type: "user.deleted"))
             #expect(events.count == 1 && events.first?.actorKind == "admin" && events.first?.userID == userID)
             #expect(events.first?.payload == #"{"delivered_messages":0,"external_id":"crm-7"}"#)
+
+            // The answers, and the audit trail showing user.deleted, are what /openapi.json says.
+            let contract = try await OpenAPIDocumentTests.served(world)
+            let trail = try await Self.admin(world.server, .GET, "/api/admin/events?type=user.deleted")
+            let gone = try await Self.admin(world.server, .DELETE, "/api/admin/users/by-external-id/crm-7")
+            for (method, template, result) in [("DELETE", "/api/admin/users/by-external-id/{externalID}", answer),
+                                               ("DELETE", "/api/admin/users/by-external-id/{externalID}", gone),
+                                               ("GET", "/api/admin/events", trail)] {
+                let problems = contract.problems(method, template, status: result.status,
+                                                 headers: result.headers.map { ($0.name, $0.value) }, body: result.body)
+                #expect(problems.isEmpty, "\(problems)")
+            }
             // Unauthenticated: refused.
             var headers = HTTPHeaders()
             headers.add(name: .authorization, value: "Bearer wrong")

@@ -1058,7 +1058,9 @@ enum OpenAPIDocument {
               "message_id": {"type": "string", "format": "uuid"}, "msgid": {"type": "integer"}, "status": {"type": "string"},
               "errcode": {"type": "integer"}, "reason": {"type": "string"}, "grant": {"type": "string"}, "grant_id": {"type": "string"},
               "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"},
-              "field": {"type": "string", "enum": ["phone", "email"]}
+              "field": {"type": "string", "enum": ["phone", "email"]},
+              "external_id": {"type": "string", "description": "user.deleted: the business's id for the deleted user"},
+              "delivered_messages": {"type": "integer", "description": "user.deleted: template messages delivered to them"}
             },
             "additionalProperties": false
           },

@@ -208,6 +208,8 @@ public enum LoginServer {
         app.migrations.add(AddPersonLookupIndexes())
         app.migrations.add(CreatePushRelay())
         app.migrations.add(CreateFollowLoginScene())
+        app.migrations.add(AddLoginSessionUserID())
+        app.migrations.add(AddInboundEventReceivedAtIndex())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -22,11 +22,13 @@ extension LoginServer {
         try app.register(collection: AccountController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: APIController(sessions: sessions, profiles: services.profiles))
         try app.register(collection: ContactChangeController(sessions: sessions, binding: services.binding))
+        try app.register(collection: AccountDeletionController(sessions: sessions))
         try app.register(collection: WeChatEventsController(
             server: services.messageServer, relay: services.relay, clock: services.clock,
             writers: services.pushWriters, followLogin: services.followLogin))
         try app.register(collection: AdminController(adminToken: adminToken, sharedToken: services.sharedToken))
         try app.register(collection: UserAdminController(adminToken: adminToken, clock: services.clock))
+        try app.register(collection: UserDeletionAdminController(adminToken: adminToken, clock: services.clock))
         try app.register(collection: ClientRegistrationController(
             initialAccessToken: configuration.adminToken, clients: services.oidcClients))
         try app.register(collection: ClientAdminController(adminToken: adminToken, clients: services.oidcClients))

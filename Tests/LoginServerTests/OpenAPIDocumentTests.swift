@@ -17,7 +17,7 @@ import Vapor
         "GET /bind", "POST /bind/code", "GET /bind/verify", "POST /bind/verify",
         "GET /account", "POST /account/identities/{identityID}/unbind", "POST /account/identities/{identityID}/refresh",
         "POST /account/contact/code", "GET /account/contact/verify", "POST /account/contact/verify",
-        "POST /account/export",
+        "POST /account/export", "GET /account/delete", "POST /account/delete",
         "POST /logout", "GET /wechat/events", "POST /wechat/events", "GET /metrics",
         "GET /oauth/authorize", "GET /oauth/authorize/continue", "GET /oauth/logout", "POST /oauth/logout",
         // The follow-to-sign-in page's own helpers: its QR image and its long-polled status (the page's script,

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 @testable import LoginServer
 
@@ -33,6 +34,25 @@ import Testing
             let later = try await sweeper.sweep()
             #expect(later.sessions == 1)
             #expect(try await world.count(table: "login_sessions") == 0)
+        }
+    }
+
+    @Test func pushesFromWeChatGoAfterThirtyDays() async throws {
+        try await LoginWorld.with { world in
+            let pushes = InboundEventStore(database: world.server.db)
+            for (key, age) in [("old", 31.0 * 86_400), ("recent", 29.0 * 86_400)] {
+                let at = world.clock.now().addingTimeInterval(-age)
+                _ = try await pushes.insert(.init(
+                    dedupKey: key, appID: "wx-test", openID: "o-\(key)", msgType: "text", event: nil, fields: "{}",
+                    createTime: Int64(at.timeIntervalSince1970), msgID: nil, receivedAt: at))
+            }
+            // (The application's own sweep may run first; either way the old push goes and the recent one stays.)
+            _ = try await RetentionSweeper(database: world.server.db, clock: world.clock).sweep()
+            let left = try await world.server.db.sql().raw("SELECT dedup_key FROM inbound_events").all()
+                .map { try $0.decode(column: "dedup_key", as: String.self) }
+            #expect(left == ["recent"])
+            #expect(try await InboundEventStore.sweep(receivedBefore: world.clock.now(), batch: 1, on: world.server.db) == 1,
+                    "batches until none is left")
         }
     }
 }

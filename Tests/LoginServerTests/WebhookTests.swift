@@ -353,7 +353,7 @@ import Vapor
             #expect(try await admin(world, .GET, "/api/admin/webhooks", token: nil).status == 401)
             for body in [#"{"url": "http://shop.example.com/hook"}"#, #"{"url": "ftp://127.0.0.1/x"}"#,
                          #"{"url": "https://user:pw@shop.example.com/hook"}"#, #"{"url": "not a url"}"#, #"{}"#,
-                         #"{"url": "https://shop.example.com/hook", "eventTypes": ["user.deleted"]}"#,
+                         #"{"url": "https://shop.example.com/hook", "eventTypes": ["user.vanished"]}"#,
                          #"{"url": "https://shop.example.com/hook", "eventTypes": []}"#] {
                 let result = try await admin(world, .POST, "/api/admin/webhooks", json: body)
                 #expect(result.status == 400, "\(body) → \(result.status) \(result.body)")

@@ -8,11 +8,15 @@ would, picks the sandbox user 张三, and allows the login. The PC page's long-p
 to the site, which asks to bind a phone number; the code comes from the development outbox. The flow ends on the
 account page, which is screenshotted.
 """
+import glob
 import json
 import os
 import subprocess
 import tempfile
+import time
 import urllib.request
+
+import pytest
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -141,7 +145,7 @@ def test_follow_login_with_the_official_accounts_qr_code():
         wait.until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0",
                                                         image))
         assert "关注" in pc.find_element(By.TAG_NAME, "body").text
-        pc.save_screenshot(os.path.join(ARTIFACTS, "6-follow-qr-page.png"))
+        pc.save_screenshot(os.path.join(ARTIFACTS, "10-follow-qr-page.png"))
 
         # The image as the page got it (the server's proxy answers only this browser), decoded as a camera would.
         png = pc.execute_async_script("""
@@ -161,13 +165,92 @@ def test_follow_login_with_the_official_accounts_qr_code():
         if "/sandbox/whoami" in phone.current_url:
             phone.find_element(By.CSS_SELECTOR, "button[value='u3']").click()
         accept = WebDriverWait(phone, 10).until(EC.element_to_be_clickable((By.ID, "accept")))
-        phone.save_screenshot(os.path.join(ARTIFACTS, "7-phone-follow.png"))
+        phone.save_screenshot(os.path.join(ARTIFACTS, "11-phone-follow.png"))
         accept.click()
 
         body = bind_and_sign_in(pc, "13700137000")
         assert "我的账号" in body
         assert "13700137000" in body
-        pc.save_screenshot(os.path.join(ARTIFACTS, "8-follow-account.png"))
+        pc.save_screenshot(os.path.join(ARTIFACTS, "12-follow-account.png"))
+    finally:
+        pc.quit()
+        phone.quit()
+
+
+def qr_sign_in(pc, phone, user):
+    """The PC QR login from the home page as sandbox user `user`, up to the site's next page."""
+    wait = WebDriverWait(pc, 20)
+    pc.get(SITE + "/")
+    pc.find_element(By.CSS_SELECTOR, "a[href^='/login']").click()
+    wait.until(EC.url_contains("/connect/qrconnect"))
+    image = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "img.qrcode")))
+    phone.get(decode_qr(image.get_attribute("src")))
+    if "/sandbox/whoami" in phone.current_url:
+        phone.find_element(By.CSS_SELECTOR, f"button[value='{user}']").click()
+    WebDriverWait(phone, 10).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button[value='allow']"))).click()
+
+
+# The account page's three actions — change the email, download my data, delete the account (注销) — in each of the
+# page's languages: Chinese (the default) and English (chosen with the page's language switch).
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_account_page_changes_email_downloads_data_and_deletes_the_account(lang):
+    english = lang == "en"
+    user, number, email = ("u3", "13800138033", "wangwu@example.com") if english else ("u1", "13800138011", "zhangsan@example.com")
+    downloads = tempfile.mkdtemp()
+    pc = chrome()
+    pc.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    phone = chrome(user_agent=WECHAT_UA, size="390,844")
+    try:
+        wait = WebDriverWait(pc, 20)
+        qr_sign_in(pc, phone, user)
+        # A WeChat user an earlier test bound signs straight in; a new one binds a phone first.
+        wait.until(lambda driver: driver.current_url.startswith((SITE + "/bind", SITE + "/account")))
+        if pc.current_url.startswith(SITE + "/bind"):
+            bind_and_sign_in(pc, number)
+        if english:
+            pc.find_element(By.CSS_SELECTOR, "nav a.lang").click()
+            wait.until(EC.url_contains("lang=en"))
+            assert "My account" in pc.find_element(By.TAG_NAME, "h1").text
+        pc.save_screenshot(os.path.join(ARTIFACTS, f"6-{lang}-account-actions.png"))
+
+        # Change the email: the code goes to the new address (the development outbox stands in for it).
+        pc.find_element(By.ID, "contact").send_keys(email)
+        pc.find_element(By.CSS_SELECTOR, "form[action='/account/contact/code'] button").click()
+        wait.until(EC.url_contains("/account/contact/verify"))
+        pc.find_element(By.ID, "code").send_keys(latest_code(email))
+        pc.save_screenshot(os.path.join(ARTIFACTS, f"7-{lang}-contact-code.png"))
+        pc.find_element(By.CSS_SELECTOR, "form[action='/account/contact/verify'] button").click()
+        wait.until(EC.url_contains("notice=contact_changed"))
+        body = pc.find_element(By.TAG_NAME, "body").text
+        assert email in body
+        assert ("old address was notified" if english else "原地址已收到通知") in body
+
+        # Download my data: a JSON file with the new email.
+        pc.find_element(By.CSS_SELECTOR, "form[action='/account/export'] button").click()
+        deadline = time.time() + 20
+        files = []
+        while time.time() < deadline:
+            files = glob.glob(os.path.join(downloads, "wechat-login-export-*.json"))
+            if files:
+                break
+            time.sleep(0.2)
+        assert files, "the export was downloaded"
+        with open(files[0], encoding="utf-8") as exported:
+            document = json.load(exported)
+        assert document["format"] == "wechat-login.export/1"
+        assert document["user"]["email"] == email and document["user"]["phone"]
+
+        # Delete the account: the link, the page, the typed confirmation.
+        pc.find_element(By.PARTIAL_LINK_TEXT, "Delete my account" if english else "注销账号").click()
+        wait.until(EC.url_contains("/account/delete"))
+        pc.find_element(By.ID, "confirmation").send_keys("DELETE" if english else "注销")
+        pc.save_screenshot(os.path.join(ARTIFACTS, f"8-{lang}-delete.png"))
+        pc.find_element(By.CSS_SELECTOR, "form[action='/account/delete'] button").click()
+        wait.until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+        assert pc.find_element(By.TAG_NAME, "h1").text == ("Account deleted" if english else "账号已注销")
+        pc.save_screenshot(os.path.join(ARTIFACTS, f"9-{lang}-deleted.png"))
+        pc.get(SITE + "/api/me")
+        assert '"error":true' in pc.find_element(By.TAG_NAME, "body").text.replace(" ", "")
     finally:
         pc.quit()
         phone.quit()

@@ -35,6 +35,9 @@ enum AccountPage {
         <p class="muted">\(language.pick("下载我们保存的关于你的全部信息（JSON 文件）。",
             "Download everything we hold about you (a JSON file)."))</p>
         <button class="secondary" type="submit">\(language.pick("下载我的数据", "Download my data"))</button></form>
+        <h2>\(language.pick("注销账号", "Delete my account"))</h2>
+        <p class="muted">\(language.pick("删除账号及我们保存的个人信息，无法恢复。", "Remove the account and the personal information we hold. This cannot be undone."))
+        <a href="/account/delete">\(language.pick("注销账号…", "Delete my account…"))</a></p>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(csrf)">
         <button class="secondary" type="submit">\(language.pick("退出登录", "Sign out"))</button></form>
         """

@@ -25,12 +25,16 @@ struct EventPayload: Sendable, Codable, Equatable {
     var count: Int?
     /// Which contact field changed: `phone` or `email` (never the address itself).
     var field: String?
+    /// The business's id of a deleted user (`user.deleted` only: the business already holds it).
+    var externalID: String?
+    /// Template messages reported delivered to a deleted user (`user.deleted`).
+    var deliveredMessages: Int?
 
     enum CodingKeys: String, CodingKey {
         case identityID = "identity_id", appID = "appid", openID = "openid", unionID = "unionid", via, flow
         case clientID = "client_id", challengeID = "challenge_id", limit, messageID = "message_id", msgID = "msgid"
         case status, errcode, reason, grant, grantID = "grant_id", scope, refreshToken = "refresh_token", jti, count
-        case field
+        case field, externalID = "external_id", deliveredMessages = "delivered_messages"
     }
 
     /// The payload as stored: compact JSON with sorted keys (UUIDs in lowercase).
@@ -64,5 +68,7 @@ struct EventPayload: Sendable, Codable, Equatable {
         try container.encodeIfPresent(jti, forKey: .jti)
         try container.encodeIfPresent(count, forKey: .count)
         try container.encodeIfPresent(field, forKey: .field)
+        try container.encodeIfPresent(externalID, forKey: .externalID)
+        try container.encodeIfPresent(deliveredMessages, forKey: .deliveredMessages)
     }
 }

@@ -51,4 +51,9 @@ enum EventType: String, Sendable, CaseIterable, Codable {
     /// The person downloaded the export of their data (`GET /api/me/export`, or the account page's button).
     /// Payload: none.
     case accountExported = "account.exported"
+    /// The account was deleted (注销), by the person (actor `person`, no address kept) or by the business (`admin`).
+    /// Payload: `external_id` (the business's id for the user, when it had one: the business must know which of its
+    /// users went), `delivered_messages` (template messages WeChat reported delivered to them); never a phone, email,
+    /// openid, unionid or name. The user's earlier events stay, scrubbed (DEPLOYMENT.md §3.12).
+    case userDeleted = "user.deleted"
 }

@@ -41,6 +41,8 @@ extension LoginServerConfiguration {
         public static let pcLogin = "PC_LOGIN"
         /// The official account's name, shown beside its QR code on the follow-to-sign-in page.
         public static let officialAccountName = "WECHAT_OA_NAME"
+        /// Seconds since the last WeChat sign-in within which a person may delete their account (default 300).
+        public static let accountDeleteReauthSeconds = "ACCOUNT_DELETE_REAUTH_SECONDS"
         /// `on` (default) or `off`: whether `serve` on PostgreSQL with real credentials applies pending migrations
         /// at start (under the migration lock) or refuses to start until `wechat-login migrate` ran.
         public static let migrateOnStart = "MIGRATE_ON_START"
@@ -119,6 +121,12 @@ extension LoginServerConfiguration {
             configuration.auditRetention = TimeInterval(parsed) * 86_400
         }
         try readPCLogin(value, into: &configuration)
+        if let seconds = value(Variable.accountDeleteReauthSeconds) {
+            guard let parsed = Int(seconds), (30...86_400).contains(parsed) else {
+                throw EnvironmentError(description: "\(Variable.accountDeleteReauthSeconds) must be a whole number of seconds from 30 to 86400 (default 300)")
+            }
+            configuration.accountDeleteReauth = TimeInterval(parsed)
+        }
         if let proxies = value(Variable.trustedProxies) {
             guard let parsed = TrustedProxies(proxies) else {
                 throw EnvironmentError(description: "\(Variable.trustedProxies) must list IP addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)")

@@ -68,6 +68,9 @@ public struct LoginServerConfiguration: Sendable {
     public var callbackRepeatWindow: TimeInterval = 120
     /// How long a WeChat identity waits in the session to be bound to an account before the login must start again.
     public var pendingBindingLifetime: TimeInterval = 15 * 60
+    /// How recent the session's WeChat sign-in must be for the person to delete their account
+    /// (`ACCOUNT_DELETE_REAUTH_SECONDS`, default 5 minutes): a browser left signed in is not enough to 注销.
+    public var accountDeleteReauth: TimeInterval = 300
     /// The OpenID Connect provider's signing keys: how long a retired key stays published, how stale the cache.
     public var signingKeys = SigningKeyConfiguration()
     /// How long the event log (the audit trail, `events`) keeps an event: a year by default (`AUDIT_RETENTION_DAYS`).

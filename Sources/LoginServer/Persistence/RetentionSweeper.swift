@@ -4,7 +4,7 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
+/// development-outbox entries, pushes from WeChat after 30 days, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
 /// after they expired (or were written), and the binding's limit counters as soon
 /// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
@@ -30,6 +30,8 @@ struct RetentionSweeper: Sendable {
         var webhookDeliveries = 0
         /// Pushes relayed to the business's handler, a day after they arrived.
         var pushRelays = 0
+        /// Pushes from WeChat older than `InboundEventStore.retention` (30 days).
+        var inboundEvents = 0
     }
 
     func sweep() async throws -> Swept {
@@ -52,6 +54,8 @@ struct RetentionSweeper: Sendable {
         swept.webhookDeliveries = try await WebhookDeliveryStore.sweep(
             settledBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         swept.pushRelays = try await PushRelayStore.sweep(claimedBefore: cutoff, on: database)
+        swept.inboundEvents = try await InboundEventStore.sweep(
+            receivedBefore: clock.now().addingTimeInterval(-InboundEventStore.retention), on: database)
         return swept
     }
 }
@@ -69,6 +73,7 @@ extension RetentionSweeper {
                         "bind_limit_counters": "\(swept.bindLimitCounters)",
                         "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
                         "webhook_deliveries": "\(swept.webhookDeliveries)", "push_relays": "\(swept.pushRelays)",
+                        "inbound_events": "\(swept.inboundEvents)",
                     ])
                 }
             } catch {

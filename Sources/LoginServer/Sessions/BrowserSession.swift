@@ -16,7 +16,7 @@ struct BrowserSession: Sendable {
         LoginSessionStore(database: database, clock: clock, lifetime: configuration.sessionLifetime, batcher: writer)
     }
 
-    private static let userKey = "uid"
+    static let userKey = "uid"
     private static let signedInAtKey = "at"
     private static let pendingIdentityKey = "pending"
     private static let pendingReturnKey = "return"

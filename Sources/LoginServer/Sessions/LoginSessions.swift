@@ -34,6 +34,8 @@ struct LoginSessionStore: Sendable {
     struct Row: Sendable {
         var idHash: String
         var data: String
+        /// The signed-in user the data names, so deleting an account finds its sessions (`deleteSessions`).
+        var userID: UUID?
         var createdAt: Date
         var expiresAt: Date
     }
@@ -46,10 +48,10 @@ struct LoginSessionStore: Sendable {
     /// One multi-row `INSERT` for a batch of new sessions.
     private static func insert(_ items: [Row], on database: any Database) async throws -> [Bool] {
         let values = items.map {
-            SQLQueryString("(\(bind: $0.idHash), \(bind: $0.data), \(bind: $0.createdAt), \(bind: $0.expiresAt))")
+            SQLQueryString("(\(bind: $0.idHash), \(bind: $0.data), \(bind: $0.userID), \(bind: $0.createdAt), \(bind: $0.expiresAt))")
         }
         try await database.sql().raw("""
-            INSERT INTO login_sessions (id_hash, data, created_at, expires_at) VALUES \(SQLList(values))
+            INSERT INTO login_sessions (id_hash, data, user_id, created_at, expires_at) VALUES \(SQLList(values))
             """).run()
         return items.map { _ in true }
     }
@@ -60,7 +62,8 @@ struct LoginSessionStore: Sendable {
         let id = Self.newID()
         if data.snapshot.isEmpty { return SessionID(string: id) }
         let now = clock.now()
-        _ = try await inserts.submit(Row(idHash: Self.hash(id), data: try Self.encode(data), createdAt: now,
+        _ = try await inserts.submit(Row(idHash: Self.hash(id), data: try Self.encode(data), userID: Self.userID(in: data),
+                                         createdAt: now,
                                          expiresAt: now.addingTimeInterval(lifetime)))
         return SessionID(string: id)
     }
@@ -79,7 +82,8 @@ struct LoginSessionStore: Sendable {
     func update(_ id: SessionID, to data: SessionData) async throws {
         guard Self.isWellFormed(id.string) else { return }
         try await database.sql().raw("""
-            UPDATE login_sessions SET data = \(bind: try Self.encode(data)) WHERE id_hash = \(bind: Self.hash(id.string))
+            UPDATE login_sessions SET data = \(bind: try Self.encode(data)), user_id = \(bind: Self.userID(in: data))
+            WHERE id_hash = \(bind: Self.hash(id.string))
             """).run()
     }
 
@@ -105,6 +109,11 @@ struct LoginSessionStore: Sendable {
             """).first()?.decode(column: "expired", as: Int.self) ?? 0
         try await sql.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
         return expired
+    }
+
+    /// The user a session's data signs in (`BrowserSession.signIn`), kept in its own column.
+    static func userID(in data: SessionData) -> UUID? {
+        data[BrowserSession.userKey].flatMap(UUID.init(uuidString:))
     }
 
     /// 43 random letters and digits (about 256 bits), from the same generator as login states.

@@ -112,6 +112,25 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/me/delete": {
+          "post": {
+            "tags": ["session"],
+            "summary": "Delete (注销) the signed-in person's account, for good",
+            "description": "Needs a WeChat sign-in within the last ACCOUNT_DELETE_REAUTH_SECONDS (default 300; otherwise 403: send the person through /login?return_to=… first) and the typed confirmation. In one transaction: the user, their WeChat identities and sealed tokens, every session on every instance, pending codes, messages not yet sent, the OpenID Connect codes and tokens issued for them (refused at once), undelivered webhooks of their events; messages already sent stay without recipient or content, earlier events without openids, unionids or addresses. Recorded as user.deleted (actor person). DEPLOYMENT.md §3.12 lists what goes and what stays.",
+            "operationId": "deleteMe",
+            "security": [{"session": []}],
+            "parameters": [{"$ref": "#/components/parameters/CSRFToken"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountDeleteRequest"}}}},
+            "responses": {
+              "204": {"description": "Deleted; the session is over"},
+              "400": {"description": "Not JSON, or confirmation is not DELETE or 注销 (nothing deleted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/NotSignedIn"},
+              "403": {"description": "No or a wrong CSRF header, or the sign-in is not recent enough: sign in with WeChat again (nothing deleted)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "413": {"$ref": "#/components/responses/TooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          }
+        },
         "/api/me/identities/{identityID}/refresh": {
           "post": {
             "tags": ["session"],
@@ -177,6 +196,20 @@ enum OpenAPIDocument {
               "413": {"$ref": "#/components/responses/TooLarge"},
               "415": {"$ref": "#/components/responses/NotJSONContentType"},
               "422": {"description": "Not a valid external id, phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Delete (注销) a user's account on the person's behalf, for good",
+            "description": "The same deletion as the person's own (POST /api/me/delete), in one transaction; recorded as user.deleted (actor admin) with the user id and external id. A second deletion, or one racing it, answers 404. DEPLOYMENT.md §3.12 lists what goes and what stays.",
+            "operationId": "adminDeleteUser",
+            "security": [{"adminToken": []}],
+            "parameters": [{"name": "userID", "in": "path", "required": true, "description": "Anything else than a UUID answers 404", "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+              "200": {"description": "Deleted; what went", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserDeleted"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No such user (or already deleted), or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
           }
@@ -255,6 +288,21 @@ enum OpenAPIDocument {
               "422": {"description": "Not a valid phone, email or name (the reason says which)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "429": {"$ref": "#/components/responses/RateLimited"}
             }
+          },
+          "delete": {
+            "tags": ["admin"],
+            "summary": "Delete (注销) a user's account by the business's own id, for good",
+            "description": "The same as DELETE /api/admin/users/{userID}, finding the user by external id.",
+            "operationId": "adminDeleteUserByExternalID",
+            "security": [{"adminToken": []}],
+            "parameters": [{"$ref": "#/components/parameters/ExternalID"}],
+            "responses": {
+              "200": {"description": "Deleted; what went", "headers": {"Cache-Control": {"$ref": "#/components/headers/NoStore"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserDeleted"}}}},
+              "400": {"description": "Not a valid external id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "401": {"$ref": "#/components/responses/AdminTokenRefused"},
+              "404": {"description": "No user has this external id (or it was already deleted), or the admin API is not configured", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "429": {"$ref": "#/components/responses/RateLimited"}
+            }
           }
         },
         "/api/admin/users/batch": {
@@ -299,7 +347,7 @@ enum OpenAPIDocument {
             "security": [{"adminToken": []}],
             "parameters": [
               {"name": "user_id", "in": "query", "description": "Only this user's events", "schema": {"type": "string", "format": "uuid"}},
-              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
+              {"name": "type", "in": "query", "description": "Only events of this type", "schema": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]}},
               {"name": "since", "in": "query", "description": "Occurred at or after (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "until", "in": "query", "description": "Occurred before (ISO 8601 date-time)", "schema": {"type": "string", "format": "date-time"}},
               {"name": "cursor", "in": "query", "description": "The previous page's nextCursor: the events older than that page", "schema": {"type": "string"}},
@@ -811,6 +859,26 @@ enum OpenAPIDocument {
           "WeChatTimeout": {"description": "WeChat did not answer in time", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         },
         "schemas": {
+          "AccountDeleteRequest": {
+            "type": "object",
+            "properties": {"confirmation": {"type": "string", "description": "The typed confirmation: DELETE (any case) or 注销"}},
+            "required": ["confirmation"]
+          },
+          "UserDeleted": {
+            "type": "object",
+            "description": "What a deletion removed. The ids are the ones the user.deleted event carries.",
+            "properties": {
+              "user_id": {"type": "string", "format": "uuid"},
+              "external_id": {"type": "string", "description": "The business's id for the user; absent when it had none"},
+              "identities": {"type": "integer", "description": "WeChat identities deleted (with their sealed tokens)"},
+              "sessions": {"type": "integer", "description": "Sessions ended, on every instance"},
+              "cancelled_messages": {"type": "integer", "description": "Template messages not yet sent, deleted"},
+              "delivered_messages": {"type": "integer", "description": "Template messages WeChat reported delivered (kept without recipient or content)"},
+              "revoked_tokens": {"type": "integer", "description": "OpenID Connect refresh and access tokens that were still alive"}
+            },
+            "required": ["user_id", "identities", "sessions", "cancelled_messages", "delivered_messages", "revoked_tokens"],
+            "additionalProperties": false
+          },
           "ContactChangeRequest": {
             "type": "object",
             "properties": {"contact": {"type": "string", "description": "The new mainland mobile number (11 digits, +86 allowed) or email address"}},
@@ -969,7 +1037,7 @@ enum OpenAPIDocument {
             "description": "One change, written in the change's own transaction; types and payload fields are listed in README (Events)",
             "properties": {
               "id": {"type": "string", "description": "The event's place in the log (increasing)"},
-              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]},
+              "type": {"type": "string", "enum": ["user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]},
               "occurredAt": {"type": "string", "format": "date-time"},
               "userID": {"type": "string", "format": "uuid", "description": "The user it concerns, when there is one"},
               "actor": {"type": "object", "description": "Who did it, from which address (the client address TRUSTED_PROXIES resolves)",
@@ -990,7 +1058,9 @@ enum OpenAPIDocument {
               "message_id": {"type": "string", "format": "uuid"}, "msgid": {"type": "integer"}, "status": {"type": "string"},
               "errcode": {"type": "integer"}, "reason": {"type": "string"}, "grant": {"type": "string"}, "grant_id": {"type": "string"},
               "scope": {"type": "string"}, "refresh_token": {"type": "boolean"}, "jti": {"type": "string"}, "count": {"type": "integer"},
-              "field": {"type": "string", "enum": ["phone", "email"]}
+              "field": {"type": "string", "enum": ["phone", "email"]},
+              "external_id": {"type": "string", "description": "user.deleted: the business's id for the deleted user"},
+              "delivered_messages": {"type": "integer", "description": "user.deleted: template messages delivered to them"}
             },
             "additionalProperties": false
           },
@@ -999,7 +1069,7 @@ enum OpenAPIDocument {
             "description": "Unknown fields are ignored",
             "properties": {
               "url": {"type": "string", "description": "Required at creation: https, or http to localhost (development)", "example": "https://shop.example.com/hooks/wechat-login"},
-              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported"]}},
+              "eventTypes": {"type": ["array", "null"], "description": "The types wanted, or [\"*\"] for all; omitted or null: all at creation, unchanged in PATCH", "minItems": 1, "items": {"type": "string", "enum": ["*", "user.created", "identity.bound", "identity.unbound", "signin.succeeded", "binding.code_limit_reached", "official_account.followed", "official_account.unfollowed", "template_message.delivered", "template_message.failed", "oidc.tokens_issued", "oidc.tokens_revoked", "contact.changed", "account.exported", "user.deleted"]}},
               "description": {"type": ["string", "null"], "maxLength": 200, "description": "Omitted or null: none at creation, unchanged in PATCH"},
               "enabled": {"type": ["boolean", "null"], "description": "false: nothing is queued or sent to it; true resumes its pending deliveries. Omitted or null: enabled at creation, unchanged in PATCH"}
             }

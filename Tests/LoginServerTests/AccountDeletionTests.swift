@@ -285,6 +285,28 @@ import WeChatKit
         }
     }
 
+    /// An authorization that was in flight when its user was deleted (the session read just before the deletion
+    /// committed) may still write a code; redeeming it gives no tokens.
+    @Test func aCodeIssuedForADeletedUserGetsNoTokens() async throws {
+        try await LoginWorld.with(adjust: Self.adjust) { world in
+            let db = world.server.db
+            let client = try await TestRelyingParty.register(world, scopes: ["openid", "profile"], grantTypes: [.authorizationCode])
+            let person = world.browser()
+            let answer = try client.answer(try await person.firstSignIn(
+                client, as: "u1", contact: "13800138000", url: client.authorizeURL(scope: "openid profile")))
+            #expect(try await client.redeem(world, code: try #require(answer["code"])).status == 200)
+            let userID = try #require(try await Self.userID(world, phone: "13800138000"))
+            #expect(try await Self.admin(world.server, .DELETE, "/api/admin/users/\(userID)").status == 200)
+
+            let late = try await AuthorizationCodeStore(database: db).insert(.init(
+                grantID: "grant-in-flight", clientID: client.clientID, redirectURI: client.redirectURI, scope: "openid",
+                nonce: nil, codeChallenge: nil, userID: userID, authTime: world.clock.now()), now: world.clock.now(), lifetime: 60)
+            let refused = try await client.redeem(world, code: late)
+            #expect(refused.status == 400 && refused.json["error"] as? String == "invalid_grant", "\(refused.body)")
+            #expect(try await Self.count(world, "SELECT COUNT(*) AS n FROM oidc_access_tokens WHERE user_id = \(bind: userID)") == 0)
+        }
+    }
+
     // MARK: c) Afterwards, a new person
 
     @Test func theSameWeChatUserSigningInAgainIsANewPerson() async throws {

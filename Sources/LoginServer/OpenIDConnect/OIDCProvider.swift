@@ -88,6 +88,13 @@ struct OIDCProvider: Sendable {
         let offline = client.allows(.refreshToken) && grant.scope.split(separator: " ").contains("offline_access")
         let (configuration, grantID) = (self.configuration, grant.grantID)
         let (issued, refreshToken): (IssuedAccess, String?) = try await database.writeTransaction { tx in
+            // The user's row, locked as an account deletion locks it first: a code issued by an authorization that
+            // was in flight while its user was deleted gets no tokens, and a deletion that comes after this
+            // transaction finds the tokens it wrote.
+            guard try await UserStore(database: tx).lock(grant.userID) else {
+                throw GrantError(error: "invalid_grant", description: "The authorization code is invalid or expired.",
+                                 logReason: "the code's user was deleted")
+            }
             let issued = IssuedAccess(clientID: grant.clientID, userID: grant.userID, scope: grant.scope,
                                       authTime: grant.authTime, nonce: grant.nonce, jti: OpaqueToken.random(bytes: 16),
                                       issuedAt: now, expiresAt: now.addingTimeInterval(configuration.tokenLifetime),

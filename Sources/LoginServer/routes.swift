@@ -15,6 +15,8 @@ extension LoginServer {
         if let followLogin = services.followLogin {
             try app.register(collection: FollowLoginController(
                 followLogin: followLogin, configuration: configuration, sessions: sessions))
+            try app.register(collection: FollowLoginEmbedController(
+                followLogin: followLogin, configuration: configuration, sessions: sessions))
         }
         try app.register(collection: CallbackController(
             flow: services.signInFlow, configuration: configuration, sessions: sessions))

@@ -41,6 +41,8 @@ extension LoginServerConfiguration {
         public static let pcLogin = "PC_LOGIN"
         /// The official account's name, shown beside its QR code on the follow-to-sign-in page.
         public static let officialAccountName = "WECHAT_OA_NAME"
+        /// Origins (`https://www.example.com`, comma-separated) allowed to frame the embeddable follow-login page.
+        public static let followLoginEmbedOrigins = "FOLLOW_LOGIN_EMBED_ORIGINS"
         /// Seconds since the last WeChat sign-in within which a person may delete their account (default 300).
         public static let accountDeleteReauthSeconds = "ACCOUNT_DELETE_REAUTH_SECONDS"
         /// `on` (default) or `off`: whether `serve` on PostgreSQL with real credentials applies pending migrations
@@ -200,6 +202,9 @@ extension LoginServerConfiguration {
                 throw EnvironmentError(description: "\(Variable.officialAccountName) must be at most 64 characters")
             }
             configuration.officialAccountName = name
+        }
+        if let raw = value(Variable.followLoginEmbedOrigins) {
+            configuration.followLoginEmbedOrigins = try FollowLoginEmbed.parseOrigins(raw)
         }
         guard configuration.pcLogin.offersFollowLogin, !configuration.sandboxMode else { return }
         guard configuration.officialAccount != nil, configuration.messageServer != nil else {

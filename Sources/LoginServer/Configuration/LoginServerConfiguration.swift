@@ -81,6 +81,9 @@ public struct LoginServerConfiguration: Sendable {
     /// The official account's name, shown beside its QR code (`WECHAT_OA_NAME`; in sandbox mode the sandbox
     /// account's); a generic 公众号 when `nil`.
     public var officialAccountName: String?
+    /// The origins (`scheme://host[:port]`) whose pages may frame the embeddable follow-login page
+    /// (`FOLLOW_LOGIN_EMBED_ORIGINS`); none by default, and then that page is refused. Every other page stays unframable.
+    public var followLoginEmbedOrigins: [String] = []
     /// Follow-to-sign-in's QR lifetime and status long-poll.
     var followLogin = FollowLoginConfiguration()
     /// The authorization-code flow's lifetimes (fixed defaults; tests shorten them).

@@ -10,8 +10,12 @@ extension FollowLogin {
     /// Only the browser that asked for the scene gets anything but a refusal; a scene signs in once (the
     /// conditional `UPDATE` of ``FollowLoginSceneStore/use(_:bindingHash:at:completionGrace:)`` in the
     /// sign-in's write transaction), so two polls at once — two tabs, two instances — sign in exactly once.
+    ///
+    /// With `complete: false` (the embeddable page's frame) a scanned scene answers `.scanned` at once and is left
+    /// for the frame's top-level finish request: a sign-in made inside a cross-site frame would set its session
+    /// cookie in a third-party context, which browsers block.
     func poll(scene: String, bindings: [BrowserBinding], clientAddress: String?, hold: Duration? = nil,
-              on database: any Database, logger: Logger) async throws -> Status {
+              complete completes: Bool = true, on database: any Database, logger: Logger) async throws -> Status {
         let deadline = ContinuousClock.now + (hold ?? configuration.pollHold)
         while true {
             guard scene.hasPrefix(Self.scenePrefix), scene.utf8.count <= 64,
@@ -28,6 +32,8 @@ extension FollowLogin {
                 return .expired
             case .scanned where now >= record.expiresAt.addingTimeInterval(configuration.completionGrace):
                 return .expired
+            case .scanned where !completes:
+                return .scanned
             case .scanned:
                 if let outcome = try await complete(record, clientAddress: clientAddress, on: database, logger: logger) {
                     return outcome

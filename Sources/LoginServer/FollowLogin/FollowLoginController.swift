@@ -11,7 +11,8 @@ struct FollowLoginController: RouteCollection {
     let sessions: BrowserSession
 
     /// The status poll's answer: `pending`, `scanned`, `expired`, `refused` (with `reason`), or `signed_in` /
-    /// `needs_binding` with the `location` to go to.
+    /// `needs_binding` with the `location` to go to. With `embed=1` a scanned scene answers `scanned` and is finished
+    /// by the top window's `POST /login/follow/finish`.
     struct StatusAnswer: Content {
         var status: String
         var reason: String?
@@ -24,9 +25,14 @@ struct FollowLoginController: RouteCollection {
         follow.get("status", use: status)
     }
 
+    /// The browser's bindings: its cookie's, and the one the embeddable page's frame sends in its header (a frame on
+    /// another site may have no cookie at all).
     private func bindings(_ req: Request) -> [BrowserBinding] {
-        BrowserBindingCookie(request: req, name: configuration.cookieName(BrowserBindingCookie.baseName),
-                             key: configuration.bindingKey).bindings
+        let cookie = BrowserBindingCookie(request: req, name: configuration.cookieName(BrowserBindingCookie.baseName),
+                                          key: configuration.bindingKey).bindings
+        let header = BrowserBindingCookie(cookieValue: req.headers.first(name: FollowLoginEmbed.bindingHeader) ?? "",
+                                          key: configuration.bindingKey).bindings
+        return cookie + header
     }
 
     func image(req: Request) async throws -> Response {
@@ -47,8 +53,9 @@ struct FollowLoginController: RouteCollection {
 
     func status(req: Request) async throws -> Response {
         let scene = req.queryValue("scene") ?? ""
+        // `embed=1`: the embeddable page's frame, which finishes in the top window (`POST /login/follow/finish`).
         let result = try await followLogin.poll(scene: scene, bindings: bindings(req), clientAddress: req.clientAddress,
-                                                on: req.db, logger: req.logger)
+                                                complete: req.queryValue("embed") != "1", on: req.db, logger: req.logger)
         let answer: StatusAnswer
         var status = HTTPResponseStatus.ok
         switch result {

@@ -23,8 +23,9 @@ struct LoginController: RouteCollection {
         let bindings = BrowserBindingCookie(request: req, name: cookieName, key: configuration.bindingKey)
             .adding(binding)
         let pcChoice = kind == .other ? pcLogin(req) : nil
-        if pcChoice == .choice {
-            return FollowLoginPages.choicePage(req, returnTo: returnTo, accountName: configuration.officialAccountName)
+        if pcChoice == .choice, let followLogin {
+            return try await beginBoth(req, followLogin, returnTo: returnTo, binding: binding, bindings: bindings,
+                                       cookieName: cookieName)
         }
         if pcChoice == .follow, let followLogin {
             return try await beginFollowLogin(req, followLogin, returnTo: returnTo, binding: binding, bindings: bindings,
@@ -77,9 +78,54 @@ struct LoginController: RouteCollection {
     private func beginFollowLogin(_ req: Request, _ followLogin: FollowLogin, returnTo: ReturnTo,
                                   binding: BrowserBinding, bindings: BrowserBindingCookie,
                                   cookieName: String) async throws -> Response {
-        let started: FollowLogin.Started
+        let started = try await startScene(req, followLogin, returnTo: returnTo, binding: binding)
+        let response = FollowLoginPages.qrPage(req, scene: started.scene, qrURL: started.qrURL,
+                                               accountName: configuration.officialAccountName, returnTo: returnTo)
+        response.cookies[cookieName] = followCookie(bindings)
+        req.logger.info("login started", metadata: ["flow": "\(FollowLogin.eventFlowName)", "return_to": "\(returnTo.path)"])
+        return response
+    }
+
+    /// `PC_LOGIN=both`: the account's QR code and the website app's inline QR frame on one page, both under this
+    /// login's one binding (a scene and a state; whichever the person scans signs the browser in, the other expires
+    /// unused). A half WeChat cannot start now is left out, the page's links stay.
+    private func beginBoth(_ req: Request, _ followLogin: FollowLogin, returnTo: ReturnTo, binding: BrowserBinding,
+                           bindings: BrowserBindingCookie, cookieName: String) async throws -> Response {
+        let started: FollowLogin.Started?
         do {
-            started = try await followLogin.begin(binding: binding, returnTo: returnTo, on: req.db)
+            started = try await startScene(req, followLogin, returnTo: returnTo, binding: binding)
+        } catch let abort as Abort where abort.status == .serviceUnavailable {
+            started = nil
+        }
+        let follow = started.map {
+            FollowLoginPages.widget(req, scene: $0.scene, qrURL: $0.qrURL, accountName: configuration.officialAccountName,
+                                    again: "/login?return_to=" + LoginLinks.encode(returnTo.path), embed: nil)
+        }
+        var frameURL: String?
+        do {
+            let start = SignInFlow.Start(
+                flow: .websiteInline, scope: .snsapiUserinfo, returnTo: returnTo,
+                language: req.language == .english ? .english : .chinese, binding: binding)
+            if case .inlineFrame(let url) = try await flow.begin(start, on: req.db) { frameURL = url }
+        } catch let unavailable as SignInFlow.Unavailable {
+            req.logger.warning("website app's inline QR not shown", metadata: ["reason": "\(unavailable)"])
+        }
+        guard follow != nil || frameURL != nil else {
+            throw Abort(.serviceUnavailable, reason: req.language.pick(
+                "暂时无法生成二维码，请稍后再试", "No QR code could be made; try again shortly"))
+        }
+        let response = FollowLoginPages.bothPage(req, returnTo: returnTo, accountName: configuration.officialAccountName,
+                                                 follow: follow, frameURL: frameURL)
+        response.cookies[cookieName] = followCookie(bindings)
+        req.logger.info("login started", metadata: ["flow": "both", "return_to": "\(returnTo.path)"])
+        return response
+    }
+
+    /// A new scene for the account's QR code; WeChat's refusal becomes a 503 in the page's language.
+    private func startScene(_ req: Request, _ followLogin: FollowLogin, returnTo: ReturnTo,
+                            binding: BrowserBinding) async throws -> FollowLogin.Started {
+        do {
+            return try await followLogin.begin(binding: binding, returnTo: returnTo, on: req.db)
         } catch let error as WeChatError {
             req.logger.error("follow-login QR code not created", metadata: [
                 "errcode": "\(error.code?.rawValue ?? 0)", "error": "\(error)",
@@ -87,15 +133,15 @@ struct LoginController: RouteCollection {
             throw Abort(.serviceUnavailable, reason: req.language.pick(
                 "暂时无法生成公众号二维码，请稍后再试", "The official account's QR code could not be made; try again shortly"))
         }
-        let response = FollowLoginPages.qrPage(req, scene: started.scene, qrURL: started.qrURL,
-                                               accountName: configuration.officialAccountName, returnTo: returnTo)
-        response.cookies[cookieName] = bindings.cookie(
+    }
+
+    /// The binding cookie of a page with a scene: it lives as long as the scene may still complete.
+    private func followCookie(_ bindings: BrowserBindingCookie) -> HTTPCookies.Value {
+        bindings.cookie(
             key: configuration.bindingKey, secure: configuration.isHTTPS,
             lifetime: max(configuration.stateLifetime,
                           TimeInterval(configuration.followLogin.qrLifetime) + configuration.followLogin.completionGrace)
                 + configuration.callbackRepeatWindow)
-        req.logger.info("login started", metadata: ["flow": "\(FollowLogin.eventFlowName)", "return_to": "\(returnTo.path)"])
-        return response
     }
 
     /// WeChat's browser by its user agent; in sandbox mode `client=wechat` also asks for the in-WeChat flow, so a

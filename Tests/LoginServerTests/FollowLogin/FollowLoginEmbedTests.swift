@@ -129,6 +129,31 @@ import WeChatSandbox
         }
     }
 
+    /// An OpenID Connect client embeds the code with its authorization request as `return_to`: the finish sends the
+    /// top window there, signed in, and the authorization answers the client's redirect URI with a code.
+    @Test func anOIDCClientsAuthorizationIsTheTopWindowsNextStop() async throws {
+        try await LoginWorld.with(adjust: Self.adjust) { world in
+            try await world.listenForPushes()
+            let client = try await TestRelyingParty.register(world)
+            let first = world.browser()
+            _ = try await first.pcLogin(as: "u2")
+            _ = try await first.bind(contact: "bob@example.com")
+            try await world.follow("u2")
+
+            let authorize = String(client.authorizeURL().dropFirst(LoginWorld.serverBase.count))
+            let top = world.browser()
+            let embed = try await Self.openEmbed(top, returnTo: authorize)
+            try await world.scan(embed.scene, as: "u2")
+            try await world.awaitScanned(embed.scene)
+            let finished = try await Self.finish(top, embed)
+            #expect(finished.status == 303)
+            #expect(finished.location == authorize)
+            let answer = try client.answer(try await top.get(LoginWorld.serverBase + authorize))
+            #expect(answer["code"] != nil)
+            #expect(answer["state"] == "st-123")
+        }
+    }
+
     @Test func theSceneIsRefusedToAnotherBrowserAndToAnotherSitesPost() async throws {
         try await LoginWorld.with(adjust: Self.adjust) { world in
             try await world.listenForPushes()

@@ -177,6 +177,109 @@ def test_follow_login_with_the_official_accounts_qr_code():
         phone.quit()
 
 
+# The stand-in business page: another site (localhost, not 127.0.0.1) that frames the follow-login's embed page with
+# the snippet DEPLOYMENT §1.4.2 documents. Served from a thread for the one test that needs it.
+SHOP_PORT = int(os.environ.get("WECHAT_LOGIN_SHOP_PORT", "0"))
+SHOP_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>示例商城</title></head>
+<body style="font-family:sans-serif;background:#fafafa"><h1>示例商城 · 登录</h1>
+<div style="display:flex;gap:2rem"><div><p>欢迎回来！扫码关注公众号即可登录。</p></div>
+<div id="wechat-follow-login"></div></div>
+<script>
+function wechatFollowLogin(o) {
+  var f = document.createElement("iframe");
+  f.src = o.server + "/login/follow/embed?return_to=" + encodeURIComponent(o.returnTo || "/") +
+    (o.lang ? "&lang=" + encodeURIComponent(o.lang) : "");
+  f.width = o.width || "300"; f.height = o.height || "420"; f.title = o.title || "WeChat"; f.style.border = "0";
+  f.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-top-navigation");
+  document.getElementById(o.id).appendChild(f);
+}
+wechatFollowLogin({id: "wechat-follow-login", server: "%(site)s", returnTo: "/account"});
+</script></body></html>"""
+
+
+@pytest.fixture
+def shop():
+    import http.server
+    import threading
+    page = (SHOP_PAGE % {"site": SITE}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", SHOP_PORT), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{SHOP_PORT}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.skipif(not SHOP_PORT, reason="needs WECHAT_LOGIN_SHOP_PORT (scripts/browser-test)")
+def test_follow_login_embedded_in_a_business_page_signs_the_top_window_in(shop):
+    """The embeddable follow-login inside another site's page: the frame shows the official account's QR code (its
+    image fetched with the page's binding, no cookie), the phone scans and follows, and the frame sends the top
+    window to our finish request, which signs it in first-party and lands on the account page (or binding first)."""
+    pc = chrome()
+    phone = chrome(user_agent=WECHAT_UA, size="390,844")
+    try:
+        wait = WebDriverWait(pc, 20)
+        pc.get(shop)
+        frame = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#wechat-follow-login iframe")))
+        pc.switch_to.frame(frame)
+        image = wait.until(EC.presence_of_element_located((By.ID, "follow-img")))
+        wait.until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0",
+                                                        image))
+        assert "关注" in pc.find_element(By.TAG_NAME, "body").text
+        # The image as the frame got it (its binding in the header), decoded as a camera would.
+        png = pc.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const binding = document.querySelector("input[name=binding]").value;
+            fetch(arguments[0], {headers: {"X-Follow-Binding": binding}}).then(r => r.arrayBuffer()).then(buffer => {
+              let text = ""; new Uint8Array(buffer).forEach(c => text += String.fromCharCode(c)); done(btoa(text));
+            });
+        """, "/login/follow/qr?scene=" + pc.find_element(By.CSS_SELECTOR, "input[name=scene]").get_attribute("value"))
+        pc.switch_to.default_content()
+        pc.save_screenshot(os.path.join(ARTIFACTS, "13-follow-embed-in-shop.png"))
+        with tempfile.NamedTemporaryFile(suffix=".png") as file:
+            file.write(__import__("base64").b64decode(png))
+            file.flush()
+            scan_url = subprocess.run(["zbarimg", "--raw", "-q", file.name], check=True, capture_output=True,
+                                      text=True).stdout.strip()
+        assert scan_url.startswith(SANDBOX), scan_url
+
+        phone.get(scan_url)
+        if "/sandbox/whoami" in phone.current_url:
+            phone.find_element(By.CSS_SELECTOR, "button[value='u2']").click()
+        WebDriverWait(phone, 10).until(EC.element_to_be_clickable((By.ID, "accept"))).click()
+
+        # The top window leaves the business's page for ours: the account page, or binding first.
+        wait.until(lambda driver: driver.current_url.startswith(SITE))
+        if driver_path(pc) == "/bind":
+            body = bind_and_sign_in(pc, "13600136000")
+        else:
+            wait.until(EC.url_to_be(SITE + "/account"))
+            body = pc.find_element(By.TAG_NAME, "body").text
+        assert "我的账号" in body
+        pc.save_screenshot(os.path.join(ARTIFACTS, "14-follow-embed-account.png"))
+    finally:
+        pc.quit()
+        phone.quit()
+
+
+def driver_path(driver):
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.split("?")[0] in (SITE + "/bind", SITE + "/account"))
+    return driver.current_url[len(SITE):].split("?")[0]
+
+
 def qr_sign_in(pc, phone, user):
     """The PC QR login from the home page as sandbox user `user`, up to the site's next page."""
     wait = WebDriverWait(pc, 20)

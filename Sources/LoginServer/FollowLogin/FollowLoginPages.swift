@@ -135,7 +135,7 @@ enum FollowLoginPages {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(language.pick("关注公众号登录", "Sign in by following the official account"))</title>
         <style>body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;\
-        padding:.5rem;text-align:center;color:#222;font-size:.95rem}a{color:#07c160}p{margin:.4rem 0}\
+        padding:1.4rem .5rem .5rem;text-align:center;color:#222;font-size:.95rem}a{color:#07c160}p{margin:.4rem 0}\
         .button{display:inline-block;background:#07c160;color:#fff;border-radius:4px;padding:.5rem 1rem;text-decoration:none}\
         .error{color:#c0392b}.muted{color:#888;font-size:.85rem}.lang{position:absolute;top:.3rem;right:.5rem;font-size:.8rem}</style>
         </head><body>

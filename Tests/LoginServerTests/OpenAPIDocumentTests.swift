@@ -23,6 +23,8 @@ import Vapor
         // The follow-to-sign-in page's own helpers: its QR image and its long-polled status (the page's script,
         // bound to the page's browser; a 25-second hold is no API to fuzz).
         "GET /login/follow/qr", "GET /login/follow/status",
+        // The embeddable follow-login: a page for a frame and the top window's form post (HTML, redirects).
+        "GET /login/follow/embed", "POST /login/follow/finish",
     ]
 
     static func served(_ world: LoginWorld) async throws -> OpenAPIContract {

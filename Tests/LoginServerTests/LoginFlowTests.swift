@@ -141,6 +141,8 @@ import WeChatSandbox
             #expect(page.body.contains("<iframe src=\"\(world.sandboxBase)/connect/qrconnect?appid=\(world.websiteAppID)"))
             #expect(page.body.contains("login_type=jssdk"))
             #expect(page.body.contains("self_redirect=false"))
+            // The way to WeChat's own page keeps where the sign-in leads.
+            #expect(page.body.contains("href=\"/login?mode=qr&amp;return_to=/account\""), "\(page.body)")
             #expect(try await world.count(OAuthStateRecord.self) == 1)
         }
     }

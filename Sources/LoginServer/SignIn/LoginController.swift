@@ -42,7 +42,7 @@ struct LoginController: RouteCollection {
         do {
             switch try await flow.begin(start, on: req.db) {
             case .redirect(let url): response = req.redirect(to: url)
-            case .inlineFrame(let url): response = InlineLoginPage.response(req, frameURL: url)
+            case .inlineFrame(let url): response = InlineLoginPage.response(req, frameURL: url, returnTo: returnTo)
             }
         } catch let unavailable as SignInFlow.Unavailable {
             throw Abort(.serviceUnavailable, reason: "\(unavailable)")
@@ -154,13 +154,15 @@ struct LoginController: RouteCollection {
 
 /// The PC page that embeds WeChat's QR in an iframe (what `wxLogin.js` builds), instead of leaving for WeChat.
 enum InlineLoginPage {
-    static func response(_ req: Request, frameURL: String) -> Response {
+    static func response(_ req: Request, frameURL: String, returnTo: ReturnTo) -> Response {
         let language = req.language
+        // The same sign-in on WeChat's own page, keeping where it leads.
+        let ownPage = "/login?mode=qr&return_to=" + LoginLinks.encode(returnTo.path)
         let body: HTML = """
         <p>\(language.pick("请使用微信扫描二维码登录", "Scan the QR code with WeChat to sign in"))</p>
         <div id="wechat-qr"><iframe src="\(frameURL)" width="300" height="400" scrolling="no" \
         allow="local-network-access" title="WeChat QR"></iframe></div>
-        <p class="muted"><a href="/login?return_to=/">\(language.pick("在新页面打开二维码", "Open the QR code on its own page"))</a></p>
+        <p class="muted"><a href="\(ownPage)">\(language.pick("在新页面打开二维码", "Open the QR code on its own page"))</a></p>
         """
         // This page frames WeChat's; its own framing protection (X-Frame-Options, frame-ancestors) stays.
         return Page(req, title: language.pick("微信扫码登录", "Sign in with WeChat"), body: body).response(req)

@@ -22,7 +22,7 @@ import Testing
             let right = try await world.latestCode(for: "13800138000")
             let wrong = LoginWorld.wrongCode(right)
             let outcomes = try await withThrowingTaskGroup(of: BindService.Verification.self) { group in
-                for index in 0..<40 {
+                for index in 0..<20 {
                     let service = world.bindService(loop: index)
                     group.addTask { try await service.verify(challengeID: challengeID, identityID: identityID, typed: wrong) }
                 }

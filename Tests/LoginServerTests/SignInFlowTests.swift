@@ -83,13 +83,19 @@ import WeChatKit
             let flow = world.services.signInFlow
             let begun = try await begin(world)
             let (firstCode, secondCode) = (try await code(world, begun), try await code(world, begun))
-            // The first exchange is slow, so the second callback finds the claim held (the `busy` branch).
+            // The first exchange is slow, so the second callback finds the claim held (the `busy` branch). The
+            // second starts only once the first holds the claim (read from the row, not guessed by a sleep), and the
+            // delay is long enough for a loaded machine to start it meanwhile.
             try await world.control(.POST, "faults",
-                                    json: #"{"path":"/sns/oauth2/access_token","delayMilliseconds":600,"count":1}"#)
+                                    json: #"{"path":"/sns/oauth2/access_token","delayMilliseconds":2000,"count":1}"#)
             let databases = (world.database(loop: 0), world.database(loop: 1))
             let logger = world.server.logger
             async let a = flow.complete(callback(begun, code: firstCode), on: databases.0, logger: logger)
-            try await Task.sleep(for: .milliseconds(150))
+            var waited = 0
+            while try await stateRow(world, begun.state).claimToken == nil, waited < 2000 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 1
+            }
             async let b = flow.complete(callback(begun, code: secondCode), on: databases.1, logger: logger)
             let (first, second) = try await (a, b)
             #expect(first.identityID != nil)

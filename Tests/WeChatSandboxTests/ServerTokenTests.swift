@@ -39,7 +39,7 @@ struct ServerTokenTests {
     }
 
     @Test func eachFetchSupersedesWithFiveMinuteOverlap() async throws {
-        try await SandboxHarness.with { h in
+        try await SandboxHarness.with(frozenClock: true) { h in
             let first = try await h.serverToken()
             let second = try await h.serverToken()
             #expect(first != second)

@@ -78,7 +78,7 @@ struct SnsAccessTokenTests {
     }
 
     @Test func staleCodeCanAnswer42003() async throws {
-        try await SandboxHarness.with({ $0.choices.staleCode = .codeExpired }) { h in
+        try await SandboxHarness.with({ $0.choices.staleCode = .codeExpired }, frozenClock: true) { h in
             let code = try await h.code()
             await h.advance(299)
             let fresh = try await h.code()
@@ -89,7 +89,7 @@ struct SnsAccessTokenTests {
     }
 
     @Test func websiteCodeLivesTenMinutes() async throws {
-        try await SandboxHarness.with { h in
+        try await SandboxHarness.with(frozenClock: true) { h in
             let page = try await h.get("/connect/qrconnect?appid=\(SandboxHarness.web)&redirect_uri=\(SandboxHarness.enc("http://localhost/cb"))&response_type=code&scope=snsapi_login&state=s")
             let uuid = try #require(QRFlowTests.uuid(in: page.body))
             let confirmed = try await h.request(.POST, "/sandbox/api/qr/\(uuid)/confirm", body: #"{"user":"u2"}"#)

@@ -165,7 +165,8 @@ public enum LoginServer {
         app.lifecycle.use(WebhookWorkerLifecycle(delivery: services.webhooks))
         if let relay = services.relay { app.lifecycle.use(PushRelayLifecycle(relay: relay)) }
         app.lifecycle.use(RetentionSweeper(database: app.db, clock: services.clock,
-                                            auditRetention: services.configuration.auditRetention).lifecycle())
+                                            auditRetention: services.configuration.auditRetention,
+                                            retention: services.configuration.retention).lifecycle())
         if !configuration.previousTokenKeys.isEmpty {
             app.lifecycle.use(TokenResealer(database: app.db, cipher: configuration.tokenCipher).lifecycle())
         }
@@ -210,6 +211,7 @@ public enum LoginServer {
         app.migrations.add(CreateFollowLoginScene())
         app.migrations.add(AddLoginSessionUserID())
         app.migrations.add(AddInboundEventReceivedAtIndex())
+        app.migrations.add(AddRetentionIndexes())
     }
 
     static func sessionsConfiguration(_ configuration: LoginServerConfiguration) -> SessionsConfiguration {

@@ -183,6 +183,23 @@ struct WebhookDeliveryStore: Sendable {
         return counts
     }
 
+    /// Deliveries of these statuses, per status, on the `(status, next_attempt_at)` index: the cost is the rows
+    /// counted, not the table's size (the metrics' in-flight gauges).
+    func counts(of statuses: [Status]) async throws -> [Status: Int] {
+        guard !statuses.isEmpty else { return [:] }
+        let rows = try await database.sql().raw("""
+            SELECT status, COUNT(*) AS n FROM webhook_deliveries
+            WHERE status IN (\(SQLList(statuses.map { SQLBind($0.rawValue) }))) GROUP BY status
+            """).all()
+        var counts: [Status: Int] = [:]
+        for row in rows {
+            if let status = Status(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
     /// Deletes delivered and dead deliveries last changed before `cutoff` (the audit retention, like their events),
     /// `batch` rows per statement; returns how many. Pending ones stay whatever their age.
     static func sweep(settledBefore cutoff: Date, batch: Int = 1000, on database: any Database) async throws -> Int {

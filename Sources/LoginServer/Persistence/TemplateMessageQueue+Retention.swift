@@ -10,15 +10,18 @@ extension TemplateMessageQueue {
     /// Deletes messages finished (delivered, blocked, failed) before `cutoff`, and messages sent before `cutoff`
     /// whose delivery report never came, `batch` rows per write transaction; returns how many.
     ///
-    /// Each batch walks an index on the time (`template_messages_finished_at`, `template_messages_sent_unreported`)
+    /// Each batch walks an index on the time (`template_messages_finished_at`, `template_messages_sent_at`)
     /// and commits with its delivered messages added to their recipients' tallies, so a count of delivered messages
     /// survives its rows. On PostgreSQL a batch skips rows another transaction holds (an account deletion detaching
     /// them); the next sweep takes them.
     static func sweep(finishedBefore cutoff: Date, batch: Int = 1000, on database: any Database) async throws -> Int {
-        let lock: SQLQueryString = database is any PostgresDatabase ? "FOR UPDATE SKIP LOCKED" : ""
+        let postgres = database is any PostgresDatabase
+        let lock: SQLQueryString = postgres ? "FOR UPDATE SKIP LOCKED" : ""
+        // SQLite's planner, without statistics, would take `template_messages_due (status, …)` and sort every sent row.
+        let bySentAt: SQLQueryString = postgres ? "" : "INDEXED BY template_messages_sent_at"
         let kinds: [SQLQueryString] = [
             "SELECT id FROM template_messages WHERE finished_at < \(bind: cutoff) ORDER BY finished_at LIMIT \(literal: batch) \(lock)",
-            "SELECT id FROM template_messages WHERE status = 'sent' AND sent_at < \(bind: cutoff) ORDER BY sent_at LIMIT \(literal: batch) \(lock)",
+            "SELECT id FROM template_messages \(bySentAt) WHERE status = 'sent' AND sent_at < \(bind: cutoff) ORDER BY sent_at LIMIT \(literal: batch) \(lock)",
         ]
         var deleted = 0
         for select in kinds {

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    @Test func queueGaugesCountInFlightRowsAtEachScrapeAndSettledOnesOnceAMinute() async throws {
+        try await LoginWorld.with { world in
+            let gauges = QueueDepthGauges(clock: world.clock)
+            let queue = TemplateMessageQueue(database: world.server.db, clock: world.clock)
+            try await Self.insertMessage(world, userID: nil, status: .delivered, age: 10)
+            #expect(try await gauges.messages(queue)[.delivered] == 1)
+            try await Self.insertMessage(world, userID: nil, status: .delivered, age: 5)
+            try await Self.insertMessage(world, userID: nil, status: .queued, age: 5)
+            let cached = try await gauges.messages(queue)
+            #expect(cached[.queued] == 1, "in flight: counted at every scrape")
+            #expect(cached[.delivered] == 1, "settled: the count of a minute ago")
+            world.clock.advance(by: 61)
+            #expect(try await gauges.messages(queue)[.delivered] == 2)
+        }
+    }
+
     // MARK: Plans
 
     /// The statements whose cost must not grow with their table, and the index each must use. The text mirrors the

@@ -347,18 +347,6 @@ struct TemplateMessageQueue: Sendable {
             .all()
     }
 
-    /// Messages per status (for metrics and the admin API).
-    func counts() async throws -> [TemplateMessageStatus: Int] {
-        let rows = try await database.sql().raw("SELECT status, COUNT(*) AS n FROM template_messages GROUP BY status").all()
-        var counts: [TemplateMessageStatus: Int] = [:]
-        for row in rows {
-            if let status = TemplateMessageStatus(rawValue: try row.decode(column: "status", as: String.self)) {
-                counts[status] = try row.decode(column: "n", as: Int.self)
-            }
-        }
-        return counts
-    }
-
     /// Messages of these statuses, per status, on the `(status, next_attempt_at)` index: the cost is the rows
     /// counted, not the table's size (the metrics' in-flight gauges).
     func counts(of statuses: [TemplateMessageStatus]) async throws -> [TemplateMessageStatus: Int] {

@@ -169,20 +169,6 @@ struct WebhookDeliveryStore: Sendable {
             """).all().count
     }
 
-    /// Deliveries per status, for `/metrics`.
-    func counts() async throws -> [Status: Int] {
-        let rows = try await database.sql().raw("""
-            SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status
-            """).all()
-        var counts: [Status: Int] = [:]
-        for row in rows {
-            if let status = Status(rawValue: try row.decode(column: "status", as: String.self)) {
-                counts[status] = try row.decode(column: "n", as: Int.self)
-            }
-        }
-        return counts
-    }
-
     /// Deliveries of these statuses, per status, on the `(status, next_attempt_at)` index: the cost is the rows
     /// counted, not the table's size (the metrics' in-flight gauges).
     func counts(of statuses: [Status]) async throws -> [Status: Int] {

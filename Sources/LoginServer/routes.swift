@@ -48,6 +48,7 @@ extension LoginServer {
         try app.register(collection: RevocationController(provider: services.oidcProvider, clients: services.oidcClients))
         try app.register(collection: LogoutController(provider: services.oidcProvider, clients: services.oidcClients, sessions: sessions))
         try app.register(collection: MetricsController(
-            configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken))
+            configuration: configuration, messaging: services.messaging, sharedToken: services.sharedToken,
+            depths: QueueDepthGauges(clock: services.clock)))
     }
 }

@@ -37,6 +37,12 @@ extension LoginServerConfiguration {
         public static let rateLimitsPerMinute = "RATE_LIMITS_PER_MINUTE"
         public static let retiredSigningKeyPublished = "OIDC_RETIRED_KEY_PUBLISHED_SECONDS"
         public static let auditRetentionDays = "AUDIT_RETENTION_DAYS"
+        /// Days a finished template message is kept (default 90).
+        public static let templateMessageRetentionDays = "TEMPLATE_MESSAGE_RETENTION_DAYS"
+        /// Days a push from WeChat is kept (default 30).
+        public static let inboundEventRetentionDays = "INBOUND_EVENT_RETENTION_DAYS"
+        /// Hours a relayed push's row is kept (default 24).
+        public static let pushRelayRetentionHours = "PUSH_RELAY_RETENTION_HOURS"
         /// `website` (default), `official-account` or `both`: the sign-in a PC browser gets at `/login`.
         public static let pcLogin = "PC_LOGIN"
         /// The official account's name, shown beside its QR code on the follow-to-sign-in page.
@@ -116,6 +122,7 @@ extension LoginServerConfiguration {
         configuration.rateLimits = try rateLimits(value)
         configuration.migrateOnStart = try migrateOnStart(value)
         configuration.signingKeys = try signingKeys(value)
+        configuration.retention = try retention(value)
         if let days = value(Variable.auditRetentionDays) {
             guard let parsed = Int(days), (1...36_500).contains(parsed) else {
                 throw EnvironmentError(description: "\(Variable.auditRetentionDays) must be a whole number of days from 1 to 36500 (default 365)")

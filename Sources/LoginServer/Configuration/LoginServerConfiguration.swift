@@ -75,6 +75,8 @@ public struct LoginServerConfiguration: Sendable {
     public var signingKeys = SigningKeyConfiguration()
     /// How long the event log (the audit trail, `events`) keeps an event: a year by default (`AUDIT_RETENTION_DAYS`).
     public var auditRetention: TimeInterval = 365 * 86_400
+    /// How long finished template messages, WeChat's pushes, relayed pushes and push nonces are kept.
+    public var retention = RetentionConfiguration()
     /// Which sign-in a PC browser gets (`PC_LOGIN`): the website app's QR login (default), the official account's
     /// QR code (follow-to-sign-in), or a choice of both.
     public var pcLogin: PCLoginMode = .website

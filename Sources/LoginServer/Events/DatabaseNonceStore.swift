@@ -39,11 +39,31 @@ struct DatabaseNonceStore: MessageNonceStore {
     func insertIfNew(nonce: String, timestamp: Int64) async throws -> Bool {
         let now = clock.now()
         guard try await inserts.submit(Row(nonce: nonce, timestamp: timestamp, seenAt: now)) else { return false }
-        // Forget old pairs now and then rather than on every push.
+        // Forget old pairs now and then rather than on every push (the retention sweep does it too, when no push
+        // comes): one short batch on the `seen_at` index, whose cost is the rows it deletes, not the table's size.
         if Int.random(in: 0..<64) == 0 {
-            try await PushNonce.query(on: database).filter(\.$seenAt < now.addingTimeInterval(-retention)).delete()
+            _ = try await Self.sweepBatch(seenBefore: now.addingTimeInterval(-retention), batch: 1000, on: database)
         }
         return true
+    }
+
+    /// Deletes pairs seen before `cutoff`, `batch` rows per statement (on the `push_nonces_seen_at` index); returns
+    /// how many.
+    static func sweep(seenBefore cutoff: Date, batch: Int = 1000, on database: any Database) async throws -> Int {
+        var deleted = 0
+        while true {
+            let count = try await sweepBatch(seenBefore: cutoff, batch: batch, on: database)
+            deleted += count
+            if count < batch { return deleted }
+        }
+    }
+
+    private static func sweepBatch(seenBefore cutoff: Date, batch: Int, on database: any Database) async throws -> Int {
+        try await database.sql().raw("""
+            DELETE FROM push_nonces WHERE id IN
+                (SELECT id FROM push_nonces WHERE seen_at < \(bind: cutoff) ORDER BY seen_at LIMIT \(literal: batch))
+            RETURNING id
+            """).all().count
     }
 
     /// `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING key`: true for the rows that went in. Of two

@@ -6,11 +6,14 @@ import Vapor
 /// credentials, where a forgotten proxy rule would otherwise show the deployment's traffic to anyone.
 ///
 /// Counters and histograms are this process's; the queue's depth and today's token fetches are read from the
-/// database at each scrape, so they describe the whole deployment whichever instance is scraped.
+/// database at each scrape (settled statuses at most once a minute), so they describe the whole deployment
+/// whichever instance is scraped.
 struct MetricsController: RouteCollection {
     let configuration: LoginServerConfiguration
     let messaging: TemplateMessaging?
     let sharedToken: SharedAccessToken?
+    /// The queue-depth counts, settled statuses cached (see ``QueueDepthGauges``).
+    let depths: QueueDepthGauges
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics", use: metrics)
@@ -23,9 +26,9 @@ struct MetricsController: RouteCollection {
             throw Abort(.notFound)
         }
         if let messaging {
-            ServerMetrics.queueDepth(try await messaging.queue(on: req.db).counts())
+            ServerMetrics.queueDepth(try await depths.messages(messaging.queue(on: req.db)))
         }
-        ServerMetrics.webhookQueueDepth(try await WebhookDeliveryStore(database: req.db).counts())
+        ServerMetrics.webhookQueueDepth(try await depths.deliveries(WebhookDeliveryStore(database: req.db)))
         if let sharedToken {
             let provider = sharedToken.provider
             let store = sharedToken.store(on: req.db, logger: req.logger)

@@ -56,8 +56,18 @@ struct PushRelayStore: Sendable {
         return Record(state: state, reply: try row.decode(column: "reply", as: String?.self))
     }
 
-    /// Removes rows claimed before `cutoff`: WeChat's retries come within about 20 seconds, and a reply names a person.
-    static func sweep(claimedBefore cutoff: Date, on database: any Database) async throws -> Int {
-        try await database.sql().raw("DELETE FROM \(ident: table) WHERE claimed_at < \(bind: cutoff) RETURNING id").all().count
+    /// Removes rows claimed before `cutoff`, `batch` rows per statement on the `push_relays_claimed_at` index:
+    /// WeChat's retries come within about 20 seconds, and a reply names a person.
+    static func sweep(claimedBefore cutoff: Date, batch: Int = 1000, on database: any Database) async throws -> Int {
+        var deleted = 0
+        while true {
+            let count = try await database.sql().raw("""
+                DELETE FROM \(ident: table) WHERE id IN
+                    (SELECT id FROM \(ident: table) WHERE claimed_at < \(bind: cutoff) ORDER BY claimed_at LIMIT \(literal: batch))
+                RETURNING id
+                """).all().count
+            deleted += count
+            if count < batch { return deleted }
+        }
     }
 }

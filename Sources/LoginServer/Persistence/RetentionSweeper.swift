@@ -4,9 +4,10 @@ import Logging
 import Vapor
 
 /// Deletes rows that can no longer be used: login states, one-time-code challenges, browser sessions and
-/// development-outbox entries, pushes from WeChat after 30 days, events and settled webhook deliveries older than the audit retention (in batches), and the OpenID Connect provider's pending requests, codes and access tokens a day
-/// after they expired (or were written), and the binding's limit counters as soon
-/// as their window has ended. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
+/// development-outbox entries, events and settled webhook deliveries older than the audit retention (in batches), the
+/// OpenID Connect provider's pending requests, codes and access tokens a day after they expired (or were written), the
+/// binding's limit counters as soon as their window has ended, and — per `retention`, in batches on an index of the
+/// time compared — finished template messages, pushes from WeChat, relayed pushes and push nonces. Every instance sweeps; deleting is idempotent. Each table's store sweeps its own rows.
 struct RetentionSweeper: Sendable {
     let database: any Database
     let clock: any ServerClock
@@ -14,6 +15,8 @@ struct RetentionSweeper: Sendable {
     var grace: TimeInterval = 86_400
     /// How long events (the audit trail) are kept (`AUDIT_RETENTION_DAYS`).
     var auditRetention: TimeInterval = 365 * 86_400
+    /// How long template messages, pushes, relayed pushes and nonces are kept, and the batch size.
+    var retention = RetentionConfiguration()
 
     /// Rows removed by one sweep.
     struct Swept: Sendable, Equatable {
@@ -28,10 +31,14 @@ struct RetentionSweeper: Sendable {
         var events = 0
         /// Delivered and dead webhook deliveries older than the audit retention.
         var webhookDeliveries = 0
-        /// Pushes relayed to the business's handler, a day after they arrived.
+        /// Pushes relayed to the business's handler, older than `retention.pushRelays` (a day).
         var pushRelays = 0
-        /// Pushes from WeChat older than `InboundEventStore.retention` (30 days).
+        /// Pushes from WeChat older than `retention.inboundEvents` (30 days).
         var inboundEvents = 0
+        /// Template messages finished (or sent unreported) before `retention.templateMessages` (90 days).
+        var templateMessages = 0
+        /// `(timestamp, nonce)` pairs of pushes, past `retention.pushNonces`.
+        var pushNonces = 0
     }
 
     func sweep() async throws -> Swept {
@@ -53,9 +60,15 @@ struct RetentionSweeper: Sendable {
         swept.events = try await EventLog.sweep(occurredBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
         swept.webhookDeliveries = try await WebhookDeliveryStore.sweep(
             settledBefore: clock.now().addingTimeInterval(-auditRetention), on: database)
-        swept.pushRelays = try await PushRelayStore.sweep(claimedBefore: cutoff, on: database)
+        let now = clock.now()
+        swept.pushRelays = try await PushRelayStore.sweep(
+            claimedBefore: now.addingTimeInterval(-retention.pushRelays), batch: retention.batch, on: database)
         swept.inboundEvents = try await InboundEventStore.sweep(
-            receivedBefore: clock.now().addingTimeInterval(-InboundEventStore.retention), on: database)
+            receivedBefore: now.addingTimeInterval(-retention.inboundEvents), batch: retention.batch, on: database)
+        swept.templateMessages = try await TemplateMessageQueue.sweep(
+            finishedBefore: now.addingTimeInterval(-retention.templateMessages), batch: retention.batch, on: database)
+        swept.pushNonces = try await DatabaseNonceStore.sweep(
+            seenBefore: now.addingTimeInterval(-retention.pushNonces), batch: retention.batch, on: database)
         return swept
     }
 }
@@ -74,6 +87,7 @@ extension RetentionSweeper {
                         "oidc_authorizations": "\(swept.oidcAuthorizations)", "events": "\(swept.events)",
                         "webhook_deliveries": "\(swept.webhookDeliveries)", "push_relays": "\(swept.pushRelays)",
                         "inbound_events": "\(swept.inboundEvents)",
+                        "template_messages": "\(swept.templateMessages)", "push_nonces": "\(swept.pushNonces)",
                     ])
                 }
             } catch {

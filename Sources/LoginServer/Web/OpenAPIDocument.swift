@@ -873,7 +873,7 @@ enum OpenAPIDocument {
               "identities": {"type": "integer", "description": "WeChat identities deleted (with their sealed tokens)"},
               "sessions": {"type": "integer", "description": "Sessions ended, on every instance"},
               "cancelled_messages": {"type": "integer", "description": "Template messages not yet sent, deleted"},
-              "delivered_messages": {"type": "integer", "description": "Template messages WeChat reported delivered (kept without recipient or content)"},
+              "delivered_messages": {"type": "integer", "description": "Template messages WeChat reported delivered (kept without recipient or content, or counted before the retention sweep deleted them)"},
               "revoked_tokens": {"type": "integer", "description": "OpenID Connect refresh and access tokens that were still alive"}
             },
             "required": ["user_id", "identities", "sessions", "cancelled_messages", "delivered_messages", "revoked_tokens"],

@@ -36,9 +36,9 @@ extension SandboxState {
 
     /// Records the passive reply of a push and shows it in the chat as the account's message.
     func recordReply(pushID: Int, reply: PassiveReply) {
-        guard pushID >= 1, pushID <= pushes.count else { return }
-        pushes[pushID - 1].reply = reply
-        let push = pushes[pushID - 1]
+        guard let index = pushIndex(pushID) else { return }
+        pushes[index].reply = reply
+        let push = pushes[index]
         guard let owner = openIDIndex[push.openid] else { return }
         let links = reply.articles?.compactMap(\.url)
         appendChat(ChatEntry(from: "account", text: reply.chatText, pushID: pushID, at: push.createdAt,
@@ -47,8 +47,8 @@ extension SandboxState {
 
     /// A user-sent push (text or click) whose delivery failed for good: the chat shows WeChat's notice.
     func recordServiceUnavailable(pushID: Int) {
-        guard pushID >= 1, pushID <= pushes.count else { return }
-        let push = pushes[pushID - 1]
+        guard let index = pushIndex(pushID) else { return }
+        let push = pushes[index]
         guard push.msgType == "text" || push.event == "CLICK", let owner = openIDIndex[push.openid] else { return }
         appendChat(ChatEntry(from: "system", text: ChatEntry.serviceUnavailable, pushID: pushID, at: push.createdAt),
                    appID: push.appid, userID: owner.userID)
@@ -56,7 +56,6 @@ extension SandboxState {
 
     /// One push record by id.
     func push(id: Int) -> PushRecord? {
-        guard id >= 1, id <= pushes.count else { return nil }
-        return pushes[id - 1]
+        pushIndex(id).map { pushes[$0] }
     }
 }

@@ -91,8 +91,12 @@ extension SandboxState {
         default: break
         }
         let hasURL = apps[appID]?.serverURL?.isEmpty == false
+        if pushes.count >= 2 * Self.pushHistory {
+            pushes.removeFirst(Self.pushHistory)
+            droppedPushes += Self.pushHistory
+        }
         let record = PushRecord(
-            id: pushes.count + 1, appid: appID, openid: openID(userID: userID, appID: appID), event: kind.name,
+            id: droppedPushes + pushes.count + 1, appid: appID, openid: openID(userID: userID, appID: appID), event: kind.name,
             msgType: kind.msgType, msgid: msgID, content: content, status: status, eventKey: kind.eventKey, ticket: kind.ticket, createdAt: Int(now.timeIntervalSince1970),
             delivery: hasURL ? (canDeliver ? "pending" : "not-delivered") : "no-server-url", attempts: 0)
         pushes.append(record)
@@ -109,11 +113,17 @@ extension SandboxState {
     }
 
     func updatePush(id: Int, delivery: String, attempts: Int, responseStatus: Int?, error: String?) {
-        guard id >= 1, id <= pushes.count else { return }
-        pushes[id - 1].delivery = delivery
-        pushes[id - 1].attempts = attempts
-        pushes[id - 1].responseStatus = responseStatus
-        pushes[id - 1].lastError = error
+        guard let index = pushIndex(id) else { return }
+        pushes[index].delivery = delivery
+        pushes[index].attempts = attempts
+        pushes[index].responseStatus = responseStatus
+        pushes[index].lastError = error
+    }
+
+    /// Where push `id` is in `pushes`, if it is still kept.
+    func pushIndex(_ id: Int) -> Int? {
+        let index = id - 1 - droppedPushes
+        return pushes.indices.contains(index) ? index : nil
     }
 
     func listPushes() -> [PushRecord] {

@@ -49,11 +49,22 @@ extension SandboxState {
             accessToken: Identifiers.token(), accessExpiresAt: now.addingTimeInterval(lifetimes.snsAccessToken),
             refreshToken: Identifiers.token(), refreshExpiresAt: now.addingTimeInterval(lifetimes.snsRefreshToken),
             appID: appID, userID: record.userID, scope: record.scope, issuedAt: now)
+        if grants.count >= nextGrantPurge { purgeGrants(now: now) }
         nextGrantID += 1
         grants[nextGrantID] = grant
         grantByAccess[grant.accessToken] = nextGrantID
         grantByRefresh[grant.refreshToken] = nextGrantID
         return view(of: grant, now: now)
+    }
+
+    /// Drops grants whose refresh token has expired (WeChat forgets them: 42002, then unknown), with their lookups.
+    func purgeGrants(now: Date) {
+        for (id, grant) in grants where now >= grant.refreshExpiresAt {
+            grants[id] = nil
+            grantByAccess[grant.accessToken] = nil
+            grantByRefresh[grant.refreshToken] = nil
+        }
+        nextGrantPurge = Self.nextPurge(after: grants.count)
     }
 
     /// `sns/oauth2/refresh_token` after parameter checks (§4: same token renewed before expiry, new after).

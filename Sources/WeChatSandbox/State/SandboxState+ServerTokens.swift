@@ -69,6 +69,12 @@ extension SandboxState {
     }
 
     private func mint(appID: String, family: ServerTokenFamily, now: Date) -> ServerTokenView {
+        if serverTokens.count >= nextServerTokenPurge {
+            // An expired token answers 42001 only while WeChat remembers it; the sandbox keeps it until a purge.
+            let current = Set(currentServerToken.values)
+            serverTokens = serverTokens.filter { now < $0.value.expiresAt || current.contains($0.key) }
+            nextServerTokenPurge = Self.nextPurge(after: serverTokens.count)
+        }
         let token = Identifiers.token()
         let expires = now.addingTimeInterval(configuration.lifetimes.serverAccessToken)
         serverTokens[token] = ServerTokenRecord(

@@ -33,12 +33,21 @@ extension SandboxState {
             throw .dailyQuota
         }
         let msgID = Identifiers.msgID()
+        if dedup.count >= nextDedupPurge {
+            // WeChat forgets a client_msg_id after its window.
+            dedup = dedup.filter { now < $0.value.expiresAt }
+            nextDedupPurge = Self.nextPurge(after: dedup.count)
+        }
         if let dedupKey {
             dedup[dedupKey] = DedupEntry(msgID: msgID, expiresAt: now.addingTimeInterval(configuration.lifetimes.clientMsgIDWindow))
         }
         let status = record?.refusesMessages == true ? "failed:user block"
             : record?.systemFails == true ? "failed: system failed" : "success"
         if status == "success" {
+            // The phone keeps the newest `inboxLength`, dropped that many at a time once it holds twice as many.
+            if let count = inbox[owner.userID]?.count, count >= 2 * Self.inboxLength {
+                inbox[owner.userID]?.removeFirst(Self.inboxLength)
+            }
             inbox[owner.userID, default: []].append(ReceivedMessage(
                 msgid: msgID, appid: app.appID, templateID: template.id, title: template.title,
                 text: Self.render(template.content, data: request.data), url: request.url,

@@ -42,7 +42,16 @@ actor SandboxState {
     var permanentQRCounts: [String: Int] = [:]
     /// The size of `parametricQRCodes` at which the next purge of expired temporary codes runs.
     var nextParametricQRPurge = SandboxState.purgeThreshold
+    /// The newest pushes, oldest first: at least `pushHistory` of them, at most twice that (see `recordPush`).
     var pushes: [PushRecord] = []
+    /// Pushes dropped from the front of `pushes`: push `id` is at `pushes[id - 1 - droppedPushes]`.
+    var droppedPushes = 0
+    /// The size of `dedup` at which the next purge of expired client_msg_id entries runs.
+    var nextDedupPurge = SandboxState.purgeThreshold
+    /// The size of `grants` at which the next purge of grants past their refresh token's life runs.
+    var nextGrantPurge = SandboxState.purgeThreshold
+    /// The size of `serverTokens` at which the next purge of expired server tokens runs.
+    var nextServerTokenPurge = SandboxState.purgeThreshold
     /// Each (app, user) chat on the simulated phone: what the user sent and the account's passive replies.
     var chats: [String: [ChatEntry]] = [:]
 
@@ -97,7 +106,8 @@ actor SandboxState {
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
         retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
-        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []; chats = [:]
+        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []; droppedPushes = 0; chats = [:]
+        nextDedupPurge = Self.purgeThreshold; nextGrantPurge = Self.purgeThreshold; nextServerTokenPurge = Self.purgeThreshold
         wakeAllWaiters()
         qrSessions = [:]
         parametricQRCodes = [:]; parametricQRPaths = [:]; permanentQRTickets = [:]; permanentQRCounts = [:]
@@ -135,6 +145,14 @@ actor SandboxState {
 
     /// When the next purge of a table that now holds `remaining` entries should run.
     static func nextPurge(after remaining: Int) -> Int { max(purgeThreshold, remaining * 2) }
+
+    /// Pushes the control API (`GET /sandbox/api/pushes`) keeps, at least: the newest; older ones are dropped
+    /// `pushHistory` at a time once twice as many are held, so memory and the listing stay bounded however many
+    /// template messages a benchmark sends.
+    static let pushHistory = 10_000
+
+    /// Messages kept in each user's phone inbox (`GET /sandbox/api/users/{id}/messages`), at least: the newest.
+    static let inboxLength = 1_000
 
     static func key(_ parts: String...) -> String {
         parts.joined(separator: "|")

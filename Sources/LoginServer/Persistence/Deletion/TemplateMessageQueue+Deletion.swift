@@ -9,7 +9,8 @@ extension TemplateMessageQueue {
         var cancelled: Int
         /// Sent, delivered, blocked or failed: kept for the counts, with the recipient and content removed.
         var kept: Int
-        /// Of those kept, the ones WeChat reported delivered.
+        /// Of those kept, the ones WeChat reported delivered, plus the delivered ones the retention sweep already
+        /// deleted (their tally).
         var delivered: Int
     }
 
@@ -34,7 +35,8 @@ extension TemplateMessageQueue {
             WHERE \(recipient)
             RETURNING status
             """).all().map { try $0.decode(column: "status", as: String.self) }
+        let swept = try await deleteTally(of: userID, on: database)
         return Forgotten(cancelled: cancelled, kept: kept.count,
-                         delivered: kept.filter { $0 == TemplateMessageStatus.delivered.rawValue }.count)
+                         delivered: kept.filter { $0 == TemplateMessageStatus.delivered.rawValue }.count + swept)
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import WeChatSandbox
+
+/// The sandbox forgets what WeChat forgets and keeps a bounded history of the rest, so its cost per message and per
+/// login does not grow with what it has seen (issue 17); lookups by id, token and key still work after a purge.
+struct BoundedStateTests {
+    let start = Date(timeIntervalSince1970: 1_700_000_000)
+    let oa = SandboxConfiguration.defaultOfficialAccountID
+
+    @Test func pushesKeepTheNewestHistoryAndAreStillFoundByID() async {
+        let state = SandboxState(configuration: SandboxConfiguration())
+        let history = SandboxState.pushHistory
+        for _ in 0..<(2 * history + 1) {
+            _ = await state.recordPush(appID: oa, userID: "u1", kind: .subscribe, canDeliver: false, now: start)
+        }
+        let pushes = await state.listPushes()
+        #expect(pushes.count == history + 1, "the oldest \(history) were dropped at once")
+        #expect(pushes.first?.id == history + 1)
+        #expect(pushes.last?.id == 2 * history + 1, "ids keep counting")
+        #expect(await state.push(id: history) == nil, "a dropped push is gone")
+        await state.updatePush(id: 2 * history + 1, delivery: "acknowledged", attempts: 1, responseStatus: 200, error: nil)
+        #expect(await state.push(id: 2 * history + 1)?.delivery == "acknowledged")
+        #expect(await state.push(id: history + 1)?.id == history + 1)
+    }
+
+    @Test func expiredClientMessageIDsAreForgottenAndALiveOneStillDeduplicates() async throws {
+        let state = SandboxState(configuration: SandboxConfiguration())
+        let app = try #require(await state.apps[oa])
+        let template = try #require(app.templates.first).id
+        let openID = state.openID(userID: "u1", appID: oa)
+        func send(_ key: String, at now: Date) async throws -> Int64 {
+            try await state.sendTemplate(app: app, request: TemplateSendRequest(
+                touser: openID, templateID: template, url: nil, clientMsgID: key, data: [:]), now: now).msgID
+        }
+        for index in 0..<SandboxState.purgeThreshold { _ = try await send("old-\(index)", at: start) }
+        let later = start.addingTimeInterval(SandboxConfiguration().lifetimes.clientMsgIDWindow + 1)
+        let first = try await send("new", at: later)
+        #expect(await state.dedup.count == 1, "every entry past its window was dropped")
+        #expect(try await send("new", at: later) == first, "a live client_msg_id still gives the same msgid")
+    }
+
+    @Test func grantsPastTheirRefreshTokenAreForgottenWithTheirLookups() async throws {
+        let state = SandboxState(configuration: SandboxConfiguration())
+        let web = SandboxConfiguration.defaultWebsiteAppID
+        let secret = try #require(await state.apps[web]).secret
+        func signIn(at now: Date) async throws -> SnsTokenGrantView {
+            let code = await state.issueCode(appID: web, userID: "u1", scope: "snsapi_login", now: now)
+            return try await state.exchange(appID: web, secret: secret, code: code, now: now)
+        }
+        let old = try await signIn(at: start)
+        for _ in 1..<SandboxState.purgeThreshold { _ = try await signIn(at: start) }
+        let later = start.addingTimeInterval(SandboxConfiguration().lifetimes.snsRefreshToken + 1)
+        let fresh = try await signIn(at: later)
+        #expect(await state.grants.count == 1)
+        #expect(await state.grantByAccess.count == 1)
+        #expect(await state.grantByRefresh.count == 1)
+        #expect(await state.grantByAccess[old.accessToken] == nil)
+        let grant = try await state.snsGrant(accessToken: fresh.accessToken, now: later)
+        #expect(grant.userID == "u1", "the live grant is still found by its token")
+    }
+
+    @Test func aPhoneInboxKeepsTheNewestMessages() async throws {
+        let state = SandboxState(configuration: SandboxConfiguration())
+        let app = try #require(await state.apps[oa])
+        let template = try #require(app.templates.first).id
+        let openID = state.openID(userID: "u1", appID: oa)
+        var last: Int64 = 0
+        for _ in 0..<(2 * SandboxState.inboxLength + 1) {
+            last = try await state.sendTemplate(app: app, request: TemplateSendRequest(
+                touser: openID, templateID: template, url: nil, clientMsgID: nil, data: [:]), now: start).msgID
+        }
+        let inbox = await state.messages(userID: "u1")
+        #expect(inbox.count == SandboxState.inboxLength + 1)
+        #expect(inbox.last?.msgid == last, "newest last")
+    }
+}

@@ -59,10 +59,6 @@ public enum LoginServer {
             // choice where that matters. The process has one SQLite connection, so the setting covers it.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
-            // A 64 MiB page cache instead of SQLite's 2 MiB: with a campaign's rows in the queue, pushes and event
-            // tables, each statement's B-tree pages (random UUID keys) fell out of the small cache and were read
-            // again from the file, so the cost per message grew with the tables (issue 17). Grows to 64 MiB, no more.
-            try await sql.raw("PRAGMA cache_size=-65536").run()
         }
     }
 

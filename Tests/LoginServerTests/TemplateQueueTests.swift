@@ -255,6 +255,32 @@ import WeChatSandbox
         }
     }
 
+    /// A campaign sends one follower two messages; WeChat reports both in the same second. They are two pushes
+    /// (their `MsgID`s differ), so both messages end delivered; a retry of one is still a repeat.
+    @Test func twoReportsToOneFollowerInOneSecondAreBothApplied() async throws {
+        try await Self.withWorld(adjust: { $0.messageQueue.workerEnabled = false }) { world in
+            let recipient = #""openid":"\#(openID(world, "u1"))""#
+            let ids = [try #require(UUID(uuidString: try await enqueue(world, recipient: recipient))),
+                       try #require(UUID(uuidString: try await enqueue(world, recipient: recipient)))]
+            let queue = TemplateMessageQueue(database: world.server.db, clock: world.clock)
+            #expect(try await queue.claim(worker: "w1", limit: 2, lease: 60).count == 2)
+            #expect(try await queue.record([(ids[0], .sent(msgID: 801)), (ids[1], .sent(msgID: 802))], worker: "w1") == Set(ids))
+            let recorder = PushRecorder(database: world.server.db, clock: world.clock, logger: Logger(label: "test"))
+            func report(_ msgID: Int) throws -> InboundMessage {
+                try InboundMessage(parsing: Array("""
+                    <xml><ToUserName><![CDATA[gh_5a1c9e0b3d7f]]></ToUserName><FromUserName><![CDATA[\(openID(world, "u1"))]]></FromUserName><CreateTime>1700000100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>\(msgID)</MsgID><Status><![CDATA[success]]></Status></xml>
+                    """.utf8))
+            }
+            #expect(try await recorder.record(try report(801), appID: world.officialAccountID).isFirstArrival)
+            #expect(try await recorder.record(try report(802), appID: world.officialAccountID).isFirstArrival)
+            #expect(try await recorder.record(try report(802), appID: world.officialAccountID).isFirstArrival == false,
+                    "WeChat's retry of a report is a repeat")
+            for id in ids {
+                #expect(try await TemplateMessageRecord.find(id, on: world.server.db)?.status == "delivered")
+            }
+        }
+    }
+
     @Test func aBatchOfOutcomesIsRecordedOnlyWhereTheClaimIsStillHeld() async throws {
         try await Self.withWorld(adjust: { $0.messageQueue.workerEnabled = false }) { world in
             var ids: [UUID] = []

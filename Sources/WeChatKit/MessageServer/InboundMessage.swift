@@ -75,9 +75,13 @@ public struct InboundMessage: Sendable, Hashable {
     public let xml: XMLPushElement
 
     /// The key WeChat's retries share: `msgid:<MsgId>` for messages, `event:<FromUserName>:<CreateTime>` for events
-    /// (and for messages without a `MsgId`).
+    /// (and for messages without a `MsgId`). An event that names a message of its own — a delivery report's `MsgID`
+    /// (`TEMPLATESENDJOBFINISH`, `MASSSENDJOBFINISH`) — adds it, `event:<FromUserName>:<CreateTime>:msgid:<MsgID>`:
+    /// a campaign can send one follower two messages whose reports come in the same second, and those are two pushes,
+    /// while WeChat's retry of either carries its own `MsgID` again.
     public var deduplicationKey: String {
         if msgType != "event", let raw = fields["MsgId"], let msgID = Int64(raw) { return "msgid:\(msgID)" }
+        if let raw = fields["MsgID"], let msgID = Int64(raw) { return "event:\(fromUserName):\(createTime):msgid:\(msgID)" }
         return "event:\(fromUserName):\(createTime)"
     }
 }

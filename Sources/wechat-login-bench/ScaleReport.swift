@@ -28,13 +28,13 @@ struct ScaleReport: CustomStringConvertible {
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores, server database: \(database)",
             "",
             "What each step held (a new world per step; row counts after the step):",
-            pad("step", 6) + pad("imported users", 16) + pad("import lines/s", 16) + pad("messages", 10)
+            pad("step", 6) + pad("imported users", 16) + pad("import lines/s", 16) + pad("messages", 10) + pad("reports stored", 16)
                 + ScaleRun.tables.map { pad($0, $0.count + 2) }.joined(),
         ]
         for (number, result) in results.enumerated() {
             let importRate = result.seed.importSeconds > 0 ? format(Double(result.seed.users) / result.seed.importSeconds, 0) : "-"
             lines.append(pad("\(number + 1)", 6) + pad("\(result.step.users)", 16) + pad(importRate, 16)
-                + pad("\(result.step.messages)", 10)
+                + pad("\(result.step.messages)", 10) + pad("\(result.push.deliveryReports ?? 0)", 16)
                 + zip(ScaleRun.tables, result.rows).map { pad("\($1)", $0.count + 2) }.joined())
         }
         table(&lines, "Server CPU ms per operation (ratio to step 1)", { $0.serverCPUSeconds }, { $0.serverCPUSeconds })

@@ -81,6 +81,10 @@ struct ScaleRun: Sendable {
                                 concurrency: pushConcurrency)
         push.sandboxProcess = sandbox
         push.databaseProcess = database
+        let reports = ScaleDatabase(environment: environment)
+        push.storedDeliveryReports = {
+            Int(try reports.run("SELECT count(*) FROM inbound_events WHERE event = 'TEMPLATESENDJOBFINISH';")) ?? -1
+        }
         let pushed = try await push.run(queueing: queueing, queueingPort: queuePort)
 
         let port = BenchProcess.freePort()
@@ -109,10 +113,12 @@ struct ScaleRun: Sendable {
                 + "\(operation.errors) errors \(operation.firstErrors)")
         }
         let rows = try ScaleDatabase(environment: environment).rowCounts(Self.tables)
-        // Every imported user and seeded identity is still there (the drain itself counted its sends).
-        guard rows[0] >= step.users, rows[1] >= 2 * step.users else {
+        // Every imported user and seeded identity is still there (the drain itself counted its sends), and the
+        // delivery reports came back and were stored.
+        guard rows[0] >= step.users, rows[1] >= 2 * step.users, (pushed.deliveryReports ?? 0) > 0 else {
             throw BenchFailure("after the step the tables hold \(zip(Self.tables, rows).map { "\($0) \($1)" }) — "
-                + "expected at least \(step.users) users and \(2 * step.users) identities")
+                + "expected at least \(step.users) users and \(2 * step.users) identities; "
+                + "\(pushed.deliveryReports ?? 0) delivery reports stored")
         }
         return StepResult(step: step, seed: seed, push: pushed, operations: operations, rows: rows)
     }

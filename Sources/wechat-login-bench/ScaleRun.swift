@@ -61,6 +61,10 @@ struct ScaleRun: Sendable {
             environment.codeWebhookURL = codes.url
             let result = try await run(step, in: environment, processes: &processes)
             results.append(result)
+            // The step's server CPU per operation at once: a long run shows its figures as it goes.
+            let perMessage = result.push.serverCPUSeconds * 1000 / Double(max(result.push.messages, 1))
+            progress("  server CPU ms/op: " + result.operations.map { "\($0.name) \(format($0.cpuPerOperationMilliseconds, 3))" }
+                .joined(separator: ", ") + ", template message \(format(perMessage, 3))")
             for process in processes { process.stop() }
             processes.removeAll()
             if databaseURLTemplate == nil { try? FileManager.default.removeItem(at: directory) }

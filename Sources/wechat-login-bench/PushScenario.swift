@@ -81,10 +81,13 @@ struct PushScenario: Sendable {
         let elapsed = last - (first ?? last)
         var reports: Int?
         if let storedDeliveryReports {
-            // Settled when three looks a second apart see no new report.
+            // Settled when there is one report per message, or else when every push has had its four attempts (5-second timeouts, 1-second pauses: 23 s after the
+            // last send at most) and three looks a second apart then see no new report. A quiet spell alone is not
+            // enough: attempts waiting on their timeout store nothing for seconds and may still succeed.
+            let allAttempted = last + .seconds(25)
             var (count, quiet) = (try await storedDeliveryReports(), 0)
             let deadline = ContinuousClock.now + .seconds(600)
-            while quiet < 3, ContinuousClock.now < deadline {
+            while count < messages, quiet < 3 || ContinuousClock.now < allAttempted, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .seconds(1))
                 let now = try await storedDeliveryReports()
                 (count, quiet) = (now, now == count ? quiet + 1 : 0)

@@ -34,8 +34,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("soak"), help: "Instead of the scenarios: PC logins for this many seconds, sampling the server's RSS.")
     var soakSeconds: Double?
 
+    @Flag(help: "Scale mode (issue 17): the scenarios again at each step of --scale-users and --scale-messages, with ratios to the first step.")
+    var scale = false
+
+    @Option(name: .customLong("scale-users"),
+            help: "Scale mode: users imported (each with two WeChat identities) before each step, comma-separated (default 0,100000,1000000; 0,300 with --quick).")
+    var scaleUsers: String?
+
+    @Option(name: .customLong("scale-messages"),
+            help: "Scale mode: template messages queued and drained at each step, comma-separated (default 10000,100000,1000000; 200,400 with --quick).")
+    var scaleMessages: String?
+
     @Option(name: .customLong("database-url"),
-            help: "The servers' DATABASE_URL, e.g. an empty PostgreSQL database (default: a new SQLite file). See scripts/bench-postgres.")
+            help: "The servers' DATABASE_URL, e.g. an empty PostgreSQL database (default: a new SQLite file); with --scale, {step} in it is replaced by the step's number (1, 2, …), each an empty database. See scripts/bench-postgres.")
     var databaseURL: String?
 
     @Option(name: .customLong("database-pid"),
@@ -60,6 +71,39 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let duration, !(0.5...3600).contains(duration) { throw ValidationError("--duration must be 0.5…3600 seconds") }
         if let messages, !(1...1_000_000).contains(messages) { throw ValidationError("--messages must be 1…1000000") }
+        if scale {
+            let steps = try scaleSteps()
+            if steps.contains(where: { !(0...10_000_000).contains($0.users) || !(1...10_000_000).contains($0.messages) }) {
+                throw ValidationError("--scale-users must be 0…10000000 and --scale-messages 1…10000000 at each step")
+            }
+            if let databaseURL, !databaseURL.hasPrefix("sqlite:"), !databaseURL.contains("{step}") {
+                throw ValidationError("with --scale, --database-url needs {step} in the database name: each step starts from an empty database")
+            }
+            if databaseURL?.hasPrefix("sqlite:") == true {
+                throw ValidationError("with --scale, leave --database-url out for SQLite: each step makes its own file")
+            }
+        } else if scaleUsers != nil || scaleMessages != nil {
+            throw ValidationError("--scale-users and --scale-messages go with --scale")
+        }
+    }
+
+    /// The scale mode's steps: the two lists side by side (a list of one applies to every step).
+    func scaleSteps() throws -> [ScaleRun.Step] {
+        func list(_ text: String?, _ full: [Int], _ quick: [Int], _ option: String) throws -> [Int] {
+            guard let text else { return self.quick ? quick : full }
+            let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+                throw ValidationError("\(option) must be comma-separated whole numbers, e.g. 0,100000,1000000")
+            }
+            return values.compactMap { $0 }
+        }
+        let users = try list(scaleUsers, [0, 100_000, 1_000_000], [0, 300], "--scale-users")
+        let messages = try list(scaleMessages, [10_000, 100_000, 1_000_000], [200, 400], "--scale-messages")
+        let count = max(users.count, messages.count)
+        guard users.count == count || users.count == 1, messages.count == count || messages.count == 1 else {
+            throw ValidationError("--scale-users and --scale-messages need as many steps each (or one value for every step)")
+        }
+        return (0..<count).map { ScaleRun.Step(users: users[users.count == 1 ? 0 : $0], messages: messages[messages.count == 1 ? 0 : $0]) }
     }
 
     func run() async throws {
@@ -77,7 +121,9 @@ struct BenchCommand: AsyncParsableCommand {
             for process in processes { process.stop() }
         }
         do {
-            let report = try await measure(environment, codes: codes, processes: &processes)
+            let report = scale
+                ? try await measureScale(environment, codes: codes, processes: &processes)
+                : try await measure(environment, codes: codes, processes: &processes)
             print(report)
         } catch {
             print("benchmark failed: \(error)  (logs in \(work.path))")
@@ -147,6 +193,23 @@ struct BenchCommand: AsyncParsableCommand {
         push.databaseProcess = databasePID.map(WatchedPID.init(pid:))
         report.push = try await push.run(queueing: server, queueingPort: port)
         return report.description
+    }
+
+    /// The scale mode: `ScaleRun`'s steps, each a world of its own, in `environment`'s work directory.
+    private func measureScale(_ environment: BenchEnvironment, codes: CodeWebhook,
+                              processes: inout [BenchProcess]) async throws -> String {
+        let duration = self.duration ?? (quick ? 2 : 20)
+        let run = ScaleRun(
+            steps: try scaleSteps(), binDirectory: environment.binDirectory, workDirectory: environment.workDirectory,
+            client: environment.client, codes: codes, databaseURLTemplate: databaseURL, databasePID: databasePID,
+            users: users, duration: duration, pushConcurrency: pushConcurrency, recipients: quick ? 200 : 2000,
+            returningPerUser: quick ? 1 : 4)
+        let results = try await run.run(processes: &processes) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        return ScaleReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent,
+                           database: databaseURL.map { Self.withoutCredentials($0.replacingOccurrences(of: "{step}", with: "STEP")) } ?? "a new SQLite file per step",
+                           results: results).description
     }
 
     /// Follow-to-sign-in beside the other flows: a server of its own with `PC_LOGIN=official-account` (its own

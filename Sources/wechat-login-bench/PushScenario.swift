@@ -11,6 +11,10 @@ struct PushScenario: Sendable {
     var sandboxProcess: BenchProcess?
     /// The database server, when it is a process of its own (PostgreSQL).
     var databaseProcess: (any CPUWatched)?
+    /// The delivery reports (TEMPLATESENDJOBFINISH) the server has stored so far. When set, the run goes on after
+    /// the last send until this count stops growing (the sandbox posts reports in the background, retrying after a
+    /// second), and the CPU figures include storing them: WeChat sends one for every message.
+    var storedDeliveryReports: (@Sendable () async throws -> Int)?
 
     struct Result: Sendable {
         let messages: Int
@@ -21,6 +25,8 @@ struct PushScenario: Sendable {
         var sandboxCPUSeconds: Double = 0
         var harnessCPUSeconds: Double = 0
         var databaseCPUSeconds: Double = 0
+        /// Delivery reports stored by the end (only counted with `storedDeliveryReports`).
+        var deliveryReports: Int?
         var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
     }
 
@@ -73,6 +79,21 @@ struct PushScenario: Sendable {
             return sent >= messages
         }
         let elapsed = last - (first ?? last)
+        var reports: Int?
+        if let storedDeliveryReports {
+            // Settled when there is one report per message, or else when every push has had its four attempts (5-second timeouts, 1-second pauses: 23 s after the
+            // last send at most) and three looks a second apart then see no new report. A quiet spell alone is not
+            // enough: attempts waiting on their timeout store nothing for seconds and may still succeed.
+            let allAttempted = last + .seconds(25)
+            var (count, quiet) = (try await storedDeliveryReports(), 0)
+            let deadline = ContinuousClock.now + .seconds(600)
+            while count < messages, quiet < 3 || ContinuousClock.now < allAttempted, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .seconds(1))
+                let now = try await storedDeliveryReports()
+                (count, quiet) = (now, now == count ? quiet + 1 : 0)
+            }
+            reports = count
+        }
         return Result(
             messages: messages,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
@@ -80,6 +101,6 @@ struct PushScenario: Sendable {
             serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
             sandboxCPUSeconds: (sandboxProcess?.cpuSeconds() ?? 0) - sandboxBefore,
             harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
-            databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore)
+            databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore, deliveryReports: reports)
     }
 }

@@ -9,8 +9,10 @@ struct BoundedStateTests {
     let oa = SandboxConfiguration.defaultOfficialAccountID
 
     @Test func pushesKeepTheNewestHistoryAndAreStillFoundByID() async {
-        let state = SandboxState(configuration: SandboxConfiguration())
-        let history = SandboxState.pushHistory
+        var configuration = SandboxConfiguration()
+        configuration.limits.pushHistory = 500
+        let state = SandboxState(configuration: configuration)
+        let history = configuration.limits.pushHistory
         for _ in 0..<(2 * history + 1) {
             _ = await state.recordPush(appID: oa, userID: "u1", kind: .subscribe, canDeliver: false, now: start)
         }
@@ -61,17 +63,20 @@ struct BoundedStateTests {
     }
 
     @Test func aPhoneInboxKeepsTheNewestMessages() async throws {
-        let state = SandboxState(configuration: SandboxConfiguration())
+        var configuration = SandboxConfiguration()
+        configuration.limits.inboxLength = 300
+        let state = SandboxState(configuration: configuration)
+        let kept = configuration.limits.inboxLength
         let app = try #require(await state.apps[oa])
         let template = try #require(app.templates.first).id
         let openID = state.openID(userID: "u1", appID: oa)
         var last: Int64 = 0
-        for _ in 0..<(2 * SandboxState.inboxLength + 1) {
+        for _ in 0..<(2 * kept + 1) {
             last = try await state.sendTemplate(app: app, request: TemplateSendRequest(
                 touser: openID, templateID: template, url: nil, clientMsgID: nil, data: [:]), now: start).msgID
         }
         let inbox = await state.messages(userID: "u1")
-        #expect(inbox.count == SandboxState.inboxLength + 1)
+        #expect(inbox.count == kept + 1)
         #expect(inbox.last?.msgid == last, "newest last")
     }
 }

@@ -70,6 +70,13 @@ extension SandboxConfiguration {
         public var stableTokenMinuteQuota: Int = 10_000
         /// Permanent parametric QR codes (distinct scenes) per account: 100,000 (then 40053).
         public var permanentQRCodeLimit: Int = 100_000
+        /// Template messages each phone inbox keeps, at least (`GET /sandbox/api/users/{id}/messages`): the newest
+        /// 5,000; the oldest that many go at once when twice as many are held. Enough for a test that counts a few
+        /// thousand messages to one person; bounded for a benchmark that sends a million.
+        public var inboxLength: Int = 5_000
+        /// Pushes the control API keeps (`GET /sandbox/api/pushes`), at least: the newest 10,000; the oldest that many
+        /// go at once when twice as many are held (ids keep counting).
+        public var pushHistory: Int = 10_000
         /// Largest accepted query value, in bytes.
         public var maxParameterBytes: Int = 2048
         /// Largest accepted request body, in bytes.
@@ -91,6 +98,8 @@ extension SandboxConfiguration {
             snsMinuteQuota = try v(.snsMinuteQuota, d.snsMinuteQuota)
             stableTokenMinuteQuota = try v(.stableTokenMinuteQuota, d.stableTokenMinuteQuota)
             permanentQRCodeLimit = try v(.permanentQRCodeLimit, d.permanentQRCodeLimit)
+            inboxLength = max(1, try v(.inboxLength, d.inboxLength))
+            pushHistory = max(1, try v(.pushHistory, d.pushHistory))
             maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)
             maxBodyBytes = try v(.maxBodyBytes, d.maxBodyBytes)
         }

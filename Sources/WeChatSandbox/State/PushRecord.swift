@@ -91,9 +91,10 @@ extension SandboxState {
         default: break
         }
         let hasURL = apps[appID]?.serverURL?.isEmpty == false
-        if pushes.count >= 2 * Self.pushHistory {
-            pushes.removeFirst(Self.pushHistory)
-            droppedPushes += Self.pushHistory
+        let history = configuration.limits.pushHistory
+        if pushes.count >= 2 * history {
+            pushes.removeFirst(history)
+            droppedPushes += history
         }
         let record = PushRecord(
             id: droppedPushes + pushes.count + 1, appid: appID, openid: openID(userID: userID, appID: appID), event: kind.name,

@@ -44,9 +44,10 @@ extension SandboxState {
         let status = record?.refusesMessages == true ? "failed:user block"
             : record?.systemFails == true ? "failed: system failed" : "success"
         if status == "success" {
-            // The phone keeps the newest `inboxLength`, dropped that many at a time once it holds twice as many.
-            if let count = inbox[owner.userID]?.count, count >= 2 * Self.inboxLength {
-                inbox[owner.userID]?.removeFirst(Self.inboxLength)
+            // The phone keeps the newest `limits.inboxLength`, dropped that many at a time once it holds twice as many.
+            let kept = configuration.limits.inboxLength
+            if let count = inbox[owner.userID]?.count, count >= 2 * kept {
+                inbox[owner.userID]?.removeFirst(kept)
             }
             inbox[owner.userID, default: []].append(ReceivedMessage(
                 msgid: msgID, appid: app.appID, templateID: template.id, title: template.title,

@@ -146,14 +146,6 @@ actor SandboxState {
     /// When the next purge of a table that now holds `remaining` entries should run.
     static func nextPurge(after remaining: Int) -> Int { max(purgeThreshold, remaining * 2) }
 
-    /// Pushes the control API (`GET /sandbox/api/pushes`) keeps, at least: the newest; older ones are dropped
-    /// `pushHistory` at a time once twice as many are held, so memory and the listing stay bounded however many
-    /// template messages a benchmark sends.
-    static let pushHistory = 10_000
-
-    /// Messages kept in each user's phone inbox (`GET /sandbox/api/users/{id}/messages`), at least: the newest.
-    static let inboxLength = 1_000
-
     static func key(_ parts: String...) -> String {
         parts.joined(separator: "|")
     }

@@ -19,37 +19,13 @@ extension IdentityStore {
     ///
     /// Runs inside the sign-in's write transaction (with the scene's use and the login's events).
     func upsertFollower(_ identity: FollowerUpsert) async throws -> Upserted {
-        let sql = try database.sql()
-        let before = try await sql.select().column("user_id").from(WeChatIdentity.schema)
-            .where("app_id", .equal, identity.appID).where("openid", .equal, identity.openID).for(.update).first()
-        let userBefore = try before?.decode(column: "user_id", as: UUID?.self)
-        let newID = UUID()
-        var rows: [any SQLRow]
-        let savepoint = identity.unionID != nil && sql.dialect.name != "sqlite"
-        do {
-            if savepoint { try await sql.raw("SAVEPOINT follower_upsert").run() }
-            rows = try await upsertFollower(identity, id: newID, joining: identity.unionID != nil)
-            if savepoint { try await sql.raw("RELEASE SAVEPOINT follower_upsert").run() }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            // The sibling's user got an identity of this app meanwhile: record it unjoined (it goes to binding).
-            if savepoint { try await sql.raw("ROLLBACK TO SAVEPOINT follower_upsert").run() }
-            rows = try await upsertFollower(identity, id: newID, joining: false)
+        try await upsertJoining(appID: identity.appID, openID: identity.openID, unionID: identity.unionID) { id, joining in
+            try await upsertFollower(identity, id: id, joining: joining && identity.unionID != nil)
         }
-        guard let row = rows.first else { throw UpsertFailure() }
-        let id = try row.decode(column: "id", as: UUID.self)
-        let userID = try row.decode(column: "user_id", as: UUID?.self)
-        let joined = userID != nil && (before == nil ? id == newID : userBefore == nil)
-        return Upserted(id: id, userID: userID, joined: joined, unionID: try row.decode(column: "unionid", as: String?.self))
     }
 
     private func upsertFollower(_ identity: FollowerUpsert, id: UUID, joining: Bool) async throws -> [any SQLRow] {
-        let siblingUser: SQLQueryString = """
-            (SELECT sibling.user_id FROM wechat_identities sibling
-             WHERE sibling.unionid = \(bind: identity.unionID) AND sibling.user_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM wechat_identities same
-                                WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: identity.appID))
-             LIMIT 1)
-            """
+        let siblingUser = Self.siblingUser(unionID: identity.unionID, appID: identity.appID)
         let now = identity.now
         return try await database.sql().raw("""
             INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, scopes, is_snapshot_user,

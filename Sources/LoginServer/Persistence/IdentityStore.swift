@@ -56,20 +56,33 @@ struct IdentityStore: Sendable {
     /// `joined` says whether this upsert, and no other, linked it. On PostgreSQL a failed statement would end the
     /// transaction, so the joining attempt runs under a savepoint (only when there is a unionid to join by).
     func upsert(_ identity: Upsert) async throws -> Upserted {
+        try await upsertJoining(appID: identity.appID, openID: identity.openID, unionID: identity.unionID) { id, joining in
+            try await upsert(identity, id: id, joining: joining)
+        }
+    }
+
+    /// The frame both identity upserts share (``upsert(_:)``, ``upsertFollower(_:)``): the row is read and locked
+    /// first, `statement` runs joining (under a savepoint on PostgreSQL when there is a unionid), and once more
+    /// without the join should the sibling's user have got an identity of this app meanwhile; `joined` says whether
+    /// this upsert, and no other, linked the identity to a user.
+    func upsertJoining(
+        appID: String, openID: String, unionID: String?,
+        statement: (_ id: UUID, _ joining: Bool) async throws -> [any SQLRow]
+    ) async throws -> Upserted {
         let sql = try database.sql()
         let before = try await sql.select().column("user_id").from(WeChatIdentity.schema)
-            .where("app_id", .equal, identity.appID).where("openid", .equal, identity.openID).for(.update).first()
+            .where("app_id", .equal, appID).where("openid", .equal, openID).for(.update).first()
         let userBefore = try before?.decode(column: "user_id", as: UUID?.self)
         let newID = UUID()
         var rows: [any SQLRow]
-        let savepoint = identity.unionID != nil && sql.dialect.name != "sqlite"
+        let savepoint = unionID != nil && sql.dialect.name != "sqlite"
         do {
             if savepoint { try await sql.raw("SAVEPOINT identity_upsert").run() }
-            rows = try await upsert(identity, id: newID, joining: true)
+            rows = try await statement(newID, true)
             if savepoint { try await sql.raw("RELEASE SAVEPOINT identity_upsert").run() }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             if savepoint { try await sql.raw("ROLLBACK TO SAVEPOINT identity_upsert").run() }
-            rows = try await upsert(identity, id: newID, joining: false)
+            rows = try await statement(newID, false)
         }
         guard let row = rows.first else { throw UpsertFailure() }
         let id = try row.decode(column: "id", as: UUID.self)
@@ -79,14 +92,20 @@ struct IdentityStore: Sendable {
         return Upserted(id: id, userID: userID, joined: joined, unionID: try row.decode(column: "unionid", as: String?.self))
     }
 
+    /// The user of another identity with `unionID`, skipping a user that already has an identity of `appID` (one per
+    /// app, by a unique index): the join both upserts write in their one statement.
+    static func siblingUser(unionID: String?, appID: String) -> SQLQueryString {
+        """
+        (SELECT sibling.user_id FROM wechat_identities sibling
+         WHERE sibling.unionid = \(bind: unionID) AND sibling.user_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM wechat_identities same
+                            WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: appID))
+         LIMIT 1)
+        """
+    }
+
     private func upsert(_ identity: Upsert, id: UUID, joining: Bool) async throws -> [any SQLRow] {
-        let siblingUser: SQLQueryString = """
-            (SELECT sibling.user_id FROM wechat_identities sibling
-             WHERE sibling.unionid = \(bind: identity.unionID) AND sibling.user_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM wechat_identities same
-                                WHERE same.user_id = sibling.user_id AND same.app_id = \(bind: identity.appID))
-             LIMIT 1)
-            """
+        let siblingUser = Self.siblingUser(unionID: identity.unionID, appID: identity.appID)
         let now = identity.now
         return try await database.sql().raw("""
             INSERT INTO wechat_identities (id, app_id, openid, unionid, app_kind, user_id, nickname, avatar_url,

@@ -349,8 +349,10 @@ def test_account_page_changes_email_downloads_data_and_deletes_the_account(lang)
         pc.find_element(By.ID, "confirmation").send_keys("DELETE" if english else "注销")
         pc.save_screenshot(os.path.join(ARTIFACTS, f"8-{lang}-delete.png"))
         pc.find_element(By.CSS_SELECTOR, "form[action='/account/delete'] button").click()
-        wait.until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
-        assert pc.find_element(By.TAG_NAME, "h1").text == ("Account deleted" if english else "账号已注销")
+        # The delete page has an h1 too: wait for the next page's, not for any h1 (that one goes stale).
+        deleted_title = "Account deleted" if english else "账号已注销"
+        wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), deleted_title))
+        assert pc.find_element(By.TAG_NAME, "h1").text == deleted_title
         pc.save_screenshot(os.path.join(ARTIFACTS, f"9-{lang}-deleted.png"))
         pc.get(SITE + "/api/me")
         assert '"error":true' in pc.find_element(By.TAG_NAME, "body").text.replace(" ", "")

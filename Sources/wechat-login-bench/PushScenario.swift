@@ -81,17 +81,14 @@ struct PushScenario: Sendable {
         let elapsed = last - (first ?? last)
         var reports: Int?
         if let storedDeliveryReports {
-            // Settled when there is one report per message, or else when every push has had its four attempts (5-second timeouts, 1-second pauses: 23 s after the
-            // last send at most) and three looks a second apart then see no new report. A quiet spell alone is not
-            // enough: attempts waiting on their timeout store nothing for seconds and may still succeed.
-            let allAttempted = last + .seconds(25)
-            var (count, quiet) = (try await storedDeliveryReports(), 0)
-            let deadline = ContinuousClock.now + .seconds(600)
-            while count < messages, quiet < 3 || ContinuousClock.now < allAttempted, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .seconds(1))
-                let now = try await storedDeliveryReports()
-                (count, quiet) = (now, now == count ? quiet + 1 : 0)
+            // Settled when the sandbox has no push outstanding: each report acknowledged (the server stores it before it
+            // answers) or failed after its four attempts. The sandbox queues attempts for a few connections, so at a
+            // campaign's pace reports may still be waiting well after the last send.
+            try await environment.waitUntil("the delivery reports", seconds: 900) {
+                let queue = try await client.json(.GET, environment.sandbox + "/sandbox/api/pushes/queue") as? [String: Any]
+                return queue?["outstanding"] as? Int == 0
             }
+            let count = try await storedDeliveryReports()
             reports = count
         }
         return Result(

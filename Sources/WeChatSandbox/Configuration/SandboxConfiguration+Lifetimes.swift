@@ -77,6 +77,10 @@ extension SandboxConfiguration {
         /// Pushes the control API keeps (`GET /sandbox/api/pushes`), at least: the newest 10,000; the oldest that many
         /// go at once when twice as many are held (ids keep counting).
         public var pushHistory: Int = 10_000
+        /// Push delivery attempts in flight at once, across apps: 8 (the HTTP client's connections per host). The
+        /// rest wait their turn, a person's own acts before a campaign's delivery reports, and an attempt's
+        /// 5-second timeout starts when it leaves the queue.
+        public var pushConcurrency: Int = 8
         /// Largest accepted query value, in bytes.
         public var maxParameterBytes: Int = 2048
         /// Largest accepted request body, in bytes.
@@ -100,6 +104,7 @@ extension SandboxConfiguration {
             permanentQRCodeLimit = try v(.permanentQRCodeLimit, d.permanentQRCodeLimit)
             inboxLength = max(1, try v(.inboxLength, d.inboxLength))
             pushHistory = max(1, try v(.pushHistory, d.pushHistory))
+            pushConcurrency = max(1, try v(.pushConcurrency, d.pushConcurrency))
             maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)
             maxBodyBytes = try v(.maxBodyBytes, d.maxBodyBytes)
         }

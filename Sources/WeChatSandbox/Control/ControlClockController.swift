@@ -1,7 +1,7 @@
 import Foundation
 import Vapor
 
-/// `/sandbox/api/clock`, `/sandbox/api/counters`, `/sandbox/api/pushes`.
+/// `/sandbox/api/clock`, `/sandbox/api/counters`, `/sandbox/api/pushes`, `/sandbox/api/pushes/queue`.
 struct ControlClockController: RouteCollection {
     let sandbox: Sandbox
 
@@ -14,6 +14,7 @@ struct ControlClockController: RouteCollection {
         routes.delete("counters", use: resetCounters)
         routes.post("counters", "reset", use: resetCounters)
         routes.get("pushes", use: pushes)
+        routes.get("pushes", "queue", use: pushQueue)
     }
 
     func view() async -> Response {
@@ -58,5 +59,10 @@ struct ControlClockController: RouteCollection {
 
     func pushes(_ req: Request) async throws -> Response {
         ControlReply.json(await sandbox.state.listPushes())
+    }
+
+    /// Delivery attempts waiting for a slot, in flight, and pushes not yet settled (a benchmark waits for 0).
+    func pushQueue(_ req: Request) async throws -> Response {
+        ControlReply.json(await sandbox.pushes.depth())
     }
 }

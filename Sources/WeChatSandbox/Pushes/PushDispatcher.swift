@@ -16,7 +16,9 @@ protocol PushDelivering: Sendable {
 }
 
 /// Records pushes and, when a deliverer exists, delivers them in the background: one attempt plus up to three
-/// retries, each retry after `lifetimes.pushRetryInterval` (WeChat re-sends after its 5-second timeout).
+/// retries, each retry after `lifetimes.pushRetryInterval` (WeChat re-sends after its 5-second timeout). Attempts
+/// wait in a ``PushQueue`` for one of `limits.pushConcurrency` slots, so each timeout measures the server, not the
+/// sandbox's own backlog.
 final class PushDispatcher: Sendable {
     /// Attempts per push: the first one and three retries.
     static let maxAttempts = 4
@@ -25,6 +27,7 @@ final class PushDispatcher: Sendable {
     let clock: SandboxClock
     let makeDeliverer: @Sendable (any Client) -> (any PushDelivering)?
     let pause: @Sendable (Double) async -> Void
+    let queue: PushQueue
 
     init(
         state: SandboxState, clock: SandboxClock,
@@ -35,13 +38,14 @@ final class PushDispatcher: Sendable {
         self.clock = clock
         self.makeDeliverer = makeDeliverer
         self.pause = pause
+        self.queue = PushQueue(limit: state.configuration.limits.pushConcurrency)
     }
 
-    /// Records the push and starts its delivery (through `client`) without waiting for it; answers the record as
+    /// Records the push and queues its delivery (through `client`) without waiting for it; answers the record as
     /// it was when recorded.
-    /// With `waitForFirstAttempt`, the first attempt runs before this returns (a chat message waits for the
-    /// account's passive reply, at most the 5-second timeout) and the answer is the record after it; the retries
-    /// still run in the background.
+    /// With `waitForFirstAttempt`, the first attempt runs before this returns, outside the queue (a chat message
+    /// waits for the account's passive reply, at most the 5-second timeout) and the answer is the record after it;
+    /// the retries still go through the queue.
     @discardableResult
     func dispatch(
         appID: String, userID: String, kind: PushEventKind, client: any Client, waitForFirstAttempt: Bool = false
@@ -50,35 +54,68 @@ final class PushDispatcher: Sendable {
         let now = await clock.now()
         let record = await state.recordPush(appID: appID, userID: userID, kind: kind, canDeliver: deliverer != nil, now: now)
         guard record.delivery == "pending", let deliverer, let app = await state.apps[appID] else { return record }
+        let push = Push(record: record, app: app, kind: kind, createdAt: now, deliverer: deliverer)
+        await queue.begin()
         guard waitForFirstAttempt else {
-            Task { await self.deliver(record, app: app, kind: kind, createdAt: now, with: deliverer) }
+            await queue(push, attempt: 1)
             return record
         }
-        if await !attempt(1, of: record, app: app, kind: kind, createdAt: now, with: deliverer) {
-            Task { await self.deliver(record, app: app, kind: kind, createdAt: now, with: deliverer, from: 2) }
-        }
+        await run(push, attempt: 1)
         return await state.push(id: record.id) ?? record
     }
 
-    /// Runs the attempts of one recorded push, pausing between them, and records each outcome.
+    /// Queues every attempt of one recorded push and returns once no push is outstanding (tests).
     func deliver(
         _ record: PushRecord, app: SandboxConfiguration.App, kind: PushEventKind, createdAt: Date,
-        with deliverer: any PushDelivering, from first: Int = 1
+        with deliverer: any PushDelivering
     ) async {
+        await queue.begin()
+        await queue(Push(record: record, app: app, kind: kind, createdAt: createdAt, deliverer: deliverer), attempt: 1)
+        await queue.settled()
+    }
+
+    /// Pushes queued, in flight and not yet settled (`GET /sandbox/api/pushes/queue`).
+    func depth() async -> PushQueue.Depth {
+        await queue.depth
+    }
+
+    /// What one push's attempts need.
+    private struct Push: Sendable {
+        let record: PushRecord
+        let app: SandboxConfiguration.App
+        let kind: PushEventKind
+        let createdAt: Date
+        let deliverer: any PushDelivering
+
+        /// A person's own act (not a campaign's delivery report) goes first in the queue.
+        var urgent: Bool {
+            if case .templateSendJobFinish = kind { return false }
+            return true
+        }
+    }
+
+    private func queue(_ push: Push, attempt number: Int) async {
+        await queue.enqueue(urgent: push.urgent) { await self.run(push, attempt: number) }
+    }
+
+    /// Runs one attempt; settles the push, or queues the next attempt after the pause.
+    private func run(_ push: Push, attempt number: Int) async {
+        if await attempt(number, of: push) || number == Self.maxAttempts {
+            await queue.finish()
+            return
+        }
         let interval = max(0, state.configuration.lifetimes.pushRetryInterval)
-        for number in first...Self.maxAttempts {
-            if number > 1 { await pause(interval) }
-            if await attempt(number, of: record, app: app, kind: kind, createdAt: createdAt, with: deliverer) { return }
+        Task {
+            await self.pause(interval)
+            await self.queue(push, attempt: number + 1)
         }
     }
 
     /// One attempt and its outcome in the record (a passive reply shown in the chat; after the last failed
     /// attempt, WeChat's notice for a message); whether it was acknowledged.
-    private func attempt(
-        _ number: Int, of record: PushRecord, app: SandboxConfiguration.App, kind: PushEventKind, createdAt: Date,
-        with deliverer: any PushDelivering
-    ) async -> Bool {
-        let result = await deliverer.deliver(app: app, openID: record.openid, kind: kind, createdAt: createdAt)
+    private func attempt(_ number: Int, of push: Push) async -> Bool {
+        let record = push.record
+        let result = await push.deliverer.deliver(app: push.app, openID: record.openid, kind: push.kind, createdAt: push.createdAt)
         if result.acknowledged {
             await state.updatePush(id: record.id, delivery: "acknowledged", attempts: number,
                                    responseStatus: result.responseStatus, error: nil)

@@ -34,6 +34,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("soak"), help: "Instead of the scenarios: PC logins for this many seconds, sampling the server's RSS.")
     var soakSeconds: Double?
 
+    @Option(name: .customLong("soak-users"),
+            help: "With --soak: business users imported first (each with two WeChat identities, as a scale step's), so the soak runs against a full database.")
+    var soakUsers = 0
+
     @Flag(help: "Scale mode (issue 17): the scenarios again at each step of --scale-users and --scale-messages, with ratios to the first step.")
     var scale = false
 
@@ -84,6 +88,10 @@ struct BenchCommand: AsyncParsableCommand {
             }
         } else if scaleUsers != nil || scaleMessages != nil {
             throw ValidationError("--scale-users and --scale-messages go with --scale")
+        }
+        if soakUsers != 0 {
+            guard soakSeconds != nil, !scale else { throw ValidationError("--soak-users goes with --soak (not --scale)") }
+            guard (0...10_000_000).contains(soakUsers) else { throw ValidationError("--soak-users must be 0…10000000") }
         }
     }
 
@@ -144,6 +152,10 @@ struct BenchCommand: AsyncParsableCommand {
                                  database: databaseURL.map(Self.withoutCredentials) ?? "SQLite file")
         let sandbox = try await environment.startSandbox()
         processes.append(sandbox)
+        if soakSeconds != nil, soakUsers > 0 {
+            let seed = try await ScaleSeed(environment: environment, users: soakUsers).run()
+            print("soak: imported \(seed.users) users and seeded \(seed.identities) identities in \(format(seed.importSeconds, 0)) s")
+        }
         let port = BenchProcess.freePort()
         let server = try await environment.startServer(port: port, worker: false)
         processes.append(server)

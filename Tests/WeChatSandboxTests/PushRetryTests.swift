@@ -28,7 +28,8 @@ actor PauseLog {
 struct ScriptedDeliverer: PushDelivering {
     let script: ScriptedAnswers
 
-    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date) async -> PushAttemptResult {
+    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date, sentAt: Date) async
+        -> PushAttemptResult {
         let (status, body) = await script.next()
         let ok = status == .ok && body == "success"
         return PushAttemptResult(acknowledged: ok, responseStatus: Int(status.code), error: ok ? nil : "scripted failure")

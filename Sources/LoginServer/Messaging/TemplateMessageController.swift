@@ -49,18 +49,23 @@ struct TemplateMessageController: RouteCollection {
         let batchID = UUID()
         var accepted: [TemplateBatchResponse.Accepted] = []
         var rejected: [TemplateBatchResponse.Rejected] = []
-        let queue = messaging.queue(on: req.db)
+        // Recipients are resolved one by one (each a lookup on an index); the accepted ones are queued together in
+        // one transaction (`enqueue(batch:)`).
+        var messages: [(index: Int, message: TemplateMessageQueue.NewMessage)] = []
         for (index, entry) in body.recipients.enumerated() {
             do {
                 let recipient = try await TemplateMessaging.recipient(
                     userID: entry.userID, openID: entry.openID, externalID: entry.externalID, appID: messaging.appID, on: req.db)
-                let (record, _) = try await queue.enqueue(.init(
+                messages.append((index, .init(
                     appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
-                    idempotencyKey: input.idempotencyKey, batchID: batchID))
-                accepted.append(.init(index: index, id: try record.requireID(), status: record.status))
+                    idempotencyKey: input.idempotencyKey, batchID: batchID)))
             } catch let abort as any AbortError where abort.status.code < 500 {
                 rejected.append(.init(index: index, reason: abort.reason))
             }
+        }
+        let queued = try await messaging.queue(on: req.db).enqueue(batch: messages.map(\.message))
+        for (entry, row) in zip(messages, queued) {
+            accepted.append(.init(index: entry.index, id: row.id, status: row.status))
         }
         if !accepted.isEmpty { await messaging.worker.wake() }
         req.logger.info("template message batch queued", metadata: [

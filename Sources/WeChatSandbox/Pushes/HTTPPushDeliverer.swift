@@ -6,20 +6,20 @@ import Vapor
 struct HTTPPushDeliverer: PushDelivering {
     let client: any Client
 
-    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date) async -> PushAttemptResult {
+    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date, sentAt: Date) async
+        -> PushAttemptResult {
         guard let serverURL = app.serverURL, var components = URLComponents(string: serverURL) else {
             return PushAttemptResult(acknowledged: false, responseStatus: nil, error: "no server URL")
         }
         let token = app.token ?? ""
         let mode = PushEnvelope.Mode(rawValue: app.encryptionMode.rawValue) ?? .plaintext
-        let timestamp = Int(createdAt.timeIntervalSince1970)
         let toUser = app.originalID ?? app.appID
-        let inner = Self.innerXML(kind: kind, toUserName: toUser, openID: openID, createTime: timestamp)
+        let inner = Self.innerXML(kind: kind, toUserName: toUser, openID: openID, createTime: Int(createdAt.timeIntervalSince1970))
         let envelope: PushEnvelope
         do {
             envelope = try PushEnvelope.make(
                 innerXML: inner, toUserName: toUser, openID: openID, token: token, appID: app.appID,
-                encodingAESKey: app.encodingAESKey, mode: mode, timestamp: timestamp,
+                encodingAESKey: app.encodingAESKey, mode: mode, timestamp: Int(sentAt.timeIntervalSince1970),
                 nonce: String(UInt32.random(in: 100_000_000...999_999_999)),
                 random: (0..<16).map { _ in UInt8.random(in: .min ... .max) })
         } catch {

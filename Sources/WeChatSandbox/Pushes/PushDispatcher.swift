@@ -10,9 +10,12 @@ struct PushAttemptResult: Sendable {
     var reply: String? = nil
 }
 
-/// Sends one push to an app's server URL (signed and encrypted per the app's mode).
+/// Sends one push to an app's server URL (signed and encrypted per the app's mode): `CreateTime` is when the event
+/// happened (the same on every attempt), the query's `timestamp` when this attempt is sent, as WeChat signs each
+/// POST when it makes it. A report that waited in the queue is not stale for that.
 protocol PushDelivering: Sendable {
-    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date) async -> PushAttemptResult
+    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date, sentAt: Date) async
+        -> PushAttemptResult
 }
 
 /// Records pushes and, when a deliverer exists, delivers them in the background: one attempt plus up to three
@@ -115,7 +118,8 @@ final class PushDispatcher: Sendable {
     /// attempt, WeChat's notice for a message); whether it was acknowledged.
     private func attempt(_ number: Int, of push: Push) async -> Bool {
         let record = push.record
-        let result = await push.deliverer.deliver(app: push.app, openID: record.openid, kind: push.kind, createdAt: push.createdAt)
+        let result = await push.deliverer.deliver(app: push.app, openID: record.openid, kind: push.kind,
+                                                  createdAt: push.createdAt, sentAt: await clock.now())
         if result.acknowledged {
             await state.updatePush(id: record.id, delivery: "acknowledged", attempts: number,
                                    responseStatus: result.responseStatus, error: nil)

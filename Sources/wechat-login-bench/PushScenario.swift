@@ -27,6 +27,9 @@ struct PushScenario: Sendable {
         var databaseCPUSeconds: Double = 0
         /// Delivery reports stored by the end (only counted with `storedDeliveryReports`).
         var deliveryReports: Int?
+        /// The queueing server's CPU and the wall time for `POST /api/template-messages/batch` of every message.
+        var queueingCPUSeconds: Double = 0
+        var queueingSeconds: Double = 0
         var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
     }
 
@@ -47,6 +50,8 @@ struct PushScenario: Sendable {
         }
         var queued = 0
         var batch = 0
+        let queueingCPUBefore = queueing.cpuSeconds()
+        let queueingStarted = ContinuousClock.now
         while queued < messages {
             let count = min(1000, messages - queued)
             let recipients = (0..<count).map { #"{"openid":"\#(openIDs[(queued + $0) % openIDs.count])"}"# }
@@ -55,6 +60,8 @@ struct PushScenario: Sendable {
             queued += count
             batch += 1
         }
+        let queueingElapsed = ContinuousClock.now - queueingStarted
+        let queueingCPU = queueing.cpuSeconds() - queueingCPUBefore
         queueing.stop()
 
         let sendsBefore = try await environment.counter("/cgi-bin/message/template/send")
@@ -99,6 +106,8 @@ struct PushScenario: Sendable {
             serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
             sandboxCPUSeconds: (sandboxProcess?.cpuSeconds() ?? 0) - sandboxBefore,
             harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
-            databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore, deliveryReports: reports)
+            databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore, deliveryReports: reports,
+            queueingCPUSeconds: queueingCPU,
+            queueingSeconds: Double(queueingElapsed.components.seconds) + Double(queueingElapsed.components.attoseconds) / 1e18)
     }
 }

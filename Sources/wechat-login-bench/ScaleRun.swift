@@ -64,7 +64,9 @@ struct ScaleRun: Sendable {
             // The step's server CPU per operation at once: a long run shows its figures as it goes.
             let perMessage = result.push.serverCPUSeconds * 1000 / Double(max(result.push.messages, 1))
             progress("  server CPU ms/op: " + result.operations.map { "\($0.name) \(format($0.cpuPerOperationMilliseconds, 3))" }
-                .joined(separator: ", ") + ", template message \(format(perMessage, 3))")
+                .joined(separator: ", ") + ", template message \(format(perMessage, 3))"
+                + "; queueing \(format(result.push.queueingCPUSeconds * 1000 / Double(max(result.push.messages, 1)), 3)) ms/message "
+                + "(\(format(Double(result.push.messages) / max(result.push.queueingSeconds, 0.001), 0))/s)")
             for process in processes { process.stop() }
             processes.removeAll()
             if databaseURLTemplate == nil { try? FileManager.default.removeItem(at: directory) }

@@ -113,3 +113,47 @@ struct PushRetryTests {
         #expect(SandboxConfiguration.Lifetimes().pushRetryInterval == 1)
     }
 }
+
+/// When each attempt was made, and the event time it carried.
+actor AttemptTimes {
+    var times: [(createdAt: Date, sentAt: Date)] = []
+    func add(_ createdAt: Date, _ sentAt: Date) -> Int {
+        times.append((createdAt, sentAt))
+        return times.count
+    }
+}
+
+/// Fails the first attempt, acknowledges the rest, and records each attempt's times.
+struct TimedDeliverer: PushDelivering {
+    let log: AttemptTimes
+
+    func deliver(app: SandboxConfiguration.App, openID: String, kind: PushEventKind, createdAt: Date, sentAt: Date) async
+        -> PushAttemptResult {
+        let number = await log.add(createdAt, sentAt)
+        return PushAttemptResult(acknowledged: number > 1, responseStatus: number > 1 ? 200 : 500, error: nil)
+    }
+}
+
+@Suite("push attempt times")
+struct PushAttemptTimeTests {
+    /// WeChat signs each POST when it makes it: a retry (or a report that waited in the queue) carries a fresh
+    /// `timestamp` that a server's replay window accepts, while `CreateTime` stays the event's.
+    @Test func eachAttemptIsSignedAtItsOwnTimeWhileTheEventKeepsItsTime() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.apps = configuration.apps.map { var a = $0; a.serverURL = "http://127.0.0.1:9/"; return a }
+        let app = try #require(configuration.apps.first { $0.appID == SandboxHarness.oa })
+        let state = SandboxState(configuration: configuration)
+        let clock = SandboxClock()
+        let dispatcher = PushDispatcher(state: state, clock: clock, pause: { _ in await clock.advance(by: 400) })
+        let created = await clock.now()
+        let record = await state.recordPush(appID: app.appID, userID: "u3", kind: .subscribe, canDeliver: true, now: created)
+        let log = AttemptTimes()
+        await dispatcher.deliver(record, app: app, kind: .subscribe, createdAt: created, with: TimedDeliverer(log: log))
+        let times = await log.times
+        #expect(times.count == 2)
+        #expect(times.allSatisfy { $0.createdAt == created })
+        #expect(abs(times.first?.sentAt.timeIntervalSince(created) ?? 99) < 1, "the first attempt is signed at once")
+        #expect(abs((times.last?.sentAt.timeIntervalSince(created) ?? 0) - 400) < 1, "the retry is signed 400 s later")
+        #expect(await state.listPushes().first?.delivery == "acknowledged")
+    }
+}

@@ -1,4 +1,6 @@
 /// Remembers the `(timestamp, nonce)` pairs of accepted pushes so that a replayed request is noticed.
+/// `MessageServer` passes ``MessageServer/replayKey(nonce:body:)`` as the nonce: the nonce with a digest of the
+/// body, since two different pushes in one second may share a random nonce.
 ///
 /// WeChat retries an unanswered push with the identical query, so a "seen" answer is also what a retry of an
 /// already handled push gets: answer it with `success` rather than an HTTP error. A database-backed store

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The callback endpoint's logic as pure functions: URL verification, push verification, decryption, parsing
@@ -52,9 +53,10 @@ public struct MessageServer: Sendable {
         }
     }
 
-    /// Handles one request like `handle(_:now:)`, then records the push's `(timestamp, nonce)` in `nonceStore`.
+    /// Handles one request like `handle(_:now:)`, then records the push's timestamp and ``replayKey(nonce:body:)``
+    /// in `nonceStore`.
     ///
-    /// - Throws: also `MessageServerError.replayedNonce` for a pair already seen. WeChat retries an unanswered
+    /// - Throws: also `MessageServerError.replayedNonce` for a request already seen. WeChat retries an unanswered
     ///   push with the identical query, so answer that error with `success` rather than an HTTP failure.
     public func handle(
         _ request: MessageServerRequest, now: Date, nonceStore: some MessageNonceStore
@@ -62,11 +64,26 @@ public struct MessageServer: Sendable {
         let outcome = try handle(request, now: now)
         if case .push(let push) = outcome {
             let timestamp = try MessageTimestampWindow.parse(push.timestamp)
-            guard try await nonceStore.insertIfNew(nonce: push.nonce, timestamp: timestamp) else {
+            guard try await nonceStore.insertIfNew(nonce: Self.replayKey(nonce: push.nonce, body: request.body),
+                                                   timestamp: timestamp) else {
                 throw MessageServerError.replayedNonce
             }
         }
         return outcome
+    }
+
+    /// What the replay guard remembers of a push besides its timestamp: the nonce and a digest of the body.
+    ///
+    /// WeChat's nonces are random 9–10-digit numbers, so two different pushes in the same second can share one: at
+    /// a campaign's thousands of delivery reports a second, about once in a million pushes (a benchmark of a million
+    /// messages lost one report that way, acknowledged as a replay). The query's signature does not tell them apart
+    /// (it signs only the token, timestamp and nonce); the body does. A replayed request repeats both.
+    public static func replayKey(nonce: String, body: Data) -> String {
+        let digest = SHA256.hash(data: body).prefix(16).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }
+        return nonce + "." + digest.joined()
     }
 
     /// The body answering `push` with the plaintext reply `xml`: the XML itself for a plaintext push, the

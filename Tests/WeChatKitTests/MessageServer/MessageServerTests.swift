@@ -178,6 +178,26 @@ import WeChatKit
         #expect(try await server.handle(verification, now: Self.now, nonceStore: store) == .verification(echostr: "1"))
     }
 
+    @Test func twoPushesSharingATimestampAndNonceAreBothAcceptedButEachRepeatIsNot() async throws {
+        let store = MessageMemoryNonceStore(now: { Self.now })
+        let server = try Self.server(.compatible)
+        let bodies = ["<Event><![CDATA[subscribe]]></Event>", "<Event><![CDATA[unsubscribe]]></Event>"]
+            .map { Data(InboundMessageTests.push($0).utf8) }
+        for body in bodies {
+            let outcome = try await server.handle(
+                MessageServerRequest(method: .post, query: Self.plainQuery(), body: body), now: Self.now, nonceStore: store)
+            guard case .push = outcome else { Issue.record("expected a push"); return }
+        }
+        for body in bodies {
+            await #expect(throws: MessageServerError.replayedNonce) {
+                try await server.handle(MessageServerRequest(method: .post, query: Self.plainQuery(), body: body),
+                                        now: Self.now, nonceStore: store)
+            }
+        }
+        #expect(MessageServer.replayKey(nonce: "123", body: bodies[0]) != MessageServer.replayKey(nonce: "123", body: bodies[1]))
+        #expect(MessageServer.replayKey(nonce: "123", body: bodies[0]).count == 3 + 1 + 32)
+    }
+
     @Test func configurationNeedsAKeyOutsidePlaintextModeAndIsRedacted() throws {
         #expect(throws: MessageServerError.invalidConfiguration) {
             try MessageServer(configuration: .init(token: "t", appID: "wx1", mode: .safe))

@@ -219,9 +219,14 @@ struct BenchCommand: AsyncParsableCommand {
         let results = try await run.run(processes: &processes) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        return ScaleReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent,
-                           database: databaseURL.map { Self.withoutCredentials($0.replacingOccurrences(of: "{step}", with: "STEP")) } ?? "a new SQLite file per step",
-                           results: results).description
+        let report = ScaleReport(users: users, duration: duration, build: environment.binDirectory.lastPathComponent,
+                                 database: databaseURL.map { Self.withoutCredentials($0.replacingOccurrences(of: "{step}", with: "STEP")) } ?? "a new SQLite file per step",
+                                 results: results).description
+        if let lost = ScaleRun.lostReports(results) {
+            print(report)
+            throw BenchFailure("delivery reports lost: \(lost)")
+        }
+        return report
     }
 
     /// Follow-to-sign-in beside the other flows: a server of its own with `PC_LOGIN=official-account` (its own

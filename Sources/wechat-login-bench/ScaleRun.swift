@@ -46,6 +46,15 @@ struct ScaleRun: Sendable {
         let rows: [Int]
     }
 
+    /// Steps whose delivery reports were not all stored. The sandbox queues its pushes, so none times out in its
+    /// own backlog, and each is stored once: a missing report is a lost one. The run prints its figures, then fails.
+    static func lostReports(_ results: [StepResult]) -> String? {
+        let lost = results.filter { ($0.push.deliveryReports ?? 0) != $0.step.messages }
+        guard !lost.isEmpty else { return nil }
+        return lost.map { "\($0.push.deliveryReports ?? 0) of \($0.step.messages) delivery reports stored at \($0.step.users) users" }
+            .joined(separator: "; ")
+    }
+
     /// The tables whose size the report shows after each step.
     static let tables = ["users", "wechat_identities", "template_messages", "inbound_events", "push_nonces"]
 
@@ -121,11 +130,10 @@ struct ScaleRun: Sendable {
         let rows = try ScaleDatabase(environment: environment).rowCounts(Self.tables)
         // Every imported user and seeded identity is still there (the drain itself counted its sends), and the
         // delivery reports came back and were stored.
-        // The sandbox queues its pushes, so none times out in its own backlog: every report must be stored.
-        guard rows[0] >= step.users, rows[1] >= 2 * step.users, pushed.deliveryReports == step.messages else {
+        guard rows[0] >= step.users, rows[1] >= 2 * step.users, (pushed.deliveryReports ?? 0) > 0 else {
             throw BenchFailure("after the step the tables hold \(zip(Self.tables, rows).map { "\($0) \($1)" }) — "
                 + "expected at least \(step.users) users and \(2 * step.users) identities; "
-                + "\(pushed.deliveryReports ?? 0) of \(step.messages) delivery reports stored")
+                + "\(pushed.deliveryReports ?? 0) delivery reports stored")
         }
         return StepResult(step: step, seed: seed, push: pushed, operations: operations, rows: rows)
     }

@@ -47,7 +47,8 @@ final class SandboxHarness: Sendable {
         self.app = app
         self.base = base
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        // A connection waits in the pool up to the connect timeout: 200 requests at once on a loaded CI machine took longer than 5 s.
+        configuration.timeout = .init(connect: .seconds(30), read: .seconds(30))
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

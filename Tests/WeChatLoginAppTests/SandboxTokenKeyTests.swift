@@ -18,9 +18,20 @@ import VaporTesting
 
     /// Starts `serve` on loopback with `environment`, reads the published `kid`s, and stops.
     static func startAndReadKids(_ environment: [String: String]) async throws -> (kids: Set<String>, configuration: LoginServerConfiguration) {
-        let ports = (try await RunnerStartupTests.freePort(), try await RunnerStartupTests.freePort())
-        let started = try await LoginServerRunner.start(hostname: "127.0.0.1", port: ports.0, sandboxPort: ports.1,
-                                                        sandboxFlag: false, environment: environment)
+        // A free port may be taken by another process between the look and the bind: then try new ones.
+        var attempt = 0
+        let started: LoginServerRunner.Started
+        while true {
+            attempt += 1
+            let ports = (try await RunnerStartupTests.freePort(), try await RunnerStartupTests.freePort())
+            do {
+                started = try await LoginServerRunner.start(hostname: "127.0.0.1", port: ports.0, sandboxPort: ports.1,
+                                                            sandboxFlag: false, environment: environment)
+                break
+            } catch where attempt < 3 && "\(error)".contains("Address already in use") {
+                continue
+            }
+        }
         do {
             let response = try await started.application.testing().performTest(
                 request: TestingHTTPRequest(method: .GET, url: URI(string: "/oauth/jwks"), headers: [:], body: ByteBuffer()))

@@ -90,7 +90,7 @@ enum LoadRunner {
             return all
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let errors = perUser.flatMap(\.errors)
         return LoadResult(
             name: name, completed: perUser.reduce(0) { $0 + $1.latencies.count }, errors: errors.count,

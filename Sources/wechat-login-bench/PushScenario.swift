@@ -101,13 +101,13 @@ struct PushScenario: Sendable {
         }
         return Result(
             messages: messages,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.inSeconds,
             tokenFetches: try await environment.counter("/cgi-bin/token") - tokensBefore,
             serverCPUSeconds: server.cpuSeconds() - cpuBefore, serverPeakRSSMiB: server.peakRSSMiB(),
             sandboxCPUSeconds: (sandboxProcess?.cpuSeconds() ?? 0) - sandboxBefore,
             harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
             databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore, deliveryReports: reports,
             queueingCPUSeconds: queueingCPU,
-            queueingSeconds: Double(queueingElapsed.components.seconds) + Double(queueingElapsed.components.attoseconds) / 1e18)
+            queueingSeconds: queueingElapsed.inSeconds)
     }
 }

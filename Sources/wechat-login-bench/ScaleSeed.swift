@@ -40,7 +40,7 @@ struct ScaleSeed: Sendable {
             throw BenchFailure("the identity seed wrote \(identities) identities, not \(2 * users)")
         }
         return Result(users: users, identities: identities,
-                      importSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                      importSeconds: elapsed.inSeconds)
     }
 
     /// `users` lines with valid, distinct phones and emails, streamed to the file in chunks.

@@ -79,11 +79,7 @@ public struct MessageServer: Sendable {
     /// messages lost one report that way, acknowledged as a replay). The query's signature does not tell them apart
     /// (it signs only the token, timestamp and nonce); the body does. A replayed request repeats both.
     public static func replayKey(nonce: String, body: Data) -> String {
-        let digest = SHA256.hash(data: body).prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }
-        return nonce + "." + digest.joined()
+        nonce + "." + Hex.lowercase(SHA256.hash(data: body).prefix(16))
     }
 
     /// The body answering `push` with the plaintext reply `xml`: the XML itself for a plaintext push, the

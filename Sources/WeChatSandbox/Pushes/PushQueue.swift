@@ -10,9 +10,7 @@ import NIOCore
 /// tasks, so a million queued reports cost little memory.
 actor PushQueue {
     /// One attempt of one push.
-    struct Job: Sendable {
-        let run: @Sendable () async -> Void
-    }
+    typealias Job = @Sendable () async -> Void
 
     /// How many jobs are queued, running, and how many pushes are not yet settled (queued, running or pausing
     /// before a retry).
@@ -48,8 +46,8 @@ actor PushQueue {
     }
 
     /// Queues an attempt; it runs when a slot is free, urgent ones first.
-    func enqueue(urgent isUrgent: Bool, _ run: @escaping @Sendable () async -> Void) {
-        if isUrgent { urgent.append(Job(run: run)) } else { background.append(Job(run: run)) }
+    func enqueue(urgent isUrgent: Bool, _ run: @escaping Job) {
+        if isUrgent { urgent.append(run) } else { background.append(run) }
         guard running < limit else { return }
         running += 1
         Task { await self.work() }
@@ -64,7 +62,7 @@ actor PushQueue {
     /// One slot's loop: runs jobs until both lanes are empty, then gives the slot back.
     private func work() async {
         while let job = next() {
-            await job.run()
+            await job()
         }
     }
 

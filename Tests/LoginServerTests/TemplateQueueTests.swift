@@ -407,6 +407,29 @@ import WeChatSandbox
         }
     }
 
+    /// A running server's worker claims the command's message between its insert and its own claim (the
+    /// multi-instance test saw this once): the command waits for that worker's outcome instead of reporting
+    /// `sending`.
+    @Test func thePushCommandReportsTheOutcomeOfAnotherInstancesClaim() async throws {
+        try await Self.withWorld(adjust: { $0.messageQueue.workerEnabled = false }) { world in
+            let key = "cli-raced"
+            let id = try #require(UUID(uuidString: try await enqueue(
+                world, recipient: #""openid":"\#(openID(world, "u1"))""#, key: key)))
+            let queue = TemplateMessageQueue(database: world.server.db, clock: world.clock)
+            #expect(try await queue.claim(id: id, worker: "other-instance", lease: 60) != nil)
+            let push = TemplatePush(
+                userID: nil, openID: openID(world, "u1"), templateID: Self.orderTemplate, url: nil,
+                data: [("first", "您的订单已发货")], idempotencyKey: key, enqueueOnly: false)
+            async let result = push.run(on: world.server, services: world.services)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await queue.record(.sent(msgID: 777), for: id, worker: "other-instance"))
+            let outcome = try await result
+            #expect(outcome.id == id)
+            #expect(outcome.status == "sent" && outcome.msgID == 777, "\(outcome)")
+            #expect(try await inbox(world, "u1").isEmpty, "only the other instance sent it")
+        }
+    }
+
     @Test func metricsReportCallsQueueAndSends() async throws {
         let metricsToken = "metrics-token-0123456789abcdef"
         try await Self.withWorld(adjust: { $0.metricsToken = metricsToken }) { world in

@@ -86,7 +86,12 @@ actor TemplateMessageWorker {
         return claimed.count
     }
 
-    /// Sends one message now if it is due; false when it is not (already sent, or waiting for a retry).
+    /// How long a claim lasts before the row returns to the queue.
+    nonisolated var claimLease: TimeInterval { configuration.claimLease }
+
+    /// Sends one message now if it is due; false when it is not (already sent, waiting for a retry, or claimed by
+    /// another worker).
+
     func sendNow(id: UUID) async throws -> Bool {
         guard let item = try await queue.claim(id: id, worker: name, lease: configuration.claimLease) else { return false }
         await recordOutcomes([(item.id, await attempt(item))])

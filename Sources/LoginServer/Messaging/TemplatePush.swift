@@ -37,7 +37,8 @@ public struct TemplatePush: Sendable {
     public struct Result: Sendable, CustomStringConvertible {
         /// The message's id in the queue.
         public let id: UUID
-        /// `queued`, `sent`, `delivered`, `blocked` or `failed`.
+        /// `queued`, `sent`, `delivered`, `blocked` or `failed`; `sending` only when another instance's worker held it
+        /// longer than its claim lease.
         public let status: String
         /// WeChat's msgid, once sent.
         public let msgID: Int64?
@@ -87,14 +88,25 @@ public struct TemplatePush: Sendable {
             appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
             idempotencyKey: input.idempotencyKey))
         let id = try record.requireID()
-        if !enqueueOnly {
-            _ = try await messaging.worker.sendNow(id: id)
+        if !enqueueOnly, try await !messaging.worker.sendNow(id: id) {
+            // A running server's worker claimed it between the insert and this claim: its attempt's outcome is the
+            // answer, recorded within the claim's lease (after which the row returns to the queue).
+            try await waitWhileSending(id, in: queue, upTo: .seconds(messaging.worker.claimLease + 5))
         }
         guard let final = try await queue.find(id) else {
             throw PushError(description: "message \(id) vanished")
         }
         return Result(id: id, status: final.status, msgID: final.msgID, errcode: final.errcode, reason: final.reason,
                       nextAttemptAt: final.status == "queued" ? final.nextAttemptAt : nil)
+    }
+
+    /// Polls `id` until no worker holds it as `sending`, or `limit` has passed.
+    private func waitWhileSending(_ id: UUID, in queue: TemplateMessageQueue, upTo limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline,
+              try await queue.find(id)?.status == TemplateMessageStatus.sending.rawValue {
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Why a push could not be queued.

@@ -1,10 +1,26 @@
 import Crypto
+import Foundation
 import Testing
 @testable import LoginServer
 
 @Suite struct TokenCipherTests {
     let old = SymmetricKey(size: .bits256)
     let new = SymmetricKey(size: .bits256)
+
+    /// The code and cookie keys are derived from the token key once, and follow it when the key is replaced.
+    @Test func derivedKeysAreHKDFOfTheTokenKeyAndFollowIt() {
+        func hkdf(_ key: SymmetricKey, _ info: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(info.utf8), outputByteCount: 32)
+        }
+        var configuration = LoginServerConfiguration(tokenKey: .init(id: "k1", key: old))
+        #expect(configuration.codeKey == hkdf(old, "wechat-login one-time codes"))
+        #expect(configuration.bindingKey == hkdf(old, "wechat-login browser binding"))
+        #expect(configuration.codeKey != configuration.bindingKey)
+        configuration.tokenKey.key = new
+        #expect(configuration.codeKey == hkdf(new, "wechat-login one-time codes"))
+        configuration.tokenKey = .init(id: "k3", key: old)
+        #expect(configuration.bindingKey == hkdf(old, "wechat-login browser binding"))
+    }
 
     @Test func sealsAndOpens() throws {
         let cipher = TokenCipher(current: ("k1", old))

@@ -114,12 +114,32 @@ public struct LoginServerConfiguration: Sendable {
         /// The key's name, e.g. `k1` or `2026-11`.
         public var id: String
         /// 32 bytes.
-        public var key: SymmetricKey
+        public var key: SymmetricKey {
+            didSet { derived = DerivedKeys(from: key) }
+        }
+        /// The keys derived from ``key``, derived once (not per request).
+        private(set) var derived: DerivedKeys
 
         /// A named key.
         public init(id: String, key: SymmetricKey) {
             self.id = id
             self.key = key
+            self.derived = DerivedKeys(from: key)
+        }
+    }
+
+    /// Keys derived from the token key with HKDF, so there is one secret to manage.
+    struct DerivedKeys: Sendable {
+        /// The HMAC key for one-time codes.
+        let codeKey: SymmetricKey
+        /// The HMAC key that signs browser-binding cookies.
+        let bindingKey: SymmetricKey
+
+        init(from key: SymmetricKey) {
+            codeKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("wechat-login one-time codes".utf8),
+                                             outputByteCount: 32)
+            bindingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("wechat-login browser binding".utf8),
+                                                outputByteCount: 32)
         }
     }
 
@@ -134,16 +154,10 @@ public struct LoginServerConfiguration: Sendable {
     }
 
     /// The HMAC key for one-time codes, derived from the token key so there is one secret to manage.
-    var codeKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey.key, info: Data("wechat-login one-time codes".utf8),
-                               outputByteCount: 32)
-    }
+    var codeKey: SymmetricKey { tokenKey.derived.codeKey }
 
     /// The HMAC key that signs browser-binding cookies, derived from the token key like ``codeKey``.
-    var bindingKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: tokenKey.key, info: Data("wechat-login browser binding".utf8),
-                               outputByteCount: 32)
-    }
+    var bindingKey: SymmetricKey { tokenKey.derived.bindingKey }
 
     /// A cookie's name: `__Host-` in front on https, so the browser only takes it from this exact origin (never
     /// from a sibling subdomain), with `Secure` and `Path=/`.

@@ -28,13 +28,28 @@ public struct OAuthState: RawRepresentable, Hashable, Sendable, Codable, CustomS
     }
 
     /// A random state drawn from `generator` (tests pass a seeded one).
+    ///
+    /// Each 64-bit draw gives eight bytes, so a 32-character state takes about five draws (five `getrandom` calls
+    /// from the system generator) instead of one per character. A byte of 248 or more is skipped: 248 is 4 × 62, so
+    /// every letter and digit stays equally likely (no modulo bias).
     static func random(length: Int, using generator: inout some RandomNumberGenerator) -> OAuthState {
         let count = min(max(length, 1), maxLength)
         var characters = ""
         characters.reserveCapacity(count)
-        for _ in 0..<count {
-            // `randomElement(using:)` draws uniformly, so there is no modulo bias.
-            if let character = alphabet.randomElement(using: &generator) { characters.append(character) }
+        var produced = 0
+        var word: UInt64 = 0
+        var bytesLeft = 0
+        while produced < count {
+            if bytesLeft == 0 {
+                word = generator.next()
+                bytesLeft = 8
+            }
+            let byte = UInt8(truncatingIfNeeded: word)
+            word >>= 8
+            bytesLeft -= 1
+            guard byte < unbiasedLimit else { continue }
+            characters.append(alphabet[Int(byte) % alphabet.count])
+            produced += 1
         }
         return OAuthState(uncheckedRawValue: characters)
     }
@@ -61,6 +76,9 @@ public struct OAuthState: RawRepresentable, Hashable, Sendable, Codable, CustomS
     private init(uncheckedRawValue: String) { self.rawValue = uncheckedRawValue }
 
     private static let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+    /// The largest multiple of the alphabet's size that fits a byte: bytes below it map evenly onto the alphabet.
+    private static let unbiasedLimit = UInt8(256 / alphabet.count * alphabet.count)
 
     private static func isValid(_ value: String) -> Bool {
         let bytes = value.utf8

@@ -29,6 +29,30 @@ import Testing
         #expect(characters.count == 62)
     }
 
+    /// Yields the given words in turn, and counts the draws.
+    struct ScriptedGenerator: RandomNumberGenerator {
+        var words: [UInt64]
+        var draws = 0
+        mutating func next() -> UInt64 {
+            defer { draws += 1 }
+            return words[draws % words.count]
+        }
+    }
+
+    @Test func bytesThatWouldBiasTheDrawAreSkipped() {
+        // Low byte first: 0x00 is "A", seven 0xFF bytes are skipped, then 61 is "9" and 0xF7 (247, the last kept
+        // byte) is 247 % 62 = 61, "9" again.
+        var generator = ScriptedGenerator(words: [0xFFFF_FFFF_FFFF_FF00, 0x0000_0000_0000_F73D])
+        #expect(OAuthState.random(length: 3, using: &generator).rawValue == "A99")
+        #expect(generator.draws == 2)
+    }
+
+    @Test func eightCharactersComeFromEachDraw() {
+        var generator = ScriptedGenerator(words: [0x0706_0504_0302_0100])
+        #expect(OAuthState.random(length: 32, using: &generator).rawValue == String(repeating: "ABCDEFGH", count: 4))
+        #expect(generator.draws == 4)
+    }
+
     @Test func decodingValidates() throws {
         let decoded = try JSONDecoder().decode([OAuthState].self, from: Data(#"["abc1"]"#.utf8))
         #expect(decoded == [try OAuthState(validating: "abc1")])

@@ -141,6 +141,11 @@ import Testing
         // The identity lookup at sign-in (the unique key), and the events' side of the webhook fan-out
         // (`INSERT … SELECT`: the events just appended, by primary key; the endpoints are the deployment's few).
         (anyIndex, "SELECT id FROM wechat_identities WHERE app_id = 'wx' AND openid = 'o'"),
+        // A campaign's recipients, resolved together (`TemplateRecipients`).
+        (anyIndex, "SELECT openid, user_id FROM wechat_identities WHERE app_id = 'wx' AND openid IN ('o1', 'o2')"),
+        (anyIndex, "SELECT user_id, app_id, openid FROM wechat_identities WHERE user_id IN ('7d5e4f3a-0000-4000-8000-000000000001', '7d5e4f3a-0000-4000-8000-000000000002')"),
+        (anyIndex, "SELECT id, external_id FROM users WHERE external_id IN ('e1', 'e2')"),
+        (anyIndex, "SELECT id FROM users WHERE id IN ('7d5e4f3a-0000-4000-8000-000000000001', '7d5e4f3a-0000-4000-8000-000000000002')"),
         (anyIndex, """
             SELECT w.id, e.id FROM events e JOIN webhook_endpoints w
               ON w.enabled = true AND (w.event_types = '*' OR w.event_types LIKE '%,' || e.type || ',%')

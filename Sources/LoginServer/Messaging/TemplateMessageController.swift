@@ -23,8 +23,8 @@ struct TemplateMessageController: RouteCollection {
         let input = try TemplateMessageInput(
             templateID: body.templateID, url: body.url, miniProgram: body.miniProgram, data: body.data,
             idempotencyKey: body.idempotencyKey)
-        let recipient = try await TemplateMessaging.recipient(
-            userID: body.userID, openID: body.openID, externalID: body.externalID, appID: messaging.appID, on: req.db)
+        let recipient = try await messaging.recipients(on: req.db).resolve(
+            userID: body.userID, openID: body.openID, externalID: body.externalID)
         let (record, created) = try await messaging.queue(on: req.db).enqueue(.init(
             appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
             idempotencyKey: input.idempotencyKey))
@@ -49,18 +49,19 @@ struct TemplateMessageController: RouteCollection {
         let batchID = UUID()
         var accepted: [TemplateBatchResponse.Accepted] = []
         var rejected: [TemplateBatchResponse.Rejected] = []
-        // Recipients are resolved one by one (each a lookup on an index); the accepted ones are queued together in
-        // one transaction (`enqueue(batch:)`).
+        // Recipients are resolved together (a few lookups on indexes) and the accepted ones queued together in one
+        // transaction (`enqueue(batch:)`).
         var messages: [(index: Int, message: TemplateMessageQueue.NewMessage)] = []
-        for (index, entry) in body.recipients.enumerated() {
-            do {
-                let recipient = try await TemplateMessaging.recipient(
-                    userID: entry.userID, openID: entry.openID, externalID: entry.externalID, appID: messaging.appID, on: req.db)
+        let resolved = try await messaging.recipients(on: req.db).resolve(
+            body.recipients.map { ($0.userID, $0.openID, $0.externalID) })
+        for (index, resolution) in resolved.enumerated() {
+            switch resolution {
+            case .success(let recipient):
                 messages.append((index, .init(
                     appID: messaging.appID, userID: recipient.userID, message: input.message(to: recipient.openID),
                     idempotencyKey: input.idempotencyKey, batchID: batchID)))
-            } catch let abort as any AbortError where abort.status.code < 500 {
-                rejected.append(.init(index: index, reason: abort.reason))
+            case .failure(let refusal):
+                rejected.append(.init(index: index, reason: refusal.reason))
             }
         }
         let queued = try await messaging.queue(on: req.db).enqueue(batch: messages.map(\.message))

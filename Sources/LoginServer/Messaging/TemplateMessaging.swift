@@ -28,40 +28,9 @@ struct TemplateMessaging: Sendable {
         return messaging
     }
 
-    /// Resolves a recipient — exactly one of our user id, the business's external id, or an openid — to an openid of
-    /// the official account (and the business user, when known).
-    static func recipient(userID: UUID?, openID: String?, externalID: String? = nil, appID: String,
-                          on database: any Database) async throws -> (openID: String, userID: UUID?) {
-        switch (userID, openID, externalID) {
-        case (let userID?, nil, nil):
-            guard try await UserStore(database: database).exists(userID) else {
-                throw Abort(.notFound, reason: "No user \(userID.uuidString.lowercased()).")
-            }
-            return (try await officialAccountOpenID(of: userID, appID: appID, on: database), userID)
-        case (nil, nil, let raw?):
-            guard let externalID = try? ExternalID(validating: raw) else {
-                throw Abort(.unprocessableEntity, reason: "external_id is not a valid external id.")
-            }
-            guard let userID = try await UserStore(database: database).find(externalID: externalID)?.id else {
-                throw Abort(.notFound, reason: "No user has this external_id.")
-            }
-            return (try await officialAccountOpenID(of: userID, appID: appID, on: database), userID)
-        case (nil, let openID?, nil):
-            guard TemplateMessageInput.isOpenID(openID) else {
-                throw Abort(.unprocessableEntity, reason: "openid must be 1–64 letters, digits, - or _.")
-            }
-            let identity = try await IdentityStore(database: database).find(openID: openID, appID: appID)
-            return (openID, identity?.$user.id)
-        default:
-            throw Abort(.unprocessableEntity, reason: "Give exactly one of user_id, external_id or openid.")
-        }
-    }
-
-    private static func officialAccountOpenID(of userID: UUID, appID: String, on database: any Database) async throws -> String {
-        guard let identity = try await IdentityStore(database: database).latestIdentity(ofUser: userID, appID: appID) else {
-            throw Abort(.unprocessableEntity, reason: "This user has no identity on the official account (they never signed in inside WeChat), so there is no openid to send to.")
-        }
-        return identity.openID
+    /// The recipient resolver on `database` (the request's).
+    func recipients(on database: any Database) -> TemplateRecipients {
+        TemplateRecipients(appID: appID, database: database)
     }
 }
 

@@ -72,14 +72,13 @@ public struct TemplatePush: Sendable {
             throw PushError(description: "No official account is configured: set WECHAT_OA_APPID and WECHAT_OA_SECRET.")
         }
         let input: TemplateMessageInput
-        let recipient: (openID: String, userID: UUID?)
+        let recipient: TemplateRecipients.Recipient
         do {
             var fields: [String: FieldDTO] = [:]
             for (key, value) in data { fields[key] = FieldDTO(value: value, color: nil) }
             input = try TemplateMessageInput(templateID: templateID, url: url, miniProgram: nil, data: fields,
                                              idempotencyKey: idempotencyKey)
-            recipient = try await TemplateMessaging.recipient(userID: userID, openID: openID, appID: messaging.appID,
-                                                              on: app.db)
+            recipient = try await messaging.recipients(on: app.db).resolve(userID: userID, openID: openID, externalID: nil)
         } catch let abort as any AbortError {
             throw PushError(description: abort.reason)
         }

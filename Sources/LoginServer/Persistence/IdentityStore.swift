@@ -184,10 +184,32 @@ struct IdentityStore: Sendable {
         return try await query.first()
     }
 
-    /// The user's identity in `appID` that signed in last: where a template message to that user goes.
-    func latestIdentity(ofUser userID: UUID, appID: String) async throws -> WeChatIdentity? {
-        try await WeChatIdentity.query(on: database)
-            .filter(\.$user.$id == userID).filter(\.$appID == appID).sort(\.$lastLoginAt, .descending).first()
+    /// The identities of `appID` among `openIDs`, each with its business user (`nil` while unbound): one lookup on
+    /// the `(app_id, openid)` unique index.
+    func users(ofOpenIDs openIDs: [String], appID: String) async throws -> [String: UUID?] {
+        guard !openIDs.isEmpty else { return [:] }
+        let rows = try await database.sql().select().column("openid").column("user_id").from(WeChatIdentity.schema)
+            .where("app_id", .equal, appID).where("openid", .in, openIDs).all()
+        var found: [String: UUID?] = [:]
+        for row in rows {
+            found[try row.decode(column: "openid", as: String.self)] = try row.decode(column: "user_id", as: UUID?.self)
+        }
+        return found
+    }
+
+    /// For each of `userIDs` with an identity of `appID`, its openid: one lookup on an index that starts with
+    /// `user_id`. The statement names only the users (a user has at most one identity per app, so a few rows each)
+    /// and the app is picked here: with the app in the statement, a planner without statistics may walk the app's
+    /// whole `(app_id, openid)` key instead.
+    func openIDs(ofUsers userIDs: [UUID], appID: String) async throws -> [UUID: String] {
+        guard !userIDs.isEmpty else { return [:] }
+        let rows = try await database.sql().select().column("user_id").column("app_id").column("openid")
+            .from(WeChatIdentity.schema).where("user_id", .in, userIDs).all()
+        var found: [UUID: String] = [:]
+        for row in rows where try row.decode(column: "app_id", as: String.self) == appID {
+            found[try row.decode(column: "user_id", as: UUID.self)] = try row.decode(column: "openid", as: String.self)
+        }
+        return found
     }
 
     /// Whether `userID` has an identity of `appID` other than `openID`'s (a user has one per app).

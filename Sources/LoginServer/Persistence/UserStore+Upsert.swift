@@ -12,6 +12,20 @@ extension UserStore {
         try await User.query(on: database).filter(\.$externalID == externalID.value).first()
     }
 
+    /// The users the business knows by `externalIDs`, by external id: one lookup on its unique index.
+    func ids(forExternalIDs externalIDs: [ExternalID]) async throws -> [ExternalID: UUID] {
+        guard !externalIDs.isEmpty else { return [:] }
+        let rows = try await database.sql().select().column("id").column("external_id").from(User.schema)
+            .where("external_id", .in, externalIDs.map(\.value)).all()
+        var found: [ExternalID: UUID] = [:]
+        for row in rows {
+            guard let externalID = try? ExternalID(validating: try row.decode(column: "external_id", as: String.self))
+            else { continue }
+            found[externalID] = try row.decode(column: "id", as: UUID.self)
+        }
+        return found
+    }
+
     /// Creates or updates users by external id — the one SQL path for the admin API's upserts and the import.
     ///
     /// One write transaction for the whole batch, whatever its size, in at most a handful of statements: one

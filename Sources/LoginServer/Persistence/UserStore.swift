@@ -25,6 +25,13 @@ struct UserStore: Sendable {
         try await find(id) != nil
     }
 
+    /// Which of `ids` are users: one lookup on the primary key.
+    func existing(_ ids: [UUID]) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await database.sql().select().column("id").from(User.schema).where("id", .in, ids)
+            .all(decodingColumn: "id", as: UUID.self))
+    }
+
     /// Inserts `user`; a phone or email already taken fails with the unique index's constraint error.
     func create(_ user: User) async throws {
         try await user.create(on: database)

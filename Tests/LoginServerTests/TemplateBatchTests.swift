@@ -68,4 +68,23 @@ struct TemplateBatchTests {
             #expect(answers.map { $0.filter(\.created).count }.reduce(0, +) == 300, "each message created once")
         }
     }
+
+    /// The single-message path is a batch of one: eight requests at once with one key are one message, created once.
+    @Test func concurrentRepeatsOfOneKeyedMessageQueueItOnce() async throws {
+        try await Self.withQueue { world, queue in
+            let message = Self.message(to: "o-single", key: "order-7-shipped")
+            let answers = try await withThrowingTaskGroup(of: (UUID, Bool).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let (record, created) = try await queue.enqueue(message)
+                        return (try record.requireID(), created)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(answers.map(\.0)).count == 1, "every request names the same message")
+            #expect(answers.filter(\.1).count == 1, "created once")
+            #expect(try await TemplateMessageRecord.query(on: world.server.db).count() == 1)
+        }
+    }
 }

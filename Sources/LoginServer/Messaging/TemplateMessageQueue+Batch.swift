@@ -20,7 +20,7 @@ extension TemplateMessageQueue {
     ///
     /// One message at a time, a 1,000-recipient batch was 1,000 transactions of a reflected model insert: about
     /// 0.8 ms of server CPU per message at a million users (docs/BENCHMARKS.md, "Scale"). A row that meets the
-    /// unique index here was inserted by a concurrent request with the same key: it is read back, as `enqueue` does.
+    /// unique index here was inserted by a concurrent request with the same key: it is read back.
     func enqueue(batch: [NewMessage]) async throws -> [Queued] {
         guard !batch.isEmpty else { return [] }
         return try await database.writeTransaction { database in

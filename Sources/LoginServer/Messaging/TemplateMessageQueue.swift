@@ -57,46 +57,20 @@ struct TemplateMessageQueue: Sendable {
 
     /// Inserts `new` as `queued`, due now; with an idempotency key already used for the same recipient, returns the
     /// existing row instead (`created` false). `client_msg_id` is the idempotency key, or the row's id.
+    ///
+    /// A batch of one (``enqueue(batch:)``), so a single message and a campaign are written by the same statement
+    /// and meet a concurrent repeat of their key the same way. Not inside a write transaction of the caller's:
+    /// it opens its own.
     func enqueue(_ new: NewMessage) async throws -> (record: TemplateMessageRecord, created: Bool) {
-        if let existing = try await existing(new) { return (existing, false) }
-        let id = UUID()
-        var message = new.message
-        message.clientMessageID = new.idempotencyKey ?? id.uuidString.lowercased()
-        let now = clock.now()
-        let record = TemplateMessageRecord()
-        record.id = id
-        record.appID = new.appID
-        record.$user.id = new.userID
-        record.openID = message.toUser
-        record.templateID = message.templateID
-        record.payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
-        record.clientMessageID = message.clientMessageID ?? ""
-        record.idempotencyKey = new.idempotencyKey
-        record.batchID = new.batchID
-        record.status = TemplateMessageStatus.queued.rawValue
-        record.attempts = 0
-        record.nextAttemptAt = now
-        record.createdAt = now
-        record.updatedAt = now
-        do {
-            try await record.create(on: database)
-            return (record, true)
-        } catch {
-            // The same key raced in from another request: the first one wins.
-            if (error as? any DatabaseError)?.isConstraintFailure == true, let existing = try await existing(new) {
-                return (existing, false)
-            }
-            throw error
-        }
+        let queued = try await enqueue(batch: [new])[0]
+        guard let record = try await find(queued.id) else { throw MessageVanished(id: queued.id) }
+        return (record, queued.created)
     }
 
-    private func existing(_ new: NewMessage) async throws -> TemplateMessageRecord? {
-        guard let key = new.idempotencyKey else { return nil }
-        return try await TemplateMessageRecord.query(on: database)
-            .filter(\.$appID == new.appID)
-            .filter(\.$idempotencyKey == key)
-            .filter(\.$openID == new.message.toUser)
-            .first()
+    /// A message just queued was gone when read back (deleted in between): never expected.
+    struct MessageVanished: Error, CustomStringConvertible {
+        let id: UUID
+        var description: String { "template message \(id.uuidString.lowercased()) was gone when read back" }
     }
 
     // MARK: Claiming

@@ -355,6 +355,8 @@ import WeChatKit
             #expect(back.location == "/account/delete")
             let form = try await person.get("\(Self.base)/account/delete")
             #expect(form.input("confirmation") != nil || form.body.contains("name=\"confirmation\""))
+            #expect(form.body.contains(#"<button class="danger" type="submit">永久注销我的账号</button>"#),
+                    "the button that deletes for good looks dangerous, not like the green sign-in buttons")
             let freshCSRF = try #require(form.input("csrf"))
 
             // Wrong or missing confirmation, or no CSRF token: 400/403, nothing deleted.

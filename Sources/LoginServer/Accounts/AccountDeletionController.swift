@@ -84,7 +84,7 @@ struct AccountDeletionController: RouteCollection {
             <input type="hidden" name="csrf" value="\(BrowserSession.csrfToken(req))">
             <label for="confirmation">\(language.pick("输入「注销」或 DELETE 以确认", "Type 注销 or DELETE to confirm"))</label>
             <input id="confirmation" name="confirmation" autocomplete="off" required maxlength="20">
-            <button type="submit">\(language.pick("永久注销我的账号", "Delete my account for good"))</button></form>
+            <button class="danger" type="submit">\(language.pick("永久注销我的账号", "Delete my account for good"))</button></form>
             """
         } else {
             action = """

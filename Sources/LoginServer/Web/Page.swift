@@ -43,7 +43,7 @@ struct Page: Sendable {
     nav{display:flex;justify-content:space-between;font-size:.9rem;margin-bottom:1rem}
     a{color:#07c160}h1{font-size:1.4rem}
     .button,button{display:inline-block;background:#07c160;color:#fff;border:0;border-radius:4px;padding:.7rem 1.2rem;font-size:1rem;text-decoration:none;cursor:pointer}
-    .secondary{background:#eee;color:#222}
+    .secondary{background:#eee;color:#222}.danger{background:#c0392b}
     input{font-size:1rem;padding:.6rem;width:100%;box-sizing:border-box;border:1px solid #ccc;border-radius:4px;margin:.3rem 0 1rem}
     .error{color:#c0392b}.muted{color:#888;font-size:.9rem}
     .card{border:1px solid #eee;border-radius:6px;padding:.8rem;margin:.6rem 0}

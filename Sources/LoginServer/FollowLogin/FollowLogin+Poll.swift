@@ -4,8 +4,10 @@ import Logging
 import WeChatKit
 
 extension FollowLogin {
-    /// One status request of the waiting page: answers at once when the scene is settled, otherwise re-reads it
-    /// every `pollInterval` for up to `pollHold` (long-polling) and finishes the sign-in the moment it was scanned.
+    /// One status request of the waiting page: answers at once when the scene is settled, otherwise waits up to
+    /// `pollHold` (long-polling) and finishes the sign-in the moment it was scanned. It re-reads the scene when this
+    /// instance records its scan (``FollowLoginSignals``), and every `pollInterval` for a scan another instance
+    /// recorded; a scan in progress (`scanned`, the unionid not readable yet) is retried on the timer.
     ///
     /// Only the browser that asked for the scene gets anything but a refusal; a scene signs in once (the
     /// conditional `UPDATE` of ``FollowLoginSceneStore/use(_:bindingHash:at:completionGrace:)`` in the
@@ -18,6 +20,7 @@ extension FollowLogin {
               complete completes: Bool = true, on database: any Database, logger: Logger) async throws -> Status {
         let deadline = ContinuousClock.now + (hold ?? configuration.pollHold)
         while true {
+            let readAt = ContinuousClock.now
             guard scene.hasPrefix(Self.scenePrefix), scene.utf8.count <= 64,
                   let record = try await scenes(on: database).find(scene) else { return .refused(.unknown) }
             guard Self.belongs(record, to: bindings) else {
@@ -41,8 +44,15 @@ extension FollowLogin {
             case .pending:
                 break
             }
-            guard ContinuousClock.now < deadline else { return record.status == .scanned ? .scanned : .pending }
-            try await Task.sleep(for: configuration.pollInterval)
+            let instant = ContinuousClock.now
+            guard instant < deadline else { return record.status == .scanned ? .scanned : .pending }
+            let wait = min(configuration.pollInterval, deadline - instant)
+            if record.status == .pending {
+                await signals.wait(for: scene, since: readAt, upTo: wait)
+            } else {
+                try await Task.sleep(for: wait)
+            }
+            try Task.checkCancellation()
         }
     }
 

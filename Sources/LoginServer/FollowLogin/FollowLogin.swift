@@ -17,6 +17,8 @@ struct FollowLogin: Sendable {
     let qrCodes: QRCodeClient
     let followers: FollowerClient
     let clock: any ServerClock
+    /// This instance's waiting status requests, woken by the scans this instance records.
+    let signals = FollowLoginSignals()
 
     /// Every scene this server makes starts so: pushes for the business's other parametric codes are left alone.
     static let scenePrefix = "wl_"
@@ -89,6 +91,7 @@ struct FollowLogin: Sendable {
         logger.info("follow-login scan", metadata: [
             "event": "\(message.fields["Event"] ?? "-")", "marked": "\(marked)",
         ])
+        if marked { await signals.signal(scene) }
         return marked
     }
 

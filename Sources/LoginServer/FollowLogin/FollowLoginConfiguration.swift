@@ -12,6 +12,7 @@ struct FollowLoginConfiguration: Sendable {
     /// How long one status request waits for a change before answering "still pending" (long-polling; well under
     /// proxies' usual 60-second idle timeout).
     var pollHold: Duration = .seconds(25)
-    /// How often a waiting status request re-reads its scene.
-    var pollInterval: Duration = .milliseconds(250)
+    /// How often a waiting status request re-reads its scene when no scan on this instance woke it: the most a scan
+    /// pushed to another instance waits to be seen (a scan pushed to this one is seen at once).
+    var pollInterval: Duration = .seconds(1)
 }

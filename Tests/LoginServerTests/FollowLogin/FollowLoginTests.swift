@@ -180,6 +180,54 @@ import WeChatSandbox
         }
     }
 
+    /// A scan pushed to this instance wakes its waiting request at once: with a re-read timer longer than the hold,
+    /// only the signal can answer before the hold ends.
+    @Test func aScanPushedToThisInstanceWakesTheWaitingRequestWithoutATimer() async throws {
+        try await LoginWorld.with(adjust: {
+            Self.adjust(&$0)
+            $0.followLogin.pollHold = .seconds(30)
+            $0.followLogin.pollInterval = .seconds(60)
+        }) { world in
+            try await world.listenForPushes()
+            let browser = world.browser()
+            let scene = try await browser.startFollowLogin()
+            let cookie = browser.serverCookieHeader
+            let started = ContinuousClock.now
+            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
+            let signals = try #require(world.services.followLogin).signals
+            while await signals.waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            try await world.scan(scene, as: "u1")
+            let answer = try await waiting
+            #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
+            #expect(ContinuousClock.now - started < .seconds(15), "woken by the scan, not by the hold's end")
+            #expect(await signals.waiting == 0)
+        }
+    }
+
+    /// A scan another instance recorded wakes nothing here: the waiting request's timed re-read finds it.
+    @Test func aScanRecordedByAnotherInstanceIsFoundByTheNextReRead() async throws {
+        try await LoginWorld.with(adjust: {
+            Self.adjust(&$0)
+            $0.followLogin.pollHold = .seconds(30)
+            $0.followLogin.pollInterval = .milliseconds(200)
+        }) { world in
+            try await world.follow("u1")
+            let browser = world.browser()
+            let scene = try await browser.startFollowLogin()
+            let cookie = browser.serverCookieHeader
+            let started = ContinuousClock.now
+            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
+            try await Task.sleep(for: .milliseconds(300))
+            // What another instance's push handler writes; this instance's signals never hear of it.
+            let openID = world.sandbox.openID(userID: "u1", appID: world.officialAccountID)
+            #expect(try await FollowLoginSceneStore(database: world.server.db).markScanned(
+                scene, appID: world.officialAccountID, openID: openID, ticket: nil, at: world.clock.now()))
+            let answer = try await waiting
+            #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
+            #expect(ContinuousClock.now - started < .seconds(15), "found by a re-read, not at the hold's end")
+        }
+    }
+
     @Test func makingCodesIsRateLimitedPerClientAsLoginIs() async throws {
         try await LoginWorld.with(adjust: {
             Self.adjust(&$0)

@@ -28,6 +28,12 @@ public final class Sandbox: Sendable {
 
     /// Registers every page, API and control route on `app`.
     public func register(on app: Application) {
+        // Pushes go out on this application's HTTP client: a connection for each attempt in flight, so a
+        // `pushConcurrency` above the client's default 8 connections a host is a real one.
+        let pushConnections = configuration.limits.pushConcurrency
+        if app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit < pushConnections {
+            app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = pushConnections
+        }
         let root = app.grouped(TrafficMiddleware(state: state))
         let api = root.grouped(WeChatAPIMiddleware(limits: configuration.limits))
         do {

@@ -15,6 +15,9 @@ struct PushScenario: Sendable {
     /// the last send until this count stops growing (the sandbox posts reports in the background, retrying after a
     /// second), and the CPU figures include storing them: WeChat sends one for every message.
     var storedDeliveryReports: (@Sendable () async throws -> Int)?
+    /// Followers made by an earlier run to send to instead of new ones: a new follower's subscribe push would reach
+    /// this run's server and count as its cost.
+    var existingRecipients: [String]?
 
     struct Result: Sendable {
         let messages: Int
@@ -30,6 +33,8 @@ struct PushScenario: Sendable {
         /// The queueing server's CPU and the wall time for `POST /api/template-messages/batch` of every message.
         var queueingCPUSeconds: Double = 0
         var queueingSeconds: Double = 0
+        /// The followers the messages went to (openids under the official account).
+        var recipients: [String] = []
         var rate: Double { seconds > 0 ? Double(messages) / seconds : 0 }
     }
 
@@ -37,9 +42,9 @@ struct PushScenario: Sendable {
     func run(queueing: BenchProcess, queueingPort: Int) async throws -> Result {
         let client = environment.client
         let base = "http://127.0.0.1:\(queueingPort)"
-        var openIDs: [String] = []
+        var openIDs = existingRecipients ?? []
         let run = UUID().uuidString.prefix(6).lowercased()
-        for index in 0..<recipients {
+        for index in 0..<(existingRecipients == nil ? recipients : 0) {
             let id = "p\(run)-\(index)"
             try await environment.newWeChatUser(id, follows: true)
             let user = try await client.json(.GET, environment.sandbox + "/sandbox/api/users/\(id)") as? [String: Any]
@@ -92,7 +97,8 @@ struct PushScenario: Sendable {
             // Settled when the sandbox has no push outstanding: each report acknowledged (the server stores it before it
             // answers) or failed after its four attempts. The sandbox queues attempts for a few connections, so at a
             // campaign's pace reports may still be waiting well after the last send.
-            try await environment.waitUntil("the delivery reports", seconds: 900) {
+            // 15 minutes, and a minute more for each 100,000 messages beyond the first.
+            try await environment.waitUntil("the delivery reports", seconds: 900 + Double(messages / 100_000) * 60) {
                 let queue = try await client.json(.GET, environment.sandbox + "/sandbox/api/pushes/queue") as? [String: Any]
                 return queue?["outstanding"] as? Int == 0
             }
@@ -108,6 +114,7 @@ struct PushScenario: Sendable {
             harnessCPUSeconds: ownCPUSeconds() - harnessBefore,
             databaseCPUSeconds: (databaseProcess?.cpuSeconds() ?? 0) - databaseBefore, deliveryReports: reports,
             queueingCPUSeconds: queueingCPU,
-            queueingSeconds: queueingElapsed.inSeconds)
+            queueingSeconds: queueingElapsed.inSeconds,
+            recipients: openIDs)
     }
 }

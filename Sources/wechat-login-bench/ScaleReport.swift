@@ -9,16 +9,18 @@ struct ScaleReport: CustomStringConvertible {
     let database: String
     let results: [ScaleRun.StepResult]
 
-    /// One column per operation: the three sign-in scenarios, then the template message.
+    /// One column per operation: the three sign-in scenarios, the template message of the step's campaign, and of a
+    /// campaign of the first step's size on the step's full tables.
     private var columns: [String] {
-        (results.first?.operations.map(\.name) ?? []) + ["template message"]
+        (results.first?.operations.map(\.name) ?? []) + ["template message", "first step's campaign"]
     }
 
     /// CPU seconds, and how many operations they were spent on, for each column of one step.
     private func figures(_ result: ScaleRun.StepResult, _ cpu: (LoadResult) -> Double,
                          _ pushCPU: (PushScenario.Result) -> Double) -> [Double] {
-        result.operations.map { $0.completed > 0 ? cpu($0) * 1000 / Double($0.completed) : 0 }
-            + [pushCPU(result.push) * 1000 / Double(max(result.push.messages, 1))]
+        func perMessage(_ push: PushScenario.Result) -> Double { pushCPU(push) * 1000 / Double(max(push.messages, 1)) }
+        return result.operations.map { $0.completed > 0 ? cpu($0) * 1000 / Double($0.completed) : 0 }
+            + [perMessage(result.push), perMessage(result.probe ?? result.push)]
     }
 
     var description: String {
@@ -48,7 +50,7 @@ struct ScaleReport: CustomStringConvertible {
         for (number, result) in results.enumerated() {
             lines.append(pad("\(number + 1)", 6)
                 + result.operations.map { pad("\(format($0.rate, 0))/s, p99 \(format($0.percentile(99), 1))", 26) }.joined()
-                + pad("\(format(result.push.rate, 0))/s", 26))
+                + pad("\(format(result.push.rate, 0))/s", 26) + pad("\(format((result.probe ?? result.push).rate, 0))/s", 26))
         }
         lines.append("")
         return lines.joined(separator: "\n")

@@ -8,7 +8,8 @@ import Foundation
 /// 2. `messages` template messages queued through the admin API and drained by a worker into the sandbox, which
 ///    answers each with a delivery report (TEMPLATESENDJOBFINISH) the server stores as an inbound event — measured
 ///    as server and sandbox CPU per message;
-/// 3. PC QR logins, in-WeChat logins and OpenID Connect sign-ins (over PC QR) against that full database — measured
+/// 3. at a step larger than the first, a campaign of the first step's size again, on the full tables;
+/// 4. PC QR logins, in-WeChat logins and OpenID Connect sign-ins (over PC QR) against that full database — measured
 ///    as server and sandbox CPU per operation.
 ///
 /// The report sets each step's figures beside the first step's: a ratio above 1 is a cost that grows with the work.
@@ -41,6 +42,10 @@ struct ScaleRun: Sendable {
         let step: Step
         let seed: ScaleSeed.Result
         let push: PushScenario.Result
+        /// A campaign of the first step's size, queued and drained after `push` on the full tables (nil at a step no
+        /// larger than the first, where `push` is that campaign): the cost per message of the same campaign shape
+        /// as the tables grow, apart from the shape of a larger campaign's drain.
+        let probe: PushScenario.Result?
         let operations: [LoadResult]
         /// Row counts of the server's tables after the step, in `ScaleRun.tables` order.
         let rows: [Int]
@@ -49,10 +54,13 @@ struct ScaleRun: Sendable {
     /// Steps whose delivery reports were not all stored. The sandbox queues its pushes, so none times out in its
     /// own backlog, and each is stored once: a missing report is a lost one. The run prints its figures, then fails.
     static func lostReports(_ results: [StepResult]) -> String? {
-        let lost = results.filter { ($0.push.deliveryReports ?? 0) != $0.step.messages }
-        guard !lost.isEmpty else { return nil }
-        return lost.map { "\($0.push.deliveryReports ?? 0) of \($0.step.messages) delivery reports stored at \($0.step.users) users" }
-            .joined(separator: "; ")
+        var lost: [String] = []
+        for result in results {
+            for push in [result.push] + (result.probe.map { [$0] } ?? []) where (push.deliveryReports ?? 0) != push.messages {
+                lost.append("\(push.deliveryReports ?? 0) of \(push.messages) delivery reports stored at \(result.step.users) users")
+            }
+        }
+        return lost.isEmpty ? nil : lost.joined(separator: "; ")
     }
 
     /// The tables whose size the report shows after each step.
@@ -75,7 +83,8 @@ struct ScaleRun: Sendable {
             progress("  server CPU ms/op: " + result.operations.map { "\($0.name) \(format($0.cpuPerOperationMilliseconds, 3))" }
                 .joined(separator: ", ") + ", template message \(format(perMessage, 3))"
                 + "; queueing \(format(result.push.queueingCPUSeconds * 1000 / Double(max(result.push.messages, 1)), 3)) ms/message "
-                + "(\(format(Double(result.push.messages) / max(result.push.queueingSeconds, 0.001), 0))/s)")
+                + "(\(format(Double(result.push.messages) / max(result.push.queueingSeconds, 0.001), 0))/s)"
+                + (result.probe.map { "; a \($0.messages)-message campaign on the full tables \(format($0.serverCPUSeconds * 1000 / Double(max($0.messages, 1)), 3)) ms/message" } ?? ""))
             for process in processes { process.stop() }
             processes.removeAll()
             if databaseURLTemplate == nil { try? FileManager.default.removeItem(at: directory) }
@@ -97,10 +106,25 @@ struct ScaleRun: Sendable {
         push.sandboxProcess = sandbox
         push.databaseProcess = database
         let reports = ScaleDatabase(environment: environment)
-        push.storedDeliveryReports = {
+        let storedReports: @Sendable () async throws -> Int = {
             Int(try reports.run("SELECT count(*) FROM inbound_events WHERE event = 'TEMPLATESENDJOBFINISH';")) ?? -1
         }
+        push.storedDeliveryReports = storedReports
         let pushed = try await push.run(queueing: queueing, queueingPort: queuePort)
+        var probe: PushScenario.Result?
+        if let probeMessages = steps.first?.messages, step.messages > probeMessages {
+            let probePort = BenchProcess.freePort()
+            let probeQueueing = try await environment.startServer(port: probePort, worker: false)
+            processes.append(probeQueueing)
+            var campaign = PushScenario(environment: environment, messages: probeMessages,
+                                        recipients: min(recipients, probeMessages), concurrency: pushConcurrency)
+            campaign.sandboxProcess = sandbox
+            campaign.databaseProcess = database
+            campaign.existingRecipients = Array(pushed.recipients.prefix(min(recipients, probeMessages)))
+            let before = pushed.deliveryReports ?? 0
+            campaign.storedDeliveryReports = { try await storedReports() - before }
+            probe = try await campaign.run(queueing: probeQueueing, queueingPort: probePort)
+        }
 
         let port = BenchProcess.freePort()
         let server = try await environment.startServer(port: port, worker: false)
@@ -135,6 +159,6 @@ struct ScaleRun: Sendable {
                 + "expected at least \(step.users) users and \(2 * step.users) identities; "
                 + "\(pushed.deliveryReports ?? 0) delivery reports stored")
         }
-        return StepResult(step: step, seed: seed, push: pushed, operations: operations, rows: rows)
+        return StepResult(step: step, seed: seed, push: pushed, probe: probe, operations: operations, rows: rows)
     }
 }

@@ -77,8 +77,8 @@ extension SandboxConfiguration {
         /// Pushes the control API keeps (`GET /sandbox/api/pushes`), at least: the newest 10,000; the oldest that many
         /// go at once when twice as many are held (ids keep counting).
         public var pushHistory: Int = 10_000
-        /// Push delivery attempts in flight at once, across apps: 8 (the HTTP client's connections per host). The
-        /// rest wait their turn, a person's own acts before a campaign's delivery reports, and an attempt's
+        /// Push delivery attempts in flight at once, across apps: 8 by default (the sandbox's HTTP client keeps at
+        /// least this many connections a host). The rest wait their turn, a person's own acts before a campaign's delivery reports, and an attempt's
         /// 5-second timeout starts when it leaves the queue.
         public var pushConcurrency: Int = 8
         /// Largest accepted query value, in bytes.

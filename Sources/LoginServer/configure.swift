@@ -137,7 +137,8 @@ public enum LoginServer {
                            followers: followers, clock: clock)
     }
 
-    /// Sessions, response headers, client addresses, rate limits and error pages, in that order.
+    /// Response headers, the shutdown's request drain, client addresses, rate limits, error pages and sessions, in
+    /// that order.
     static func useMiddleware(_ app: Application, _ services: LoginServices) {
         let configuration = services.configuration
         let sessions = services.browserSession
@@ -145,6 +146,7 @@ public enum LoginServer {
         app.sessions.configuration = sessionsConfiguration(configuration)
         app.middleware = Middlewares()
         app.middleware.use(ResponseHeadersMiddleware())
+        app.middleware.use(RequestDrainMiddleware(drain: services.requestDrain))
         app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
         if configuration.rateLimits.enabled {
             app.middleware.use(RateLimitMiddleware(
@@ -158,7 +160,8 @@ public enum LoginServer {
         app.routes.defaultMaxBodySize = "64kb"
     }
 
-    /// The template-message and webhook workers, the retention sweep and, after a key rotation, the token reseal.
+    /// The template-message and webhook workers, the retention sweep, after a key rotation the token reseal, and the
+    /// request drain that a shutdown runs first.
     static func useLifecycle(_ app: Application, _ services: LoginServices) {
         let configuration = services.configuration
         if let messaging = services.messaging { app.lifecycle.use(TemplateMessageWorkerLifecycle(messaging: messaging)) }
@@ -170,6 +173,8 @@ public enum LoginServer {
         if !configuration.previousTokenKeys.isEmpty {
             app.lifecycle.use(TokenResealer(database: app.db, cipher: configuration.tokenCipher).lifecycle())
         }
+        // Last, so that at shutdown it runs first: requests in flight finish before anything else stops.
+        app.lifecycle.use(RequestDrainLifecycle(drain: services.requestDrain))
     }
 
     static func useDatabase(_ location: LoginServerConfiguration.DatabaseLocation, on app: Application) throws {

@@ -48,6 +48,8 @@ public struct LoginServices: Sendable {
     let oidcProvider: OIDCProvider
     /// Webhook delivery: this instance's worker and its HTTP client.
     let webhooks: WebhookDelivery
+    /// The requests in flight, which a shutdown lets finish before the databases go.
+    let requestDrain = RequestDrain()
 
     /// The cipher that seals tokens at rest.
     var cipher: TokenCipher { configuration.tokenCipher }

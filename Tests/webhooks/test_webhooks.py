@@ -37,6 +37,11 @@ class Receiver:
         self.attempts = 0
         self.refused = set()
         self.failures = []
+        # From this many deliveries until the kill, each request is held half a second: every instance then holds
+        # claims for long stretches, so instance 3 is surely caught holding one (at 20 ms the rest of the deliveries
+        # could finish before a look found it mid-delivery).
+        self.slow_from = None
+        self.killed = False
 
     def handle(self, handler):
         body = handler.rfile.read(int(handler.headers.get("Content-Length", "0")))
@@ -49,7 +54,9 @@ class Receiver:
             return 400
         webhook_id = headers["webhook-id"]
         assert payload["data"]["id"] == webhook_id, payload
-        time.sleep(0.02)  # deliveries stay in flight long enough for the kill to land mid-delivery
+        with self.lock:
+            slow = not self.killed and self.slow_from is not None and len(self.received) >= self.slow_from
+        time.sleep(0.5 if slow else 0.02)  # deliveries stay in flight long enough for the kill to land mid-delivery
         with self.lock:
             self.attempts += 1
             # One first attempt in ten fails: retries and per-user waiting happen too.
@@ -139,11 +146,13 @@ def main():
         PEOPLE * ROUNDS, psql("SELECT COUNT(*) FROM events")[0][0],
         psql("SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status"), len(receiver.received)))
     # Instance 3 is killed while it holds claims (its worker's name carries its pid): mid-delivery.
+    receiver.slow_from = PEOPLE * ROUNDS // 3
     multi.wait_until("a third of the deliveries", lambda: len(receiver.received) >= PEOPLE * ROUNDS // 3)
     held = "SELECT event_id FROM webhook_deliveries WHERE status = 'sending' AND claimed_by LIKE '%%:%d:%%'" % instances[2].pid
     multi.wait_until("instance 3 holding a claim", lambda: len(psql(held)) > 0, seconds=60)
     instances[2].send_signal(signal.SIGKILL)
     instances[2].wait()
+    receiver.killed = True
     orphaned = [row[0] for row in psql(held)]
     print("SIGKILLed instance 3 after %d deliveries, holding the claims of events %s" % (len(receiver.received), orphaned))
 

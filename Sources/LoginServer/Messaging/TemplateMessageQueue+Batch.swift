@@ -70,8 +70,7 @@ extension TemplateMessageQueue {
             rows.append((index, id, "(\(binds: values))"))
         }
         var inserted = Set<UUID>()
-        for start in stride(from: 0, to: rows.count, by: Self.batchChunk) {
-            let chunk = rows[start..<min(start + Self.batchChunk, rows.count)]
+        for chunk in rows.chunks(of: Self.batchChunk) {
             let returned = try await sql.raw("""
                 INSERT INTO template_messages (id, app_id, user_id, openid, template_id, payload, client_msg_id,
                     idempotency_key, batch_id, status, attempts, next_attempt_at, created_at, updated_at)
@@ -115,8 +114,7 @@ extension TemplateMessageQueue {
         let groups = Dictionary(grouping: keys) { [$0.appID, $0.idempotencyKey] }
         for (group, members) in groups {
             let openIDs = Array(Set(members.map(\.openID)))
-            for start in stride(from: 0, to: openIDs.count, by: Self.batchChunk) {
-                let chunk = Array(openIDs[start..<min(start + Self.batchChunk, openIDs.count)])
+            for chunk in openIDs.chunks(of: Self.batchChunk).map(Array.init) {
                 let rows = try await sql.raw("""
                     SELECT id, openid, status FROM template_messages
                     WHERE app_id = \(bind: group[0]) AND idempotency_key = \(bind: group[1]) AND openid IN (\(binds: chunk))

@@ -121,11 +121,9 @@ struct TemplateRecipients {
         }
     }
 
+    /// The distinct names of `items`, `lookupChunk` to a lookup.
     private static func chunks<Element: Hashable>(of items: [Element]) -> [[Element]] {
         var seen: Set<Element> = []
-        let distinct = items.filter { seen.insert($0).inserted }
-        return stride(from: 0, to: distinct.count, by: lookupChunk).map {
-            Array(distinct[$0..<min($0 + lookupChunk, distinct.count)])
-        }
+        return items.filter { seen.insert($0).inserted }.chunks(of: lookupChunk).map { Array($0) }
     }
 }

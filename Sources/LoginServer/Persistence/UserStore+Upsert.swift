@@ -91,8 +91,7 @@ extension UserStore {
     private func rowsForUpsert(_ items: [UserUpsert]) async throws -> [UserUpsertPlan.Row] {
         let sql = try database.sql()
         var rows: [UUID: UserUpsertPlan.Row] = [:]
-        for start in stride(from: 0, to: items.count, by: Self.selectChunk) {
-            let chunk = items[start..<min(start + Self.selectChunk, items.count)]
+        for chunk in items.chunks(of: Self.selectChunk) {
             let externalIDs = chunk.map(\.externalID.value)
             let phones = chunk.compactMap(\.phone)
             let emails = chunk.compactMap(\.email)
@@ -126,8 +125,7 @@ extension UserStore {
     /// (`UPDATE … FROM (VALUES …)` differs between them). Every row exists and is locked, so each one updates.
     private func write(updates: [UserUpsertPlan.Row], now: Date) async throws {
         let sql = try database.sql()
-        for start in stride(from: 0, to: updates.count, by: Self.writeChunk) {
-            let chunk = updates[start..<min(start + Self.writeChunk, updates.count)]
+        for chunk in updates.chunks(of: Self.writeChunk) {
             try await sql.raw("""
                 INSERT INTO users (\(idents: Self.upsertColumns, joinedBy: ", "))
                 VALUES \(Self.values(chunk, now: now))
@@ -140,8 +138,7 @@ extension UserStore {
     /// New rows; one that meets a unique index (a concurrent transaction's insert) is skipped and the batch retried.
     private func insert(_ rows: [UserUpsertPlan.Row], now: Date) async throws {
         let sql = try database.sql()
-        for start in stride(from: 0, to: rows.count, by: Self.writeChunk) {
-            let chunk = rows[start..<min(start + Self.writeChunk, rows.count)]
+        for chunk in rows.chunks(of: Self.writeChunk) {
             let inserted = try await sql.raw("""
                 INSERT INTO users (\(idents: Self.upsertColumns, joinedBy: ", "))
                 VALUES \(Self.values(chunk, now: now))

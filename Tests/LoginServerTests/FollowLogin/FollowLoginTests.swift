@@ -160,46 +160,35 @@ import WeChatSandbox
         }
     }
 
-    @Test func aWaitingStatusRequestAnswersAsSoonAsThePushArrives() async throws {
-        try await LoginWorld.with(adjust: {
-            Self.adjust(&$0)
-            $0.followLogin.pollHold = .seconds(20)
-            $0.followLogin.pollInterval = .milliseconds(20)
-        }) { world in
-            try await world.listenForPushes()
-            let browser = world.browser()
-            let scene = try await browser.startFollowLogin()
-            let cookie = browser.serverCookieHeader
-            let started = ContinuousClock.now
-            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
-            try await Task.sleep(for: .milliseconds(200))  // the request is waiting on its pending scene
-            try await world.scan(scene, as: "u1")
-            let answer = try await waiting
-            #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
-            #expect(ContinuousClock.now - started < .seconds(10), "answered at the push, not at the hold's end")
-        }
+    /// A browser's follow-login page and its status request, waiting on the pending scene while `act` makes the scan
+    /// happen: the request's answer and how long it took.
+    static func waitingStatus(_ world: LoginWorld, during act: (_ scene: String) async throws -> Void) async throws
+        -> (answer: Browser.Result, elapsed: Duration) {
+        let browser = world.browser()
+        let scene = try await browser.startFollowLogin()
+        let started = ContinuousClock.now
+        async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: browser.serverCookieHeader)
+        try await act(scene)
+        let answer = try await waiting
+        return (answer, ContinuousClock.now - started)
     }
 
     /// A scan pushed to this instance wakes its waiting request at once: with a re-read timer longer than the hold,
     /// only the signal can answer before the hold ends.
-    @Test func aScanPushedToThisInstanceWakesTheWaitingRequestWithoutATimer() async throws {
+    @Test func aWaitingStatusRequestAnswersAsSoonAsThePushArrives() async throws {
         try await LoginWorld.with(adjust: {
             Self.adjust(&$0)
             $0.followLogin.pollHold = .seconds(30)
             $0.followLogin.pollInterval = .seconds(60)
         }) { world in
             try await world.listenForPushes()
-            let browser = world.browser()
-            let scene = try await browser.startFollowLogin()
-            let cookie = browser.serverCookieHeader
-            let started = ContinuousClock.now
-            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
             let signals = try #require(world.services.followLogin).signals
-            while await signals.waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            try await world.scan(scene, as: "u1")
-            let answer = try await waiting
+            let (answer, elapsed) = try await Self.waitingStatus(world) { scene in
+                while await signals.waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                try await world.scan(scene, as: "u1")
+            }
             #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
-            #expect(ContinuousClock.now - started < .seconds(15), "woken by the scan, not by the hold's end")
+            #expect(elapsed < .seconds(10), "woken by the scan, not by the hold's end")
             #expect(await signals.waiting == 0)
         }
     }
@@ -212,19 +201,15 @@ import WeChatSandbox
             $0.followLogin.pollInterval = .milliseconds(200)
         }) { world in
             try await world.follow("u1")
-            let browser = world.browser()
-            let scene = try await browser.startFollowLogin()
-            let cookie = browser.serverCookieHeader
-            let started = ContinuousClock.now
-            async let waiting = instanceGET(world.server, "/login/follow/status?scene=\(scene)", cookie: cookie)
-            try await Task.sleep(for: .milliseconds(300))
-            // What another instance's push handler writes; this instance's signals never hear of it.
-            let openID = world.sandbox.openID(userID: "u1", appID: world.officialAccountID)
-            #expect(try await FollowLoginSceneStore(database: world.server.db).markScanned(
-                scene, appID: world.officialAccountID, openID: openID, ticket: nil, at: world.clock.now()))
-            let answer = try await waiting
+            let (answer, elapsed) = try await Self.waitingStatus(world) { scene in
+                try await Task.sleep(for: .milliseconds(300))
+                // What another instance's push handler writes; this instance's signals never hear of it.
+                let openID = world.sandbox.openID(userID: "u1", appID: world.officialAccountID)
+                #expect(try await FollowLoginSceneStore(database: world.server.db).markScanned(
+                    scene, appID: world.officialAccountID, openID: openID, ticket: nil, at: world.clock.now()))
+            }
             #expect(answer.json["status"] as? String == "needs_binding", "\(answer.body)")
-            #expect(ContinuousClock.now - started < .seconds(15), "found by a re-read, not at the hold's end")
+            #expect(elapsed < .seconds(15), "found by a re-read, not at the hold's end")
         }
     }
 

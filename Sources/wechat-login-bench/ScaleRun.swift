@@ -116,11 +116,12 @@ struct ScaleRun: Sendable {
             let probePort = BenchProcess.freePort()
             let probeQueueing = try await environment.startServer(port: probePort, worker: false)
             processes.append(probeQueueing)
+            let followers = Array(pushed.recipients.prefix(probeMessages))
             var campaign = PushScenario(environment: environment, messages: probeMessages,
-                                        recipients: min(recipients, probeMessages), concurrency: pushConcurrency)
+                                        recipients: followers.count, concurrency: pushConcurrency)
             campaign.sandboxProcess = sandbox
             campaign.databaseProcess = database
-            campaign.existingRecipients = Array(pushed.recipients.prefix(min(recipients, probeMessages)))
+            campaign.existingRecipients = followers
             let before = pushed.deliveryReports ?? 0
             campaign.storedDeliveryReports = { try await storedReports() - before }
             probe = try await campaign.run(queueing: probeQueueing, queueingPort: probePort)

@@ -56,11 +56,18 @@ public enum LoginServer {
             let sql = try app.db.sql()
             // Write-ahead logging, synced at checkpoints rather than at every commit: a process crash loses
             // nothing; a power loss may lose the last commits (never the file's integrity). PostgreSQL is the
-            // choice where that matters. The process has one SQLite connection, so the setting covers it.
+            // choice where that matters. The process has one SQLite connection, so the settings cover it.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            // SQLite keeps 2 MB of pages by default: at a million messages, reports and nonces every insert read
+            // its index leaves back through a pread and a page decode (issue 17). The cache is filled only as
+            // pages are read, so a small database never uses it all.
+            try await sql.raw("PRAGMA cache_size=\(literal: -Self.sqlitePageCacheKiB)").run()
         }
     }
+
+    /// SQLite's page cache, in KiB (64 MiB), for a file database. See docs/DEPLOYMENT.md.
+    static let sqlitePageCacheKiB = 65_536
 
     /// The OpenID Connect signing keys: the first instance to start makes them, every instance loads them.
     static func prepareSigningKeys(_ app: Application, _ configuration: LoginServerConfiguration,

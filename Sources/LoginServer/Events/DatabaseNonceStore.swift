@@ -72,7 +72,7 @@ struct DatabaseNonceStore: MessageNonceStore {
         let key = { (nonce: String, timestamp: Int64) in "\(timestamp):\(nonce)" }
         let rows = try await database.sql().raw("""
             INSERT INTO push_nonces (id, nonce, "timestamp", seen_at)
-            VALUES \(SQLList(items.map { SQLQueryString("(\(bind: UUID()), \(bind: $0.nonce), \(bind: $0.timestamp), \(bind: $0.seenAt))") }))
+            VALUES \(SQLList(items.map { SQLQueryString("(\(bind: UUID.timeOrdered(at: $0.seenAt)), \(bind: $0.nonce), \(bind: $0.timestamp), \(bind: $0.seenAt))") }))
             ON CONFLICT ("timestamp", nonce) DO NOTHING
             RETURNING nonce, "timestamp"
             """).all()

@@ -59,7 +59,7 @@ extension TemplateMessageQueue {
                 if firstOfKey[key] != nil { continue }
                 firstOfKey[key] = index
             }
-            let id = UUID()
+            let id = UUID.timeOrdered(at: now)
             var message = new.message
             message.clientMessageID = new.idempotencyKey ?? id.uuidString.lowercased()
             let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)

@@ -55,7 +55,7 @@ struct InboundEventStore: Sendable {
     static func insert(_ items: [Row], on database: any Database) async throws -> [Bool] {
         let values = items.map { item in
             SQLQueryString("""
-                (\(bind: UUID()), \(bind: item.dedupKey), \(bind: item.appID), \(bind: item.openID), \(bind: item.msgType),
+                (\(bind: UUID.timeOrdered(at: item.receivedAt)), \(bind: item.dedupKey), \(bind: item.appID), \(bind: item.openID), \(bind: item.msgType),
                  \(bind: item.event), \(bind: item.fields), \(bind: item.createTime), \(bind: item.msgID), \(bind: item.receivedAt))
                 """)
         }

@@ -33,7 +33,7 @@ struct PushRelayStore: Sendable {
     func claim(key: String, at now: Date) async throws -> Bool {
         try await database.sql().raw("""
             INSERT INTO \(ident: Self.table) (id, dedup_key, state, claimed_at)
-            VALUES (\(bind: UUID()), \(bind: key), \(bind: State.relaying.rawValue), \(bind: now))
+            VALUES (\(bind: UUID.timeOrdered(at: now)), \(bind: key), \(bind: State.relaying.rawValue), \(bind: now))
             ON CONFLICT (dedup_key) DO NOTHING
             RETURNING dedup_key
             """).all().count == 1

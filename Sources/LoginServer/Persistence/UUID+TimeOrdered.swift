@@ -4,10 +4,11 @@ extension UUID {
     /// A version 7 UUID (RFC 9562 §5.7): the 48-bit Unix time in milliseconds of `date`, then 74 random bits.
     ///
     /// The id of a row in a table that only grows at its end — a queued template message, a stored push, a push's
-    /// nonce. A random (version 4) id lands on a random leaf of the primary-key index, so with a million rows every
-    /// insert read and dirtied a leaf of its own (on SQLite, one more page written to the WAL per row; issue 17);
-    /// ids that follow the clock all land on the index's last leaf. The time they reveal is the row's own
-    /// `created_at`, `received_at` or `seen_at`. Within one millisecond the order is random, which no reader relies on.
+    /// nonce, a relayed push. A random (version 4) id lands on a random leaf of the primary-key index, so with a
+    /// million rows every insert read and dirtied a leaf of its own (on SQLite, one more page written to the WAL per
+    /// row; issue 17); ids that follow the clock all land on the index's last leaf. The time they reveal is the row's
+    /// own `created_at`, `received_at`, `seen_at` or `claimed_at`. Within one millisecond the order is random, which
+    /// no reader relies on.
     static func timeOrdered(at date: Date) -> UUID {
         var generator = SystemRandomNumberGenerator()
         return timeOrdered(at: date, using: &generator)

@@ -79,4 +79,39 @@ struct BoundedStateTests {
         #expect(inbox.count == kept + 1)
         #expect(inbox.last?.msgid == last, "newest last")
     }
+
+    @Test func allInboxesTogetherKeepTheNewestMessagesWhoeverHoldsThem() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.limits.inboxTotal = 50
+        let state = SandboxState(configuration: configuration)
+        let app = try #require(await state.apps[oa])
+        let template = try #require(app.templates.first).id
+        let people = ["u1", "u2", "u3"]
+        _ = await state.setFollowing(true, appID: oa, userID: "u3", now: start)
+        await state.setFlags(appID: oa, userID: "u2", blocked: nil, refusesMessages: false, systemFails: nil, now: start)
+        // u1 gets the first 40 messages alone, then all three in turn: 40 + 3 × 20 = 100 = twice the bound.
+        var sent: [(person: String, msgID: Int64)] = []
+        func send(to person: String) async throws {
+            let msgID = try await state.sendTemplate(app: app, request: TemplateSendRequest(
+                touser: state.openID(userID: person, appID: oa), templateID: template, url: nil, clientMsgID: nil,
+                data: [:]), now: start).msgID
+            sent.append((person, msgID))
+        }
+        for _ in 0..<40 { try await send(to: "u1") }
+        for _ in 0..<19 { for person in people { try await send(to: person) } }
+        #expect(await state.inboxCount == 97, "nothing dropped below twice the bound")
+        try await send(to: "u1"); try await send(to: "u2"); try await send(to: "u3")
+        let newest = sent.suffix(50)
+        #expect(await state.inboxCount == 50)
+        for person in people {
+            let inbox = await state.messages(userID: person).map(\.msgid)
+            #expect(inbox == newest.filter { $0.person == person }.map(\.msgID), "\(person) keeps its newest, in order")
+        }
+        // A purge that empties every inbox drops them; the next message starts a phone's inbox afresh.
+        await state.trimInboxes(keepingFrom: await state.nextInboxSequence)
+        #expect(await state.inbox.isEmpty, "inboxes left empty are dropped")
+        #expect(await state.inboxCount == 0)
+        try await send(to: "u2")
+        #expect(await state.messages(userID: "u2").map(\.msgid) == [sent.last!.msgID])
+    }
 }

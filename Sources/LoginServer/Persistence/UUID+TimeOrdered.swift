@@ -21,14 +21,15 @@ extension UUID {
         let milliseconds: UInt64 = raw >= Double(maxMilliseconds) ? maxMilliseconds : raw > 0 ? UInt64(raw) : 0
         let randomA = generator.next() as UInt64
         let randomB = generator.next() as UInt64
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index))) }
-        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: randomA >> 8) & 0x0F  // version 7, then rand_a's high bits
-        bytes[7] = UInt8(truncatingIfNeeded: randomA)
-        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: randomB >> 56) & 0x3F  // variant 10, then rand_b
-        for index in 9..<16 { bytes[index] = UInt8(truncatingIfNeeded: randomB >> (8 * UInt64(15 - index))) }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        // The 128 bits as two big-endian words, written straight into the UUID (no array on the heap per id).
+        let high = milliseconds << 16 | 0x7000 | randomA & 0x0FFF  // time, version 7, rand_a
+        let low = 0x8000_0000_0000_0000 | randomB & 0x3FFF_FFFF_FFFF_FFFF  // variant 10, rand_b
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { bytes in
+            bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        return UUID(uuid: uuid)
     }
 
     /// The largest time a version 7 UUID holds: 2^48 − 1 milliseconds after 1970.

@@ -74,6 +74,10 @@ extension SandboxConfiguration {
         /// 5,000; the oldest that many go at once when twice as many are held. Enough for a test that counts a few
         /// thousand messages to one person; bounded for a benchmark that sends a million.
         public var inboxLength: Int = 5_000
+        /// Template messages all phone inboxes keep together, at least: the newest 100,000; the oldest go at once when
+        /// twice as many are held. A campaign of a million messages to a few thousand followers would otherwise stay
+        /// in the sandbox's memory (about 1 GB) for as long as it runs.
+        public var inboxTotal: Int = 100_000
         /// Pushes the control API keeps (`GET /sandbox/api/pushes`), at least: the newest 10,000; the oldest that many
         /// go at once when twice as many are held (ids keep counting).
         public var pushHistory: Int = 10_000
@@ -103,6 +107,7 @@ extension SandboxConfiguration {
             stableTokenMinuteQuota = try v(.stableTokenMinuteQuota, d.stableTokenMinuteQuota)
             permanentQRCodeLimit = try v(.permanentQRCodeLimit, d.permanentQRCodeLimit)
             inboxLength = max(1, try v(.inboxLength, d.inboxLength))
+            inboxTotal = max(1, try v(.inboxTotal, d.inboxTotal))
             pushHistory = max(1, try v(.pushHistory, d.pushHistory))
             pushConcurrency = max(1, try v(.pushConcurrency, d.pushConcurrency))
             maxParameterBytes = try v(.maxParameterBytes, d.maxParameterBytes)

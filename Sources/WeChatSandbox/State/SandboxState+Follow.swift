@@ -93,6 +93,6 @@ extension SandboxState {
 
     /// Messages a user received, newest last.
     func messages(userID: String) -> [ReceivedMessage] {
-        inbox[userID] ?? []
+        inbox[userID]?.map(\.message) ?? []
     }
 }

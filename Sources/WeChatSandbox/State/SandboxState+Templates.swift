@@ -25,7 +25,7 @@ extension SandboxState {
         let record = follows[Self.key(app.appID, owner.userID)]
         if record?.blocked == true { throw .requireRemoveBlacklist }
         guard record?.subscribed == true else { throw .requireSubscribe }
-        let dedupKey = request.clientMsgID.map { Self.key(app.appID, request.touser, $0) }
+        let dedupKey = request.clientMsgID.map { DedupKey(appID: app.appID, openID: request.touser, clientMsgID: $0) }
         if let dedupKey, let entry = dedup[dedupKey], now < entry.expiresAt {
             return TemplateSendOutcome(msgID: entry.msgID, userID: owner.userID, pushStatus: nil)
         }
@@ -44,17 +44,49 @@ extension SandboxState {
         let status = record?.refusesMessages == true ? "failed:user block"
             : record?.systemFails == true ? "failed: system failed" : "success"
         if status == "success" {
-            // The phone keeps the newest `limits.inboxLength`, dropped that many at a time once it holds twice as many.
-            let kept = configuration.limits.inboxLength
-            if let count = inbox[owner.userID]?.count, count >= 2 * kept {
-                inbox[owner.userID]?.removeFirst(kept)
-            }
-            inbox[owner.userID, default: []].append(ReceivedMessage(
+            receive(ReceivedMessage(
                 msgid: msgID, appid: app.appID, templateID: template.id, title: template.title,
                 text: Self.render(template.content, data: request.data), url: request.url,
-                receivedAt: Int(now.timeIntervalSince1970), status: status))
+                receivedAt: Int(now.timeIntervalSince1970), status: status), userID: owner.userID)
         }
         return TemplateSendOutcome(msgID: msgID, userID: owner.userID, pushStatus: status)
+    }
+
+    /// Puts a message in a phone's inbox. The phone keeps its newest `limits.inboxLength`, dropped that many at a
+    /// time once it holds twice as many; all phones together keep the newest `limits.inboxTotal` (`trimInboxes`).
+    func receive(_ message: ReceivedMessage, userID: String) {
+        let kept = configuration.limits.inboxLength
+        if let count = inbox[userID]?.count, count >= 2 * kept {
+            inbox[userID]?.removeFirst(kept)
+            inboxCount -= kept
+        }
+        inbox[userID, default: []].append(InboxEntry(sequence: nextInboxSequence, message: message))
+        nextInboxSequence += 1
+        inboxCount += 1
+        let total = configuration.limits.inboxTotal
+        if inboxCount >= 2 * total {
+            trimInboxes(keepingFrom: nextInboxSequence - total)
+        }
+    }
+
+    /// Drops every message numbered below `first` from all inboxes, and the inboxes left empty.
+    ///
+    /// Runs once all inboxes hold twice `limits.inboxTotal` and leaves at most that many (the messages numbered
+    /// from `first`): a purge's cost, a pass over the inboxes, is spread over as many sends as it drops. Without the
+    /// bound a million-message campaign to a few thousand followers stayed in memory (about 1 GB) under every
+    /// later request.
+    func trimInboxes(keepingFrom first: Int) {
+        var emptied = false
+        var count = 0
+        for index in inbox.values.indices {
+            // Each inbox is in sequence order: its dropped messages are a prefix.
+            let dropped = inbox.values[index].firstIndex { $0.sequence >= first } ?? inbox.values[index].count
+            if dropped > 0 { inbox.values[index].removeFirst(dropped) }
+            emptied = emptied || inbox.values[index].isEmpty
+            count += inbox.values[index].count
+        }
+        if emptied { inbox = inbox.filter { !$0.value.isEmpty } }
+        inboxCount = count
     }
 
     /// Replaces `{{key.DATA}}` placeholders with the values (a placeholder without a value becomes empty), in one

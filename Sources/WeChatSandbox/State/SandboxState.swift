@@ -27,8 +27,12 @@ actor SandboxState {
     var minuteUsage: [String: Int] = [:]
     var minuteUsageMinute = Int.min
     var counters: [String: Int] = [:]
-    var inbox: [String: [ReceivedMessage]] = [:]
-    var dedup: [String: DedupEntry] = [:]
+    /// Each phone's template messages, oldest first (bounded by `trimInboxes`).
+    var inbox: [String: [InboxEntry]] = [:]
+    /// The messages in all inboxes, and the sequence number of the next one.
+    var inboxCount = 0
+    var nextInboxSequence = 0
+    var dedup: [DedupKey: DedupEntry] = [:]
     var qrSessions: [String: QRSession] = [:]
     /// The size of `qrSessions` at which the next purge runs.
     var nextQRPurge = SandboxState.purgeThreshold
@@ -106,7 +110,7 @@ actor SandboxState {
         openIDIndex = seed.openIDIndex; follows = seed.follows
         consents = []; codes = [:]; grants = [:]; grantByAccess = [:]; grantByRefresh = [:]
         retiredAccessTokens = []; passwordChanges = [:]; serverTokens = [:]; currentServerToken = [:]; lastForcedRefresh = [:]
-        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; dedup = [:]; faults = []; pushes = []; droppedPushes = 0; chats = [:]
+        quotaUsage = [:]; minuteUsage = [:]; minuteUsageMinute = .min; counters = [:]; inbox = [:]; inboxCount = 0; dedup = [:]; faults = []; pushes = []; droppedPushes = 0; chats = [:]
         nextDedupPurge = Self.purgeThreshold; nextGrantPurge = Self.purgeThreshold; nextServerTokenPurge = Self.purgeThreshold
         wakeAllWaiters()
         qrSessions = [:]
